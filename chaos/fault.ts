@@ -1,0 +1,34 @@
+import type { Etcd3 } from "etcd3";
+import type { Cluster } from "../lib/cluster/cluster.ts";
+import type { NodeHandle } from "../lib/node/node_handle.ts";
+
+/** What a fault can act on. Scenarios never see it: every fault works on every scenario. */
+export interface World {
+  cluster: Cluster;
+  nodes: readonly NodeHandle[];
+  /** A client straight to the members, for faults that act through etcd (e.g. revoking a lease). */
+  admin: Etcd3;
+  /** The run's lease TTL, ms. */
+  ttlMs: number;
+  /** Node ids a running fault already holds; a fault picks others. */
+  busyNodes: Set<string>;
+}
+
+/** A started fault: what it hit, and how to undo it. */
+export interface ActiveFault {
+  targets: string[];
+  detail?: Record<string, unknown>;
+  heal(): Promise<void>;
+}
+
+/** A kind of fault. One module each in chaos/. */
+export interface Fault {
+  name: string;
+  description: string;
+  /** `node`: needs only nodes (every cluster kind); `member`: needs the cluster's member controls. */
+  side: "node" | "member";
+  /** How long it holds, ms, drawn uniformly from this range. */
+  holdMs(ttlMs: number): [number, number];
+  /** Starts it; undefined when nothing can be hit right now (the fault is then skipped and said so). */
+  start(world: World, random: () => number): Promise<ActiveFault | undefined>;
+}

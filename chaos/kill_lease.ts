@@ -1,0 +1,30 @@
+import type { Fault } from "./fault.ts";
+import { pickNode } from "./targets.ts";
+
+/** Revoke, from outside, a live lease a node reports holding (`state.lease`). */
+export const killLease: Fault = {
+  name: "kill-lease",
+  description: "revoke a lease a node reports holding (prefers the primary's); nothing to heal",
+  side: "node",
+  holdMs: () => [0, 0],
+  async start(world, random) {
+    const withLease = {
+      ...world,
+      nodes: world.nodes.filter((n) => typeof n.state.lease === "string"),
+    };
+    const node = pickNode(withLease, random);
+    if (!node) return undefined;
+    const lease = String(node.state.lease);
+    let revoked = true;
+    try {
+      await world.admin.leaseClient.leaseRevoke({ ID: lease });
+    } catch {
+      revoked = false; // already expired or revoked
+    }
+    return {
+      targets: [node.id],
+      detail: { lease, revoked, primary: node.state.primary === true },
+      heal: () => Promise.resolve(),
+    };
+  },
+};

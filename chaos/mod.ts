@@ -1,0 +1,46 @@
+import type { Cluster } from "../lib/cluster/cluster.ts";
+import type { Fault } from "./fault.ts";
+import { UsageError } from "../lib/errors.ts";
+import { pauseNode } from "./pause_node.ts";
+import { killNode } from "./kill_node.ts";
+import { partitionNode } from "./partition_node.ts";
+import { latencyNode } from "./latency_node.ts";
+import { killLease } from "./kill_lease.ts";
+
+export type { ActiveFault, Fault, World } from "./fault.ts";
+
+/** Every built-in fault, by name. */
+export const FAULTS: readonly Fault[] = [
+  killNode,
+  pauseNode,
+  partitionNode,
+  latencyNode,
+  killLease,
+];
+
+/**
+ * Resolves a --faults list ("all", "none", or names) for a cluster kind;
+ * refuses unknown faults and faults the kind cannot do, never skips them silently.
+ */
+export function resolveFaults(names: string[], cluster: { kind: string; canControlMembers: boolean }): Fault[] {
+  const supported = (f: Fault) => f.side === "node" || cluster.canControlMembers;
+  if (names.length === 1 && names[0] === "all") return FAULTS.filter(supported);
+  if (names.length === 0 || (names.length === 1 && names[0] === "none")) return [];
+  return names.map((name) => {
+    const f = FAULTS.find((x) => x.name === name);
+    if (!f) {
+      throw new UsageError(
+        `unknown fault "${name}": choose from ${FAULTS.map((x) => x.name).join(", ")} (or all, none)`,
+      );
+    }
+    if (!supported(f)) {
+      throw new UsageError(`fault ${name} needs member control, which a ${cluster.kind} cluster does not offer`);
+    }
+    return f;
+  });
+}
+
+/** Whether a cluster offers member faults. */
+export function canControlMembers(cluster: Cluster): boolean {
+  return cluster.control !== undefined;
+}

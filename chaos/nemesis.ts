@@ -1,0 +1,105 @@
+import type { HistoryWriter } from "../lib/history/writer.ts";
+import { mulberry32 } from "../lib/random.ts";
+import type { ActiveFault, Fault, World } from "./fault.ts";
+import type { PlannedFault } from "./schedule.ts";
+
+/**
+ * Carries out a fault plan against the world: starts each fault at its time,
+ * heals it after its hold, records both in the history. `healAll` undoes
+ * whatever still holds, so the quiesce phase starts from a whole cluster.
+ */
+export class Nemesis {
+  #world: World;
+  #faults: Map<string, Fault>;
+  #history: HistoryWriter;
+  #active = new Map<number, { planned: PlannedFault; fault: ActiveFault }>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #pending = new Set<Promise<void>>();
+  #stopped = false;
+  /** Faults that found nothing to hit, for the report. */
+  readonly skipped: PlannedFault[] = [];
+  #onChange: (active: string[]) => void;
+
+  constructor(world: World, faults: readonly Fault[], history: HistoryWriter, onChange = (_: string[]) => {}) {
+    this.#world = world;
+    this.#faults = new Map(faults.map((f) => [f.name, f]));
+    this.#history = history;
+    this.#onChange = onChange;
+  }
+
+  /** Schedules the plan relative to now. */
+  run(plan: readonly PlannedFault[]): void {
+    for (const p of plan) {
+      this.#later(p.at, () => this.#start(p));
+    }
+  }
+
+  /** Names of the faults holding now. */
+  active(): string[] {
+    return [...this.#active.values()].map((a) => `${a.planned.fault}(${a.fault.targets.join(",")})`);
+  }
+
+  #later(ms: number, fn: () => Promise<void>): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (this.#stopped) return;
+      const p = fn().catch((e) => console.error(`fault error: ${e}`));
+      this.#pending.add(p);
+      p.finally(() => this.#pending.delete(p));
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  async #start(p: PlannedFault): Promise<void> {
+    const fault = this.#faults.get(p.fault)!;
+    // Stamp the start before acting: a kill's own events must fall inside the window.
+    const time = this.#history.now();
+    const active = await fault.start(this.#world, mulberry32(p.seed));
+    if (!active) {
+      this.skipped.push(p);
+      return;
+    }
+    for (const t of active.targets) this.#world.busyNodes.add(t);
+    this.#active.set(p.id, { planned: p, fault: active });
+    this.#history.append({
+      kind: "fault",
+      type: "start",
+      id: p.id,
+      fault: p.fault,
+      targets: active.targets,
+      detail: active.detail,
+      time,
+    });
+    this.#onChange(this.active());
+    this.#later(p.holdMs, () => this.#heal(p.id));
+  }
+
+  async #heal(id: number): Promise<void> {
+    const a = this.#active.get(id);
+    if (!a) return;
+    this.#active.delete(id);
+    try {
+      await a.fault.heal();
+    } finally {
+      for (const t of a.fault.targets) this.#world.busyNodes.delete(t);
+      this.#history.append({
+        kind: "fault",
+        type: "stop",
+        id,
+        fault: a.planned.fault,
+        targets: a.fault.targets,
+        time: this.#history.now(),
+      });
+      this.#onChange(this.active());
+    }
+  }
+
+  /** Cancels what has not started and heals everything that holds. */
+  async healAll(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    await Promise.allSettled([...this.#pending]);
+    for (const id of [...this.#active.keys()]) await this.#heal(id);
+  }
+}

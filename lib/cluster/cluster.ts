@@ -1,0 +1,41 @@
+/**
+ * A running etcd cluster behind one interface. Scenarios see only client
+ * URLs; faults use the member controls, which a kind may not offer.
+ */
+
+/** One member as the harness knows it. */
+export interface MemberInfo {
+  /** Harness name: m1, m2, … */
+  name: string;
+  /** The URL clients use to reach this member directly. */
+  clientUrl: string;
+}
+
+/** Member-side controls a cluster kind may offer to faults. */
+export interface MemberControl {
+  kill(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  /**
+   * Cuts the links between the given member pairs (symmetric); links not
+   * listed are restored. An empty list heals every cut.
+   */
+  cutLinks(pairs: [string, string][]): Promise<void>;
+  /** Adds one-way delay to every member-to-member link (0 removes it). */
+  delayLinks(delayMs: number, jitterMs: number): Promise<void>;
+}
+
+/** A cluster of any kind. */
+export interface Cluster {
+  readonly kind: string;
+  readonly members: readonly MemberInfo[];
+  /** Present where the kind can fault its members. */
+  readonly control?: MemberControl;
+  /** Resolves when a linearizable read succeeds through every member, or throws after `timeoutMs`. */
+  waitReady(timeoutMs: number): Promise<void>;
+  /** The name of the current raft leader, if one is known. */
+  leader(): Promise<string | undefined>;
+  /** Stops every member and removes what the cluster made; idempotent. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { HarnessError } from "../errors.ts";
+
+// Below Linux's ephemeral range (32768+): a port the kernel hands to an outgoing
+// connection can't collide with one we picked but have not bound yet.
+const LOW = 20000;
+const HIGH = 32000;
+const taken = new Set<number>();
+
+/** A port on 127.0.0.1 outside the ephemeral range that was free a moment ago and not handed out before. */
+export function freePort(): number {
+  for (let i = 0; i < 1000; i++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (taken.has(port)) continue;
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+    } catch {
+      continue;
+    }
+    taken.add(port);
+    return port;
+  }
+  throw new HarnessError(`no free port between ${LOW} and ${HIGH} on 127.0.0.1: free some ports`);
+}
+
+/** Throws a HarnessError saying what to do when `port` is taken. */
+export function assertPortFree(port: number): void {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+  } catch {
+    throw new HarnessError(
+      `port ${port} on 127.0.0.1 is busy: stop what holds it or choose another --ports-from`,
+    );
+  }
+}

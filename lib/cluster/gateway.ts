@@ -1,0 +1,49 @@
+/**
+ * etcd's JSON gRPC gateway, used where a client library is too heavy:
+ * readiness probes, status and leader discovery.
+ */
+
+const b64 = (s: string) => btoa(s);
+
+/** POSTs to an etcd v3 gateway endpoint with a deadline; throws on HTTP or network errors. */
+export async function gatewayCall(
+  clientUrl: string,
+  path: string,
+  body: unknown,
+  timeoutMs = 1000,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${clientUrl}${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A linearizable read through one member: succeeds only with a leader and a quorum. */
+export async function linearizableRead(clientUrl: string, timeoutMs = 1000): Promise<void> {
+  await gatewayCall(clientUrl, "/v3/kv/range", { key: b64("etcd-drills/ready") }, timeoutMs);
+}
+
+/** The member's status: its id, the leader's id, raft term and store revision. */
+export async function memberStatus(
+  clientUrl: string,
+  timeoutMs = 1000,
+): Promise<{ id: string; leader: string; raftTerm: number; revision: number }> {
+  const s = await gatewayCall(clientUrl, "/v3/maintenance/status", {}, timeoutMs);
+  const header = s.header as Record<string, string>;
+  return {
+    id: header.member_id,
+    leader: String(s.leader),
+    raftTerm: Number(s.raftTerm ?? header.raft_term),
+    revision: Number(header.revision),
+  };
+}
+
+/** The cluster's members as etcd sees them: id (decimal string) and name. */
+export async function memberList(clientUrl: string): Promise<{ id: string; name: string }[]> {
+  const r = await gatewayCall(clientUrl, "/v3/cluster/member/list", {});
+  return (r.members as { ID: string; name: string }[]).map((m) => ({ id: m.ID, name: m.name }));
+}

@@ -1,0 +1,236 @@
+import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
+import { findEtcd } from "./etcd_binary.ts";
+import { assertPortFree, freePort } from "./free_port.ts";
+import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
+import { PeerNetwork } from "../net/peer_network.ts";
+import { HarnessError } from "../errors.ts";
+import { onCleanup, spawnTied } from "../runner/cleanup.ts";
+
+/** Options of a {@link ProcessCluster}. */
+export interface ProcessClusterOptions {
+  /** 1, 3 or 5. */
+  members: number;
+  /** Where member logs go (kept after the run). */
+  logDir: string;
+  /** First of the fixed ports to use (two per member: client, peer); default: free ports. */
+  portsFrom?: number;
+  /** Raft timing; small values make failover fast on loopback. */
+  heartbeatMs?: number;
+  electionMs?: number;
+}
+
+interface ProcessMember extends MemberInfo {
+  clientPort: number;
+  /** The port etcd really listens on for peers; its peers reach it through the proxy. */
+  peerPort: number;
+  proxyPort: number;
+  dataDir: string;
+  child?: Deno.ChildProcess;
+  /** Set when the current child exited by itself or was killed. */
+  exited?: boolean;
+  id?: string;
+}
+
+/**
+ * etcd members as local processes on loopback: the embedded default. Every
+ * member's peer traffic passes a raft-aware proxy so links can be cut.
+ */
+export class ProcessCluster implements Cluster, MemberControl {
+  readonly kind = "process";
+  readonly control: MemberControl = this;
+  #members: ProcessMember[] = [];
+  #opts: Required<Omit<ProcessClusterOptions, "portsFrom">> & { portsFrom?: number };
+  #etcd = "";
+  #tmp = "";
+  #net!: PeerNetwork;
+  #forget: () => void = () => {};
+  #stopped = false;
+
+  private constructor(opts: ProcessClusterOptions) {
+    this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
+  }
+
+  get members(): readonly MemberInfo[] {
+    return this.#members;
+  }
+
+  /** Starts the members in parallel; resolve once they are spawned (see waitReady). */
+  static async start(opts: ProcessClusterOptions): Promise<ProcessCluster> {
+    if (![1, 3, 5].includes(opts.members)) {
+      throw new HarnessError(`--members ${opts.members}: a cluster has 1, 3 or 5 members`);
+    }
+    const c = new ProcessCluster(opts);
+    c.#etcd = await findEtcd();
+    c.#tmp = await Deno.makeTempDir({ prefix: "etcd-drills-" });
+    c.#forget = onCleanup("process cluster", () => c.stop());
+    await Deno.mkdir(opts.logDir, { recursive: true });
+    for (let i = 0; i < opts.members; i++) {
+      const name = `m${i + 1}`;
+      let clientPort: number, proxyPort: number;
+      if (opts.portsFrom) {
+        clientPort = opts.portsFrom + 2 * i;
+        proxyPort = opts.portsFrom + 2 * i + 1;
+        assertPortFree(clientPort);
+        assertPortFree(proxyPort);
+      } else {
+        clientPort = freePort();
+        proxyPort = freePort();
+      }
+      c.#members.push({
+        name,
+        clientPort,
+        peerPort: freePort(),
+        proxyPort,
+        clientUrl: `http://127.0.0.1:${clientPort}`,
+        dataDir: `${c.#tmp}/${name}`,
+      });
+    }
+    c.#net = new PeerNetwork(c.#members.map((m) => ({
+      name: m.name,
+      listenPort: m.proxyPort,
+      targetPort: m.peerPort,
+    })));
+    c.#net.start();
+    for (const m of c.#members) c.#spawn(m, "new");
+    return c;
+  }
+
+  #spawn(m: ProcessMember, state: "new" | "existing"): void {
+    const initialCluster = this.#members.map((p) => `${p.name}=http://127.0.0.1:${p.proxyPort}`)
+      .join(",");
+    const args = [
+      "--name", m.name,
+      "--data-dir", m.dataDir,
+      "--listen-client-urls", m.clientUrl,
+      "--advertise-client-urls", m.clientUrl,
+      "--listen-peer-urls", `http://127.0.0.1:${m.peerPort}`,
+      "--initial-advertise-peer-urls", `http://127.0.0.1:${m.proxyPort}`,
+      "--initial-cluster", initialCluster,
+      "--initial-cluster-state", state,
+      "--initial-cluster-token", `drills-${this.#tmp.split("/").pop()}`,
+      "--heartbeat-interval", String(this.#opts.heartbeatMs),
+      "--election-timeout", String(this.#opts.electionMs),
+      "--logger", "zap",
+      "--log-outputs", `${this.#opts.logDir}/${m.name}.log`,
+    ]; // deno-fmt-ignore
+    const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
+    m.child = child;
+    m.exited = false;
+    child.status.then(() => {
+      if (m.child === child) m.exited = true;
+    });
+  }
+
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.all(this.#members.map(async (m) => {
+      while (true) {
+        if (m.exited) {
+          throw new HarnessError(await this.#startFailure(m));
+        }
+        try {
+          await linearizableRead(m.clientUrl, 500);
+          return;
+        } catch {
+          if (Date.now() > deadline) {
+            throw new HarnessError(
+              `etcd member ${m.name} not ready after ${timeoutMs} ms: see ${this.#opts.logDir}/${m.name}.log`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    }));
+    if (!this.#members[0].id) {
+      const list = await memberList(this.#members[0].clientUrl);
+      for (const m of this.#members) m.id = list.find((x) => x.name === m.name)?.id;
+      this.#net.setIds(Object.fromEntries(this.#members.map((m) => [hexId(m.id!), m.name])));
+    }
+  }
+
+  async #startFailure(m: ProcessMember): Promise<string> {
+    let log = "";
+    try {
+      log = await Deno.readTextFile(`${this.#opts.logDir}/${m.name}.log`);
+    } catch { /* no log */ }
+    if (/address already in use/.test(log)) {
+      return `etcd member ${m.name} could not bind its ports (address already in use): free them or choose another --ports-from`;
+    }
+    return `etcd member ${m.name} exited at start: see ${this.#opts.logDir}/${m.name}.log`;
+  }
+
+  async leader(): Promise<string | undefined> {
+    for (const m of this.#members) {
+      try {
+        const s = await memberStatus(m.clientUrl, 500);
+        const leader = this.#members.find((x) => x.id === s.leader);
+        if (leader) return leader.name;
+      } catch { /* try the next member */ }
+    }
+    return undefined;
+  }
+
+  #member(name: string): ProcessMember {
+    const m = this.#members.find((x) => x.name === name);
+    if (!m) throw new Error(`no member ${name}`);
+    return m;
+  }
+
+  async kill(name: string): Promise<void> {
+    const m = this.#member(name);
+    if (!m.child) return;
+    signal(m.child, "SIGCONT");
+    signal(m.child, "SIGKILL");
+    await m.child.status;
+    m.child = undefined;
+  }
+
+  async restart(name: string): Promise<void> {
+    const m = this.#member(name);
+    if (m.child) await this.kill(name);
+    this.#spawn(m, "existing");
+    await Promise.resolve();
+  }
+
+  pause(name: string): Promise<void> {
+    const child = this.#member(name).child;
+    if (child) signal(child, "SIGSTOP");
+    return Promise.resolve();
+  }
+
+  resume(name: string): Promise<void> {
+    const child = this.#member(name).child;
+    if (child) signal(child, "SIGCONT");
+    return Promise.resolve();
+  }
+
+  cutLinks(pairs: [string, string][]): Promise<void> {
+    this.#net.cut(pairs);
+    return Promise.resolve();
+  }
+
+  delayLinks(delayMs: number, jitterMs: number): Promise<void> {
+    this.#net.delay(delayMs, jitterMs);
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.all(this.#members.map((m) => this.kill(m.name).catch(() => {})));
+    this.#net?.close();
+    if (this.#tmp) await Deno.remove(this.#tmp, { recursive: true }).catch(() => {});
+    this.#forget();
+  }
+}
+
+function signal(child: Deno.ChildProcess, sig: Deno.Signal): void {
+  try {
+    child.kill(sig);
+  } catch { /* already gone */ }
+}
+
+/** etcd names members by a 64-bit id: decimal in JSON, hex in raft headers. */
+function hexId(decimal: string): string {
+  return BigInt(decimal).toString(16);
+}

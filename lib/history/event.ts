@@ -1,0 +1,134 @@
+/**
+ * The events of a run's history. One append-only list holds what the nodes
+ * did (operations), what the runner did to them (node lifecycle) and the
+ * faults, all stamped on one clock: milliseconds since the run started.
+ */
+
+/** How an operation ended: `ok` it happened, `fail` it surely did not, `info` unknown. */
+export type Completion = "ok" | "fail" | "info";
+
+/** One step of an operation: its invocation or its completion. */
+export interface OpEvent {
+  kind: "op";
+  type: "invoke" | Completion;
+  /** Operation id, unique within one node incarnation; invoke and completion share it. */
+  op: number;
+  node: string;
+  incarnation: number;
+  /** What the operation is, e.g. `acquire`, `write`. */
+  f: string;
+  value?: unknown;
+  /** etcd revision the operation observed or produced, where known. */
+  revision?: number;
+  error?: string;
+  /** Milliseconds since the run started. */
+  time: number;
+}
+
+/** A fault started or healed. */
+export interface FaultEvent {
+  kind: "fault";
+  type: "start" | "stop";
+  /** Index in the fault plan; start and stop share it. */
+  id: number;
+  fault: string;
+  targets: string[];
+  detail?: Record<string, unknown>;
+  time: number;
+}
+
+/** A node process spawned, exited, or reported a state the faults may target. */
+export interface NodeEvent {
+  kind: "node";
+  type: "spawn" | "exit" | "state";
+  node: string;
+  incarnation: number;
+  role?: string;
+  state?: Record<string, unknown>;
+  exitCode?: number | null;
+  signal?: string | null;
+  time: number;
+}
+
+/** A phase of the run: setup, workload, heal, quiesce, final. */
+export interface PhaseEvent {
+  kind: "phase";
+  phase: string;
+  time: number;
+}
+
+/** Any event of the history. */
+export type HistoryEvent = OpEvent | FaultEvent | NodeEvent | PhaseEvent;
+
+/** An operation as a pair: its invocation and its completion (none if never completed). */
+export interface Operation {
+  node: string;
+  incarnation: number;
+  f: string;
+  invoke: OpEvent;
+  complete?: OpEvent;
+  /** `ok`, `fail`, or `info` (also for an operation that never completed). */
+  outcome: Completion;
+}
+
+/** Pairs each invocation with its completion, in invocation order. */
+export function operations(history: readonly HistoryEvent[]): Operation[] {
+  const open = new Map<string, Operation>();
+  const all: Operation[] = [];
+  for (const e of history) {
+    if (e.kind !== "op") continue;
+    const key = `${e.node}#${e.incarnation}#${e.op}`;
+    if (e.type === "invoke") {
+      const op: Operation = {
+        node: e.node,
+        incarnation: e.incarnation,
+        f: e.f,
+        invoke: e,
+        outcome: "info",
+      };
+      open.set(key, op);
+      all.push(op);
+    } else {
+      const op = open.get(key);
+      if (!op) continue;
+      op.complete = e;
+      op.outcome = e.type;
+      open.delete(key);
+    }
+  }
+  return all;
+}
+
+/** Fault windows: each started fault with its start and (if healed) stop time. */
+export interface FaultWindow {
+  id: number;
+  fault: string;
+  targets: string[];
+  start: number;
+  stop: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Fault windows of a history; a fault never healed lasts until the end. */
+export function faultWindows(history: readonly HistoryEvent[]): FaultWindow[] {
+  const windows = new Map<number, FaultWindow>();
+  let end = 0;
+  for (const e of history) {
+    end = Math.max(end, e.time);
+    if (e.kind !== "fault") continue;
+    if (e.type === "start") {
+      windows.set(e.id, {
+        id: e.id,
+        fault: e.fault,
+        targets: e.targets,
+        start: e.time,
+        stop: Infinity,
+        detail: e.detail,
+      });
+    } else {
+      const w = windows.get(e.id);
+      if (w) w.stop = e.time;
+    }
+  }
+  return [...windows.values()].map((w) => ({ ...w, stop: Math.min(w.stop, end) }));
+}

@@ -1,0 +1,123 @@
+import { Etcd3 } from "etcd3";
+import type { IOptions } from "etcd3";
+import { wallClock } from "../history/writer.ts";
+import type { NodeConfig, NodeMessage } from "./protocol.ts";
+import { mulberry32 } from "../random.ts";
+
+/** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
+export interface Outcome {
+  type: "ok" | "fail";
+  value?: unknown;
+  revision?: number;
+  error?: string;
+}
+
+/** The operation happened; `value` and `revision` go into the history. */
+export const ok = (value?: unknown, revision?: number | string): Outcome => ({
+  type: "ok",
+  value,
+  revision: revision === undefined ? undefined : Number(revision),
+});
+
+/** The operation surely did not happen (e.g. a guarded transaction that did not apply). */
+export const fail = (error: string, value?: unknown, revision?: number | string): Outcome => ({
+  type: "fail",
+  error,
+  value,
+  revision: revision === undefined ? undefined : Number(revision),
+});
+
+/**
+ * What a role function gets: who it is, how to reach etcd, and how to record
+ * what it does. Every operation a checker needs goes through {@link op}.
+ */
+export class NodeContext {
+  readonly node: string;
+  readonly incarnation: number;
+  readonly role: string;
+  readonly subject: string;
+  readonly prefix: string;
+  /** Lease TTL in seconds. */
+  readonly ttl: number;
+  readonly params: Record<string, unknown>;
+  readonly endpoints: string[];
+  /** Aborted when the runner asks the node to stop. */
+  readonly signal: AbortSignal;
+  /** Deadline of every unary etcd call, ms: a call to a paused member would otherwise hang. */
+  readonly callTimeoutMs: number;
+  readonly random: () => number;
+  #nextOp = 1;
+  #emit: (m: NodeMessage) => void;
+
+  constructor(config: NodeConfig, signal: AbortSignal, emit: (m: NodeMessage) => void) {
+    this.node = config.node;
+    this.incarnation = config.incarnation;
+    this.role = config.role;
+    this.subject = config.subject;
+    this.prefix = config.prefix;
+    this.ttl = config.ttl;
+    this.params = config.params;
+    this.endpoints = config.endpoints;
+    this.signal = signal;
+    this.callTimeoutMs = Number(config.params.callTimeoutMs ?? 2000);
+    this.random = mulberry32(config.seed ^ hash(`${config.node}#${config.incarnation}`));
+    this.#emit = emit;
+  }
+
+  /** A new etcd3 client to this node's proxies, with a deadline on every unary call. */
+  client(extra: Partial<IOptions> = {}): Etcd3 {
+    const timeout = this.callTimeoutMs;
+    return new Etcd3({
+      hosts: this.endpoints,
+      defaultCallOptions: (ctx) => ctx.isStream ? {} : { deadline: new Date(Date.now() + timeout) },
+      ...extra,
+    });
+  }
+
+  /**
+   * Records an operation: invoke, then `ok`/`fail` from the outcome `fn` returns,
+   * or `info` (unknown) when it throws. Returns the outcome, or undefined when unknown.
+   */
+  async op(f: string, value: unknown, fn: () => Promise<Outcome>): Promise<Outcome | undefined> {
+    const op = this.#nextOp++;
+    this.#emit({ t: "op", type: "invoke", op, f, value, wall: wallClock() });
+    try {
+      const out = await fn();
+      this.#emit({ t: "op", op, f, wall: wallClock(), ...out, value: out.value ?? value });
+      return out;
+    } catch (e) {
+      const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
+      return undefined;
+    }
+  }
+
+  /** Tells the runner a state faults may target (e.g. `{ primary: true }` while holding the lock). */
+  report(state: Record<string, unknown>): void {
+    this.#emit({ t: "state", state, wall: wallClock() });
+  }
+
+  /** Sleeps, waking early when the node is asked to stop. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      this.signal.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** A number drawn from [min, max) with this node's seeded generator. */
+  between(min: number, max: number): number {
+    return min + this.random() * (max - min);
+  }
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * What a node process and the runner say to each other. The node writes one
+ * JSON message a line on stdout; the runner writes commands on its stdin.
+ * Timestamps are wall-clock ms (see wallClock), one clock for every process.
+ */
+
+/** Everything a node needs to start, passed in the DRILLS_NODE environment variable. */
+export interface NodeConfig {
+  /** URL of the scenario module that holds the role. */
+  scenario: string;
+  role: string;
+  subject: string;
+  node: string;
+  incarnation: number;
+  /** Client URLs of the node's proxies, one per member. */
+  endpoints: string[];
+  /** Key prefix of this run; every key a scenario writes lives below it. */
+  prefix: string;
+  /** Lease TTL in seconds. */
+  ttl: number;
+  seed: number;
+  /** Scenario-specific settings, from the scenario's defaults and the CLI. */
+  params: Record<string, unknown>;
+}
+
+/** A line a node writes on stdout. */
+export type NodeMessage =
+  | {
+    t: "op";
+    type: "invoke" | "ok" | "fail" | "info";
+    op: number;
+    f: string;
+    value?: unknown;
+    revision?: number;
+    error?: string;
+    wall: number;
+  }
+  | { t: "state"; state: Record<string, unknown>; wall: number }
+  | { t: "ready"; wall: number };
+
+/** A line the runner writes on a node's stdin. */
+export type RunnerCommand = { cmd: "stop" };
+
+/** The environment variable that carries the {@link NodeConfig}. */
+export const NODE_CONFIG_ENV = "DRILLS_NODE";

@@ -1,0 +1,37 @@
+import type { Etcd3, Lease } from "etcd3";
+
+/**
+ * A lease kept alive for as long as the node lives, like etcd's Go
+ * concurrency Session. `lost` turns true when etcd says the lease is gone
+ * (expired or revoked); a lost session is never reused.
+ */
+export class Session {
+  readonly lease: Lease;
+  /** The lease id, decimal as etcd3 gives it. */
+  readonly id: string;
+  lost = false;
+
+  private constructor(lease: Lease, id: string) {
+    this.lease = lease;
+    this.id = id;
+    lease.on("lost", () => this.lost = true);
+  }
+
+  /** Grants a lease of `ttl` seconds and keeps it alive. */
+  static async open(client: Etcd3, ttl: number): Promise<Session> {
+    const lease = client.lease(ttl, { autoKeepAlive: true });
+    lease.on("lost", () => {}); // an unhandled "lost" would crash the node
+    const id = await lease.grant();
+    return new Session(lease, id);
+  }
+
+  /** The lease id in hex, as etcd tools print it. */
+  get hexId(): string {
+    return BigInt(this.id).toString(16);
+  }
+
+  /** Revokes the lease (best effort) and stops keeping it alive. */
+  async close(): Promise<void> {
+    await this.lease.revoke().catch(() => {});
+  }
+}

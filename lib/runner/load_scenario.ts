@@ -1,0 +1,44 @@
+import type { Scenario } from "../scenario.ts";
+import { UsageError } from "../errors.ts";
+import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
+import { toFileUrl } from "./paths.ts";
+
+/** A scenario and the URL its node processes import. */
+export interface LoadedScenario {
+  scenario: Scenario;
+  url: string;
+}
+
+/** Loads a built-in scenario by name, or a plugin by path or URL. */
+export async function loadScenario(nameOrPath: string): Promise<LoadedScenario> {
+  let url = BUILTIN_SCENARIOS[nameOrPath];
+  if (!url) {
+    const looksLikeModule = /^(https?|file):/.test(nameOrPath) || /[/\\]|\.(ts|js|mjs)$/.test(nameOrPath);
+    if (!looksLikeModule) {
+      throw new UsageError(
+        `unknown scenario "${nameOrPath}": choose from ${Object.keys(BUILTIN_SCENARIOS).join(", ")}, or give a plugin file (./my_scenario.ts)`,
+      );
+    }
+    url = /^(https?|file):/.test(nameOrPath) ? nameOrPath : toFileUrl(nameOrPath);
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = await import(url);
+  } catch (e) {
+    throw new UsageError(`cannot load scenario ${nameOrPath}: ${firstLine(e)}`);
+  }
+  const s = mod.default as Partial<Scenario> | undefined;
+  if (
+    !s || typeof s.name !== "string" || typeof s.roles !== "object" ||
+    typeof s.layout !== "function" || !Array.isArray(s.checkers) || typeof s.subjects !== "object"
+  ) {
+    throw new UsageError(
+      `${nameOrPath} has no scenario as its default export: export default an object of type Scenario (see mod.ts)`,
+    );
+  }
+  return { scenario: s as Scenario, url };
+}
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split("\n")[0];
+}

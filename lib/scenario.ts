@@ -1,0 +1,40 @@
+import type { Etcd3 } from "etcd3";
+import type { Checker } from "./checkers/checker.ts";
+import type { NodeContext } from "./node/context.ts";
+
+/** What one node runs, in its own process. */
+export type RoleFn = (ctx: NodeContext) => Promise<void>;
+
+/** The verdict a scenario expects for a subject under a fault set (`run all --expect`). */
+export interface Expectation {
+  subject: string;
+  faults: string[];
+  valid: boolean;
+}
+
+/**
+ * A use case to drill: the default export of a scenario module (built-in or a
+ * user's plugin). The same module is loaded by the runner (layout, final
+ * reads, checkers) and by every node process (roles), so it must not do
+ * anything when imported.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Implementations under test: name → one-line description. */
+  subjects: Record<string, string>;
+  defaultSubject: string;
+  /** Role name → the function a node of that role runs. */
+  roles: Record<string, RoleFn>;
+  /** The role of each node, in order (node ids n1, n2, …), for `nodes` nodes (undefined: the default). */
+  layout(nodes: number | undefined): string[];
+  /** Faults used when --faults is not given. */
+  defaultFaults: string[];
+  /** Settings passed to every node (ctx.params) and to checkers. */
+  params?: Record<string, unknown>;
+  /** Verdicts this scenario must give; `run all` runs each one. */
+  expectations: Expectation[];
+  /** Reads what the checkers need from etcd after heal and quiesce (keys live below `prefix`). */
+  finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
+  checkers: Checker[];
+}

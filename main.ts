@@ -1,0 +1,200 @@
+/**
+ * etcd-drills CLI: `deno task run <scenario | ./plugin.ts | all> [options]`.
+ * Exit codes: 0 valid, 1 invalid (or unknown), 2 bad input or harness failure.
+ */
+import { parseArgs } from "node:util";
+import { UsageError, HarnessError } from "./lib/errors.ts";
+import { cleanupAll } from "./lib/runner/cleanup.ts";
+import { parseDuration } from "./lib/runner/duration.ts";
+import { loadScenario } from "./lib/runner/load_scenario.ts";
+import { runScenario } from "./lib/runner/run.ts";
+import type { RunOptions, RunResult } from "./lib/runner/run.ts";
+import { runSummary, table, verdictText } from "./lib/report/table.ts";
+import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
+import { FAULTS } from "./chaos/mod.ts";
+
+const HELP = `etcd-drills: drill etcd use cases under faults and check they keep their promises.
+
+Usage:
+  deno task run <scenario | ./plugin.ts | all> [options]
+  deno task run --list
+  deno task run --help
+
+Scenarios: ${Object.keys(BUILTIN_SCENARIOS).join(", ")}  (all: every scenario × subject it expects a verdict for)
+
+Options:
+  --subject S          implementation under test (default: the scenario's, usually reference)
+  --members N          etcd members: 1, 3 or 5 (default 3)
+  --nodes N            simulated nodes (default: the scenario's, 5 for lock)
+  --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s)
+  --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's)
+  --fault-interval D   mean gap between fault starts (default 3s)
+  --seed N             seed of the fault schedule (default: random, printed)
+  --ttl SECONDS        lease TTL (default 2)
+  --out DIR            where run directories go (default ./runs)
+  --ports-from N       fixed ports from N for the members (default: free ports)
+  --expect             with "all": exit 0 exactly when every verdict matches its expectation
+  --quiet              no progress lines
+  --list               list scenarios, subjects and faults
+  -h, --help           this help
+
+Exit codes: 0 valid, 1 invalid or unknown, 2 bad input or the harness failed.
+Each run leaves a directory with history.ndjson, results.json, final.json, etcd/ and nodes/ logs.`;
+
+interface Flags {
+  subject?: string;
+  members: string;
+  nodes?: string;
+  duration: string;
+  faults?: string;
+  "fault-interval": string;
+  seed?: string;
+  ttl: string;
+  out: string;
+  "ports-from"?: string;
+  expect: boolean;
+  quiet: boolean;
+  list: boolean;
+  help: boolean;
+}
+
+function parse(args: string[]): { flags: Flags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        subject: { type: "string" },
+        members: { type: "string", default: "3" },
+        nodes: { type: "string" },
+        duration: { type: "string", default: "30s" },
+        faults: { type: "string" },
+        "fault-interval": { type: "string", default: "3s" },
+        seed: { type: "string" },
+        ttl: { type: "string", default: "2" },
+        out: { type: "string", default: "runs" },
+        "ports-from": { type: "string" },
+        expect: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        list: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    return { flags: values as Flags, positionals };
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split("\n")[0]}: see --help`);
+  }
+}
+
+function integer(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: give a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+async function list(): Promise<void> {
+  console.log("scenarios:");
+  for (const name of Object.keys(BUILTIN_SCENARIOS)) {
+    const { scenario } = await loadScenario(name);
+    console.log(`  ${name.padEnd(16)} ${scenario.description}`);
+    for (const [s, d] of Object.entries(scenario.subjects)) console.log(`    --subject ${s.padEnd(10)} ${d}`);
+  }
+  console.log("faults:");
+  for (const f of FAULTS) console.log(`  ${f.name.padEnd(16)} [${f.side}] ${f.description}`);
+}
+
+async function main(args: string[]): Promise<number> {
+  const { flags, positionals } = parse(args);
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (flags.list) {
+    await list();
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError("name one scenario (or all): deno task run lock; see --help");
+  }
+  const members = integer(flags.members, "--members", 1, 5)!;
+  if (![1, 3, 5].includes(members)) throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
+  const base = {
+    members,
+    nodes: integer(flags.nodes, "--nodes", 1, 500),
+    durationMs: parseDuration(flags.duration, "--duration"),
+    faultIntervalMs: parseDuration(flags["fault-interval"], "--fault-interval"),
+    seed: integer(flags.seed, "--seed", 0, 2 ** 31 - 1) ?? Math.floor(Math.random() * 2 ** 31),
+    ttl: integer(flags.ttl, "--ttl", 1, 60)!,
+    outDir: flags.out,
+    portsFrom: integer(flags["ports-from"], "--ports-from", 1024, 65000),
+    progress: !flags.quiet,
+  };
+  if (positionals[0] === "all") return await runAll(base, flags);
+  const { scenario, url } = await loadScenario(positionals[0]);
+  const subject = flags.subject ?? scenario.defaultSubject;
+  if (!scenario.subjects[subject]) {
+    throw new UsageError(
+      `unknown subject "${subject}" for ${scenario.name}: choose from ${Object.keys(scenario.subjects).join(", ")}`,
+    );
+  }
+  const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ?? scenario.defaultFaults;
+  console.error(`seed ${base.seed}`);
+  const result = await runScenario({ ...base, scenario, scenarioUrl: url, subject, faults });
+  console.log(runSummary(result));
+  return result.valid === true ? 0 : 1;
+}
+
+async function runAll(base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">, flags: Flags): Promise<number> {
+  console.error(`seed ${base.seed}`);
+  const rows: string[][] = [];
+  let matched = true;
+  let allValid = true;
+  for (const name of Object.keys(BUILTIN_SCENARIOS)) {
+    const { scenario, url } = await loadScenario(name);
+    for (const e of scenario.expectations) {
+      const faults = flags.faults?.split(",") ?? e.faults;
+      const r: RunResult = await runScenario({ ...base, scenario, scenarioUrl: url, subject: e.subject, faults });
+      const ok = r.valid === e.valid;
+      matched &&= ok;
+      allValid &&= r.valid === true;
+      const failing = r.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name).join(",");
+      rows.push([
+        name,
+        e.subject,
+        r.faults.join(",") || "none",
+        verdictText(r.valid),
+        e.valid ? "valid" : "INVALID",
+        ok ? "yes" : "NO",
+        failing || "-",
+        r.dir,
+      ]);
+    }
+  }
+  console.log(table(["scenario", "subject", "faults", "verdict", "expected", "match", "failing checks", "run directory"], rows));
+  if (flags.expect) {
+    console.log(matched ? "every verdict matched its expectation" : "some verdicts did NOT match their expectation");
+    return matched ? 0 : 1;
+  }
+  return allValid ? 0 : 1;
+}
+
+if (import.meta.main) {
+  let code: number;
+  try {
+    code = await main(Deno.args);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof HarnessError) {
+      console.error(`error: ${e.message}`);
+      code = 2;
+    } else {
+      console.error(`internal error: ${e instanceof Error ? e.stack : e}`);
+      code = 2;
+    }
+  }
+  await cleanupAll();
+  Deno.exit(code);
+}

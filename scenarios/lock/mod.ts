@@ -1,0 +1,87 @@
+/**
+ * Distributed lock: contenders take a lease-based lock and, inside it,
+ * increment a shared counter by read-then-write. A lock alone does not give
+ * mutual exclusion under pauses longer than the TTL; fencing does.
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { ok } from "../../lib/node/context.ts";
+import { counterChecker } from "../../lib/checkers/counter.ts";
+import type { CounterFinal } from "../../lib/checkers/counter.ts";
+import { overlapChecker } from "../../lib/checkers/overlap.ts";
+import { regrantChecker } from "../../lib/checkers/regrant.ts";
+import type { CounterRead, LockSubjectFactory } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { etcd3Lock } from "./etcd3_lock.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, LockSubjectFactory> = { reference, etcd3: etcd3Lock, naive };
+
+const counterKey = (prefix: string) => `${prefix}counter`;
+
+/** One contender: acquire, read the counter, work, write counter + 1, release; again. */
+async function contender(ctx: NodeContext): Promise<void> {
+  const client = ctx.client();
+  const subject = SUBJECTS[ctx.subject](ctx, client, `${ctx.prefix}lock/`);
+  const workMs = Number(ctx.params.workMs);
+  while (!ctx.signal.aborted) {
+    const acquired = await ctx.op("acquire", undefined, () => subject.acquire());
+    if (acquired?.type !== "ok") {
+      await ctx.sleep(100);
+      continue;
+    }
+    ctx.report({ primary: true, lease: subject.lease() });
+    const read = await ctx.op("read", undefined, async () => {
+      const res = await client.get(counterKey(ctx.prefix)).exec();
+      const kv = res.kvs[0];
+      const value: CounterRead = {
+        value: kv ? Number(kv.value.toString()) : 0,
+        modRevision: kv ? Number(kv.mod_revision) : 0,
+      };
+      return ok(value, res.header.revision);
+    });
+    if (read?.type === "ok") {
+      await ctx.sleep(workMs);
+      await ctx.op("write", undefined, () => subject.write(counterKey(ctx.prefix), read.value as CounterRead));
+    }
+    ctx.report({ primary: false, lease: subject.lease() });
+    await ctx.op("release", undefined, () => subject.release());
+  }
+}
+
+async function finalReads(client: Etcd3, prefix: string): Promise<CounterFinal> {
+  const res = await client.get(counterKey(prefix)).exec();
+  const kv = res.kvs[0];
+  return {
+    counter: kv ? { value: Number(kv.value.toString()), modRevision: Number(kv.mod_revision) } : null,
+  };
+}
+
+const scenario: Scenario = {
+  name: "lock",
+  description: "distributed lock guarding a read-then-write counter; fencing tokens vs none",
+  subjects: {
+    reference: "queues by create revision, re-checks its key, fences writes with the token",
+    etcd3: "the etcd3 library's client.lock() (try-lock, retried), unfenced writes",
+    naive: "create-if-absent transaction, wait for release, unfenced writes (the classic write-up)",
+  },
+  defaultSubject: "reference",
+  roles: { contender },
+  layout: (nodes) => Array.from({ length: nodes ?? 5 }, () => "contender"),
+  defaultFaults: ["pause-node"],
+  params: { workMs: 300 },
+  expectations: [
+    { subject: "reference", faults: ["pause-node"], valid: true },
+    { subject: "etcd3", faults: ["pause-node"], valid: false },
+    { subject: "naive", faults: ["pause-node"], valid: false },
+  ],
+  finalReads,
+  checkers: [
+    counterChecker({ write: "write" }),
+    overlapChecker(),
+    regrantChecker({ acquire: "acquire", release: "release" }),
+  ],
+};
+
+export default scenario;

@@ -1,0 +1,4 @@
+/** The built-in scenarios, by name, as module URLs (node processes import them too). */
+export const BUILTIN_SCENARIOS: Record<string, string> = {
+  lock: new URL("./lock/mod.ts", import.meta.url).href,
+};
