@@ -12,6 +12,8 @@ import type { RunOptions, RunResult } from "./lib/runner/run.ts";
 import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
 import { FAULTS } from "./chaos/mod.ts";
+import { findEtcd } from "./lib/cluster/etcd_binary.ts";
+import { assertPortFree } from "./lib/cluster/free_port.ts";
 
 const HELP = `etcd-drills: drill etcd use cases under faults and check they keep their promises.
 
@@ -133,6 +135,7 @@ async function main(args: string[]): Promise<number> {
     portsFrom: integer(flags["ports-from"], "--ports-from", 1024, 65000),
     progress: !flags.quiet,
   };
+  await preflight(base);
   if (positionals[0] === "all") return await runAll(base, flags);
   const { scenario, url } = await loadScenario(positionals[0]);
   const subject = flags.subject ?? scenario.defaultSubject;
@@ -142,14 +145,21 @@ async function main(args: string[]): Promise<number> {
     );
   }
   const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ?? scenario.defaultFaults;
-  console.error(`seed ${base.seed}`);
+  console.log(`seed ${base.seed}`);
   const result = await runScenario({ ...base, scenario, scenarioUrl: url, subject, faults });
   console.log(runSummary(result));
   return result.valid === true ? 0 : 1;
 }
 
+/** Fails fast, before anything starts, on what would stop the run: no etcd, a busy fixed port. */
+async function preflight(o: { members: number; portsFrom?: number }): Promise<void> {
+  await findEtcd();
+  if (o.portsFrom === undefined) return;
+  for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
+}
+
 async function runAll(base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">, flags: Flags): Promise<number> {
-  console.error(`seed ${base.seed}`);
+  console.log(`seed ${base.seed}`);
   const rows: string[][] = [];
   let matched = true;
   let allValid = true;

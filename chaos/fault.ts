@@ -12,10 +12,14 @@ export interface World {
   ttlMs: number;
   /** Node ids a running fault already holds; a fault picks others. */
   busyNodes: Set<string>;
+  /** The history clock: a fault stamps the moment it acts with it. */
+  now(): number;
 }
 
 /** A started fault: what it hit, and how to undo it. */
 export interface ActiveFault {
+  /** When it took effect (history clock), taken just before acting: a kill's own events fall inside the window. */
+  at: number;
   targets: string[];
   detail?: Record<string, unknown>;
   heal(): Promise<void>;

@@ -12,9 +12,10 @@ export const killLease: Fault = {
       ...world,
       nodes: world.nodes.filter((n) => typeof n.state.lease === "string"),
     };
-    const node = pickNode(withLease, random);
+    const node = await pickNode(withLease, random);
     if (!node) return undefined;
     const lease = String(node.state.lease);
+    const at = world.now();
     let revoked = true;
     try {
       await world.admin.leaseClient.leaseRevoke({ ID: lease });
@@ -22,6 +23,7 @@ export const killLease: Fault = {
       revoked = false; // already expired or revoked
     }
     return {
+      at,
       targets: [node.id],
       detail: { lease, revoked, primary: node.state.primary === true },
       heal: () => Promise.resolve(),

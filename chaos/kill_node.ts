@@ -8,11 +8,13 @@ export const killNode: Fault = {
   side: "node",
   holdMs: (ttl) => [0.5 * ttl, 1.5 * ttl],
   async start(world, random) {
-    const node = pickNode(world, random);
+    const node = await pickNode(world, random);
     if (!node) return undefined;
     const primary = node.state.primary === true;
+    const at = world.now();
     await node.kill();
     return {
+      at,
       targets: [node.id],
       detail: { incarnation: node.incarnation, primary },
       heal: () => node.start(),

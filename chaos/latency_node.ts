@@ -7,15 +7,17 @@ export const latencyNode: Fault = {
   description: "add 50–250 ms (±50 ms jitter) to a node's etcd traffic for 1–2 × TTL",
   side: "node",
   holdMs: (ttl) => [1 * ttl, 2 * ttl],
-  start(world, random) {
-    const node = pickNode(world, random);
-    if (!node) return Promise.resolve(undefined);
+  async start(world, random) {
+    const node = await pickNode(world, random);
+    if (!node) return undefined;
     const delayMs = Math.round(50 + random() * 200);
+    const at = world.now();
     node.proxy.delay(delayMs, 50);
-    return Promise.resolve({
+    return {
+      at,
       targets: [node.id],
       detail: { delayMs, jitterMs: 50 },
       heal: () => Promise.resolve(node.proxy.delay(0, 0)),
-    });
+    };
   },
 };

@@ -52,8 +52,6 @@ export class Nemesis {
 
   async #start(p: PlannedFault): Promise<void> {
     const fault = this.#faults.get(p.fault)!;
-    // Stamp the start before acting: a kill's own events must fall inside the window.
-    const time = this.#history.now();
     const active = await fault.start(this.#world, mulberry32(p.seed));
     if (!active) {
       this.skipped.push(p);
@@ -68,7 +66,7 @@ export class Nemesis {
       fault: p.fault,
       targets: active.targets,
       detail: active.detail,
-      time,
+      time: active.at,
     });
     this.#onChange(this.active());
     this.#later(p.holdMs, () => this.#heal(p.id));

@@ -7,14 +7,16 @@ export const partitionNode: Fault = {
   description: "cut a node (prefers the primary) off from etcd for 1–2.5 × TTL, connections held open",
   side: "node",
   holdMs: (ttl) => [1 * ttl, 2.5 * ttl],
-  start(world, random) {
-    const node = pickNode(world, random);
-    if (!node) return Promise.resolve(undefined);
+  async start(world, random) {
+    const node = await pickNode(world, random);
+    if (!node) return undefined;
+    const at = world.now();
     node.proxy.cut(true);
-    return Promise.resolve({
+    return {
+      at,
       targets: [node.id],
       detail: { incarnation: node.incarnation, primary: node.state.primary === true },
       heal: () => Promise.resolve(node.proxy.cut(false)),
-    });
+    };
   },
 };

@@ -4,17 +4,19 @@ import { pickNode } from "./targets.ts";
 /** SIGSTOP a node for a time that crosses the lease TTL, then SIGCONT. */
 export const pauseNode: Fault = {
   name: "pause-node",
-  description: "SIGSTOP a node (prefers the primary) for 0.5–2.5 × TTL, then SIGCONT",
+  description: "SIGSTOP a node (prefers the primary) for 0.5–3 × TTL, then SIGCONT",
   side: "node",
-  holdMs: (ttl) => [0.5 * ttl, 2.5 * ttl],
-  start(world, random) {
-    const node = pickNode(world, random);
-    if (!node) return Promise.resolve(undefined);
+  holdMs: (ttl) => [0.5 * ttl, 3 * ttl],
+  async start(world, random) {
+    const node = await pickNode(world, random);
+    if (!node) return undefined;
+    const at = world.now();
     node.pause();
-    return Promise.resolve({
+    return {
+      at,
       targets: [node.id],
       detail: { incarnation: node.incarnation, primary: node.state.primary === true },
       heal: () => Promise.resolve(node.resume()),
-    });
+    };
   },
 };

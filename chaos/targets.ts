@@ -1,19 +1,29 @@
 import type { NodeHandle } from "../lib/node/node_handle.ts";
 import type { World } from "./fault.ts";
 
-/** Share of picks that go to a node reporting `primary` (lock holder, leader) when there is one. */
-const PRIMARY_BIAS = 0.8;
+/** How long a fault waits for a primary to appear (between two holds there is briefly none). */
+const PRIMARY_WAIT_MS = 1000;
 
 /**
  * Picks a live node no other fault holds. Like Jepsen's nemeses that target
- * primaries, it prefers a node that reports `primary: true` so a short run
- * still hits what matters.
+ * primaries, it prefers a node that reports `primary: true` (lock holder,
+ * leader), waiting up to a second for one, so a short run still hits what
+ * matters; one pick in five goes to any node so the others are hit too.
  */
-export function pickNode(world: World, random: () => number): NodeHandle | undefined {
-  const free = world.nodes.filter((n) => n.alive && !n.paused && !world.busyNodes.has(n.id));
-  if (free.length === 0) return undefined;
-  const primaries = free.filter((n) => n.state.primary === true);
-  const roll = random();
-  const pool = primaries.length > 0 && roll < PRIMARY_BIAS ? primaries : free;
+export async function pickNode(world: World, random: () => number): Promise<NodeHandle | undefined> {
+  const wantPrimary = random() < 0.8;
+  const free = () => world.nodes.filter((n) => n.alive && !n.paused && !world.busyNodes.has(n.id));
+  const deadline = Date.now() + PRIMARY_WAIT_MS;
+  while (wantPrimary && !free().some(isPrimary) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const candidates = free();
+  if (candidates.length === 0) return undefined;
+  const primaries = candidates.filter(isPrimary);
+  const pool = wantPrimary && primaries.length > 0 ? primaries : candidates;
   return pool[Math.floor(random() * pool.length)];
+}
+
+function isPrimary(n: NodeHandle): boolean {
+  return n.state.primary === true;
 }

@@ -4,6 +4,7 @@ import { assertPortFree, freePort } from "./free_port.ts";
 import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
+import { makeOwnedTempDir, sweepStale } from "./stale.ts";
 import { onCleanup, spawnTied } from "../runner/cleanup.ts";
 
 /** Options of a {@link ProcessCluster}. */
@@ -61,7 +62,8 @@ export class ProcessCluster implements Cluster, MemberControl {
     }
     const c = new ProcessCluster(opts);
     c.#etcd = await findEtcd();
-    c.#tmp = await Deno.makeTempDir({ prefix: "etcd-drills-" });
+    await sweepStale();
+    c.#tmp = await makeOwnedTempDir();
     c.#forget = onCleanup("process cluster", () => c.stop());
     await Deno.mkdir(opts.logDir, { recursive: true });
     for (let i = 0; i < opts.members; i++) {

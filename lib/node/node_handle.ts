@@ -62,7 +62,9 @@ export class NodeHandle {
       append: true,
       create: true,
     });
-    const child = spawnTied(Deno.execPath(), ["run", "-A", "--quiet", NODE_MAIN], {
+    // The node's log dir on its command line names the run in `ps` (and lets tests find its processes).
+    const args = ["run", "-A", "--quiet", NODE_MAIN, this.#spec.logDir];
+    const child = spawnTied(Deno.execPath(), args, {
       env: { [NODE_CONFIG_ENV]: JSON.stringify(config), NO_COLOR: "1" },
       stdin: "piped",
       stdout: "piped",

@@ -4,7 +4,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import { ProcessCluster } from "../cluster/process_cluster.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
 import { NodeHandle } from "../node/node_handle.ts";
-import { canControlMembers, resolveFaults } from "../../chaos/mod.ts";
+import { resolveFaults } from "../../chaos/mod.ts";
 import { planFaults } from "../../chaos/schedule.ts";
 import type { PlannedFault } from "../../chaos/schedule.ts";
 import { Nemesis } from "../../chaos/nemesis.ts";
@@ -66,6 +66,8 @@ export interface RunResult {
  * returns, whatever happens.
  */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
+  // Refuse faults the cluster kind cannot do before anything starts.
+  const faults = resolveFaults(o.faults, { kind: "process", canControlMembers: true });
   const started = new Date();
   const origin = wallClock();
   const dir = await makeRunDir(o.outDir, o.scenario.name, o.subject, o.seed, started);
@@ -88,10 +90,6 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       members: o.members,
       logDir: `${dir}/etcd`,
       portsFrom: o.portsFrom,
-    });
-    const faults = resolveFaults(o.faults, {
-      kind: cluster.kind,
-      canControlMembers: canControlMembers(cluster),
     });
     await cluster.waitReady(30_000);
     admin = new Etcd3({ hosts: cluster.members.map((m) => m.clientUrl) });
@@ -130,7 +128,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       ttlMs,
     });
     const nemesis = new Nemesis(
-      { cluster, nodes, admin, ttlMs, busyNodes: new Set() },
+      { cluster, nodes, admin, ttlMs, busyNodes: new Set(), now: () => history.now() },
       faults,
       history,
       (active) => progress.faults(active),

@@ -1,0 +1,40 @@
+/**
+ * etcd-drills: the public API for plugin authors. A plugin is a module whose
+ * default export is a {@link Scenario}: roles (run in node processes), a
+ * layout, final reads and checkers. Run it with `deno task run ./plugin.ts`.
+ *
+ * @module
+ */
+export type { Expectation, RoleFn, Scenario } from "./lib/scenario.ts";
+export { fail, NodeContext, ok } from "./lib/node/context.ts";
+export type { Outcome } from "./lib/node/context.ts";
+export type {
+  Checker,
+  CheckInput,
+  CheckResult,
+  NamedResult,
+  Validity,
+} from "./lib/checkers/checker.ts";
+export { overall, runCheckers } from "./lib/checkers/checker.ts";
+export type {
+  Completion,
+  FaultEvent,
+  FaultWindow,
+  HistoryEvent,
+  NodeEvent,
+  OpEvent,
+  Operation,
+} from "./lib/history/event.ts";
+export { faultWindows, operations } from "./lib/history/event.ts";
+export { readHistory } from "./lib/history/writer.ts";
+export { counterChecker } from "./lib/checkers/counter.ts";
+export { overlapChecker } from "./lib/checkers/overlap.ts";
+export { regrantChecker } from "./lib/checkers/regrant.ts";
+export { holdIntervals } from "./lib/checkers/holds.ts";
+export { Session } from "./lib/recipes/session.ts";
+export { FencedMutex, LockLostError } from "./lib/recipes/fenced_mutex.ts";
+export { waitDelete } from "./lib/recipes/wait_delete.ts";
+export { runScenario } from "./lib/runner/run.ts";
+export type { RunOptions, RunResult } from "./lib/runner/run.ts";
+export type { ActiveFault, Fault, World } from "./chaos/mod.ts";
+export { FAULTS } from "./chaos/mod.ts";

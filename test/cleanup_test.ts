@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { leftoverProcesses, leftoverTempDirs } from "./run_helper.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const CLEAN = new URL("../clean.ts", import.meta.url).pathname;
+
+/** Starts a long run and resolves once its workload (cluster and nodes up) has begun. */
+async function startRun(out: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", MAIN, "lock", "--duration", "60s", "--out", out],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("] workload")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`run ended before its workload:\n${seen}`);
+    seen += value;
+  }
+  // Keep draining so the child never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+  return child;
+}
+
+async function eventually(what: string, ok: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`${what} not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp dir", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  const before = new Set(leftoverTempDirs());
+  try {
+    const child = await startRun(out);
+    assert.ok(leftoverProcesses(out).length >= 8, "the run should have 3 members and 5 nodes running");
+    child.kill("SIGINT");
+    const status = await child.status;
+    assert.equal(status.code, 130);
+    assert.deepEqual(leftoverProcesses(out), []);
+    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("cleanup: a runner killed outright takes its processes with it; clean removes its temp dir", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  const before = new Set(leftoverTempDirs());
+  try {
+    const child = await startRun(out);
+    child.kill("SIGKILL");
+    await child.status;
+    await eventually("all etcd and node processes gone", () => leftoverProcesses(out).length === 0);
+    const left = leftoverTempDirs().filter((d) => !before.has(d));
+    assert.equal(left.length, 1, "a SIGKILLed run cannot remove its own temp dir");
+    const clean = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
+    assert.ok(clean.success);
+    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { cli, lines } from "./cli_helper.ts";
+
+/** Bad input: one clear line on stderr that says what to do, exit 2, nothing started. */
+async function rejects(args: string[], pattern: RegExp, env: Record<string, string> = {}) {
+  const r = await cli(args, env);
+  assert.equal(r.code, 2, `exit code for ${args.join(" ")}: ${r.stderr}`);
+  const errLines = lines(r.stderr);
+  assert.equal(errLines.length, 1, `one line expected, got:\n${r.stderr}`);
+  assert.match(errLines[0], pattern);
+}
+
+Deno.test("cli: an unknown scenario is refused with the list of scenarios", async () => {
+  await rejects(["nosuch"], /unknown scenario "nosuch": choose from lock/);
+});
+
+Deno.test("cli: an unknown subject is refused with the subjects", async () => {
+  await rejects(["lock", "--subject", "bogus"], /unknown subject "bogus".*reference, etcd3, naive/);
+});
+
+Deno.test("cli: a malformed duration is refused with the form to use", async () => {
+  await rejects(["lock", "--duration", "10x"], /--duration "10x" is not a duration: write it like/);
+});
+
+Deno.test("cli: a plugin without a scenario is refused", async () => {
+  const plugin = new URL("./fixtures/not_a_scenario.ts", import.meta.url).pathname;
+  await rejects([plugin], /has no scenario as its default export/);
+});
+
+Deno.test("cli: a plugin that does not exist is refused", async () => {
+  await rejects(["./no/such/plugin.ts"], /cannot load scenario/);
+});
+
+Deno.test("cli: an unknown fault is refused", async () => {
+  await rejects(["lock", "--faults", "pause-node,meteor"], /unknown fault "meteor"/);
+});
+
+Deno.test("cli: an even member count is refused", async () => {
+  await rejects(["lock", "--members", "4"], /1, 3 or 5 members/);
+});
+
+Deno.test("cli: an unknown flag is refused", async () => {
+  await rejects(["lock", "--frobnicate"], /see --help/);
+});
+
+Deno.test("cli: a missing etcd binary is reported with how to fix it", async () => {
+  await rejects(["lock"], /ETCD_BIN=\/no\/such\/etcd is not an executable file/, {
+    ETCD_BIN: "/no/such/etcd",
+  });
+});
+
+Deno.test("cli: a busy port is reported with what to do", async () => {
+  const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (holder.addr as Deno.NetAddr).port;
+  try {
+    await rejects(["lock", "--ports-from", String(port)], new RegExp(`port ${port} on 127.0.0.1 is busy`));
+  } finally {
+    holder.close();
+  }
+});
+
+Deno.test("cli: --help and --list describe scenarios, subjects and faults", async () => {
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage:/);
+  const list = await cli(["--list"]);
+  assert.equal(list.code, 0);
+  for (const word of ["lock", "--subject naive", "pause-node", "kill-node"]) {
+    assert.ok(list.stdout.includes(word), `--list lacks ${word}`);
+  }
+});

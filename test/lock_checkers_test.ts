@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { overlapChecker } from "../lib/checkers/overlap.ts";
+import { regrantChecker } from "../lib/checkers/regrant.ts";
+import { HistoryBuilder } from "./history_builder.ts";
+
+const input = (h: HistoryBuilder) => ({ history: h.build(), final: undefined, ttlMs: 2000, params: {} });
+const overlap = overlapChecker().check;
+const regrant = regrantChecker({ acquire: "acquire", release: "release" }).check;
+
+Deno.test("overlap: holds one after another do not overlap", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok", { token: 5 })
+    .op("n1", "release", 100, 110, "ok")
+    .op("n2", "acquire", 5, 112, "ok", { token: 6 })
+    .op("n2", "release", 200, 210, "ok");
+  const r = overlap(input(h));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.holds, 2);
+});
+
+Deno.test("overlap: a paused holder that never released overlaps its successor", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok", { token: 5 })
+    .op("n2", "acquire", 5, 2500, "ok", { token: 6 })
+    .op("n2", "release", 2800, 2810, "ok")
+    .op("n1", "release", 4000, 4010, "ok");
+  const r = overlap(input(h));
+  assert.equal(r.valid, false);
+  assert.equal(r.evidence!.length, 1);
+  assert.equal(overlapChecker().decides, false);
+});
+
+Deno.test("liveness: a killed holder's lock is granted again within TTL + 1 s", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok")
+    .fault("kill-node", ["n1"], 500, 1500)
+    .exit("n1", 501)
+    .op("n2", "acquire", 20, 2900, "ok")
+    .end(6000);
+  const r = regrant(input(h));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.judged, 1);
+  assert.equal(r.figures?.regrantMs_max, 2400);
+});
+
+Deno.test("liveness: a grant later than TTL + 1 s after the kill fails", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok")
+    .fault("kill-node", ["n1"], 500, 1500)
+    .exit("n1", 501)
+    .op("n2", "acquire", 20, 4000, "ok")
+    .end(6000);
+  const r = regrant(input(h));
+  assert.equal(r.valid, false);
+  assert.equal((r.evidence![0] as { latencyMs: number }).latencyMs, 3500);
+});
+
+Deno.test("liveness: no grant at all after the kill fails", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok")
+    .fault("kill-node", ["n1"], 500, 1500)
+    .exit("n1", 501)
+    .op("n2", "acquire", 20, undefined, "info")
+    .end(6000);
+  assert.equal(regrant(input(h)).valid, false);
+});
+
+Deno.test("liveness: a short pause of the holder is not judged", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok")
+    .fault("pause-node", ["n1"], 500, 1500)
+    .op("n1", "release", 1600, 1610, "ok")
+    .op("n2", "acquire", 20, 5000, "ok")
+    .end(8000);
+  const r = regrant(input(h));
+  assert.equal(r.valid, true);
+  assert.equal(r.figures?.judged, 0);
+});

@@ -1,0 +1,41 @@
+import { cli } from "./cli_helper.ts";
+import type { CliResult } from "./cli_helper.ts";
+import type { RunResult } from "../lib/runner/run.ts";
+
+/** Runs a scenario through the CLI into a fresh out dir; returns the exit, the output and results.json. */
+export async function runCli(args: string[]): Promise<CliResult & { result?: RunResult }> {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    const r = await cli([...args, "--out", out, "--quiet"]);
+    const dirs = [...Deno.readDirSync(out)].map((e) => `${out}/${e.name}`);
+    let result: RunResult | undefined;
+    if (dirs.length === 1) {
+      try {
+        result = JSON.parse(await Deno.readTextFile(`${dirs[0]}/results.json`));
+      } catch { /* no results: the run failed before checking */ }
+    }
+    return { ...r, result };
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+/** etcd or node processes of runs below `outDir` still running (none may outlive a run). */
+export function leftoverProcesses(outDir: string): string[] {
+  const found: string[] = [];
+  for (const p of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(p.name)) continue;
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${p.name}/cmdline`).replaceAll("\0", " ");
+      const ours = /(^|\/)etcd .*--name m\d/.test(cmd) || cmd.includes("node_main.ts");
+      if (ours && cmd.includes(outDir)) found.push(`${p.name}: ${cmd}`);
+    } catch { /* gone */ }
+  }
+  return found;
+}
+
+/** Temp dirs of process clusters that still exist. */
+export function leftoverTempDirs(): string[] {
+  const root = Deno.env.get("TMPDIR") ?? "/tmp";
+  return [...Deno.readDirSync(root)].filter((e) => e.name.startsWith("etcd-drills-")).map((e) => e.name);
+}
