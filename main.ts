@@ -3,13 +3,15 @@
  * Exit codes: 0 valid, 1 invalid (or unknown), 2 bad input or harness failure.
  */
 import { parseArgs } from "node:util";
-import { UsageError, HarnessError } from "./lib/errors.ts";
+import { HarnessError, UsageError } from "./lib/errors.ts";
 import { cleanupAll } from "./lib/runner/cleanup.ts";
 import { parseDuration } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
 import type { RunOptions, RunResult } from "./lib/runner/run.ts";
 import { runSummary, table, verdictText } from "./lib/report/table.ts";
+import { junitXml } from "./lib/report/junit.ts";
+import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
 import { FAULTS } from "./chaos/mod.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
@@ -22,7 +24,9 @@ Usage:
   deno task run --list
   deno task run --help
 
-Scenarios: ${Object.keys(BUILTIN_SCENARIOS).join(", ")}  (all: every scenario × subject it expects a verdict for)
+Scenarios: ${
+  Object.keys(BUILTIN_SCENARIOS).join(", ")
+}  (all: every scenario × subject it expects a verdict for)
 
 Options:
   --subject S          implementation under test (default: the scenario's, usually reference)
@@ -36,6 +40,7 @@ Options:
   --out DIR            where run directories go (default ./runs)
   --ports-from N       fixed ports from N for the members (default: free ports)
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
+  --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
   --list               list scenarios, subjects and faults
   -h, --help           this help
@@ -55,6 +60,7 @@ interface Flags {
   out: string;
   "ports-from"?: string;
   expect: boolean;
+  junit?: string;
   quiet: boolean;
   list: boolean;
   help: boolean;
@@ -78,6 +84,7 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         out: { type: "string", default: "runs" },
         "ports-from": { type: "string" },
         expect: { type: "boolean", default: false },
+        junit: { type: "string" },
         quiet: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -89,11 +96,18 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
   }
 }
 
-function integer(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+function integer(
+  text: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: give a whole number from ${min} to ${max}`);
+    throw new UsageError(
+      `${flag} ${JSON.stringify(text)}: give a whole number from ${min} to ${max}`,
+    );
   }
   return n;
 }
@@ -103,7 +117,9 @@ async function list(): Promise<void> {
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario } = await loadScenario(name);
     console.log(`  ${name.padEnd(16)} ${scenario.description}`);
-    for (const [s, d] of Object.entries(scenario.subjects)) console.log(`    --subject ${s.padEnd(10)} ${d}`);
+    for (const [s, d] of Object.entries(scenario.subjects)) {
+      console.log(`    --subject ${s.padEnd(10)} ${d}`);
+    }
   }
   console.log("faults:");
   for (const f of FAULTS) console.log(`  ${f.name.padEnd(16)} [${f.side}] ${f.description}`);
@@ -123,7 +139,9 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError("name one scenario (or all): deno task run lock; see --help");
   }
   const members = integer(flags.members, "--members", 1, 5)!;
-  if (![1, 3, 5].includes(members)) throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
+  if (![1, 3, 5].includes(members)) {
+    throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
+  }
   const base = {
     members,
     nodes: integer(flags.nodes, "--nodes", 1, 500),
@@ -141,13 +159,17 @@ async function main(args: string[]): Promise<number> {
   const subject = flags.subject ?? scenario.defaultSubject;
   if (!scenario.subjects[subject]) {
     throw new UsageError(
-      `unknown subject "${subject}" for ${scenario.name}: choose from ${Object.keys(scenario.subjects).join(", ")}`,
+      `unknown subject "${subject}" for ${scenario.name}: choose from ${
+        Object.keys(scenario.subjects).join(", ")
+      }`,
     );
   }
-  const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ?? scenario.defaultFaults;
+  const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
+    scenario.defaultFaults;
   console.log(`seed ${base.seed}`);
   const result = await runScenario({ ...base, scenario, scenarioUrl: url, subject, faults });
   console.log(runSummary(result));
+  if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
   return result.valid === true ? 0 : 1;
 }
 
@@ -158,20 +180,33 @@ async function preflight(o: { members: number; portsFrom?: number }): Promise<vo
   for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
 }
 
-async function runAll(base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">, flags: Flags): Promise<number> {
+async function runAll(
+  base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">,
+  flags: Flags,
+): Promise<number> {
   console.log(`seed ${base.seed}`);
   const rows: string[][] = [];
+  const cases: JunitCase[] = [];
   let matched = true;
   let allValid = true;
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario, url } = await loadScenario(name);
     for (const e of scenario.expectations) {
       const faults = flags.faults?.split(",") ?? e.faults;
-      const r: RunResult = await runScenario({ ...base, scenario, scenarioUrl: url, subject: e.subject, faults });
+      const r: RunResult = await runScenario({
+        ...base,
+        scenario,
+        scenarioUrl: url,
+        subject: e.subject,
+        faults,
+      });
+      cases.push({ result: r, expectValid: e.valid });
       const ok = r.valid === e.valid;
       matched &&= ok;
       allValid &&= r.valid === true;
-      const failing = r.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name).join(",");
+      const failing = r.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name).join(
+        ",",
+      );
       rows.push([
         name,
         e.subject,
@@ -184,9 +219,25 @@ async function runAll(base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subje
       ]);
     }
   }
-  console.log(table(["scenario", "subject", "faults", "verdict", "expected", "match", "failing checks", "run directory"], rows));
+  console.log(
+    table([
+      "scenario",
+      "subject",
+      "faults",
+      "verdict",
+      "expected",
+      "match",
+      "failing checks",
+      "run directory",
+    ], rows),
+  );
+  if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml(cases));
   if (flags.expect) {
-    console.log(matched ? "every verdict matched its expectation" : "some verdicts did NOT match their expectation");
+    console.log(
+      matched
+        ? "every verdict matched its expectation"
+        : "some verdicts did NOT match their expectation",
+    );
     return matched ? 0 : 1;
   }
   return allValid ? 0 : 1;
