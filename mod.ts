@@ -22,8 +22,8 @@ export type {
   FaultWindow,
   HistoryEvent,
   NodeEvent,
-  OpEvent,
   Operation,
+  OpEvent,
 } from "./lib/history/event.ts";
 export { faultWindows, operations } from "./lib/history/event.ts";
 export { readHistory } from "./lib/history/writer.ts";

@@ -40,7 +40,10 @@ Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp di
   const before = new Set(leftoverTempDirs());
   try {
     const child = await startRun(out);
-    assert.ok(leftoverProcesses(out).length >= 8, "the run should have 3 members and 5 nodes running");
+    assert.ok(
+      leftoverProcesses(out).length >= 8,
+      "the run should have 3 members and 5 nodes running",
+    );
     child.kill("SIGINT");
     const status = await child.status;
     assert.equal(status.code, 130);
@@ -61,7 +64,8 @@ Deno.test("cleanup: a runner killed outright takes its processes with it; clean 
     await eventually("all etcd and node processes gone", () => leftoverProcesses(out).length === 0);
     const left = leftoverTempDirs().filter((d) => !before.has(d));
     assert.equal(left.length, 1, "a SIGKILLed run cannot remove its own temp dir");
-    const clean = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
+    const clean = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] })
+      .output();
     assert.ok(clean.success);
     assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
   } finally {

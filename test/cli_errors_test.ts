@@ -53,7 +53,10 @@ Deno.test("cli: a busy port is reported with what to do", async () => {
   const holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (holder.addr as Deno.NetAddr).port;
   try {
-    await rejects(["lock", "--ports-from", String(port)], new RegExp(`port ${port} on 127.0.0.1 is busy`));
+    await rejects(
+      ["lock", "--ports-from", String(port)],
+      new RegExp(`port ${port} on 127.0.0.1 is busy`),
+    );
   } finally {
     holder.close();
   }

@@ -20,7 +20,17 @@ export class HistoryBuilder {
     const op = this.#nextOp++;
     this.#events.push({ kind: "op", type: "invoke", op, node, incarnation, f, time: start });
     if (end !== undefined) {
-      this.#events.push({ kind: "op", type: outcome, op, node, incarnation, f, value, revision, time: end });
+      this.#events.push({
+        kind: "op",
+        type: outcome,
+        op,
+        node,
+        incarnation,
+        f,
+        value,
+        revision,
+        time: end,
+      });
     }
     return this;
   }

@@ -3,7 +3,12 @@ import { overlapChecker } from "../lib/checkers/overlap.ts";
 import { regrantChecker } from "../lib/checkers/regrant.ts";
 import { HistoryBuilder } from "./history_builder.ts";
 
-const input = (h: HistoryBuilder) => ({ history: h.build(), final: undefined, ttlMs: 2000, params: {} });
+const input = (h: HistoryBuilder) => ({
+  history: h.build(),
+  final: undefined,
+  ttlMs: 2000,
+  params: {},
+});
 const overlap = overlapChecker().check;
 const regrant = regrantChecker({ acquire: "acquire", release: "release" }).check;
 

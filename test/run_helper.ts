@@ -37,5 +37,7 @@ export function leftoverProcesses(outDir: string): string[] {
 /** Temp dirs of process clusters that still exist. */
 export function leftoverTempDirs(): string[] {
   const root = Deno.env.get("TMPDIR") ?? "/tmp";
-  return [...Deno.readDirSync(root)].filter((e) => e.name.startsWith("etcd-drills-")).map((e) => e.name);
+  return [...Deno.readDirSync(root)].filter((e) => e.name.startsWith("etcd-drills-")).map((e) =>
+    e.name
+  );
 }

@@ -1,6 +1,6 @@
 import type { Checker } from "./checker.ts";
 import { operations } from "../history/event.ts";
-import type { OpEvent, Operation } from "../history/event.ts";
+import type { Operation, OpEvent } from "../history/event.ts";
 
 /** The value a counter write carries: it read `from` (at `readModRevision`) and wrote `to`. */
 export interface CounterWrite {
@@ -77,7 +77,8 @@ export function counterChecker(opts: { write: string }): Checker {
           unknown: unknown.length,
         });
       }
-      const lost = evidence.filter((e) => (e as { violation: string }).violation === "lost update").length;
+      const lost =
+        evidence.filter((e) => (e as { violation: string }).violation === "lost update").length;
       const figures = {
         acknowledged: acked.length,
         unknown: unknown.length,
@@ -91,14 +92,16 @@ export function counterChecker(opts: { write: string }): Checker {
         const first = evidence[0] as { violation: string };
         return {
           valid: false,
-          summary: `${first.violation}: ${lost} lost update(s); final ${finalValue}, ${acked.length} acknowledged, ${unknown.length} unknown`,
+          summary:
+            `${first.violation}: ${lost} lost update(s); final ${finalValue}, ${acked.length} acknowledged, ${unknown.length} unknown`,
           evidence,
           figures,
         };
       }
       return {
         valid: true,
-        summary: `${acked.length} acknowledged increments (+${unknown.length} unknown), final ${finalValue}`,
+        summary:
+          `${acked.length} acknowledged increments (+${unknown.length} unknown), final ${finalValue}`,
         figures,
       };
     },

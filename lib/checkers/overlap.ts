@@ -9,7 +9,8 @@ import { holdIntervals } from "./holds.ts";
 export function overlapChecker(names = { acquire: "acquire", release: "release" }): Checker {
   return {
     name: "overlapping-holds",
-    description: "intervals where two nodes both believed they held the lock (reported, not decisive)",
+    description:
+      "intervals where two nodes both believed they held the lock (reported, not decisive)",
     decides: false,
     check({ history }) {
       const holds = holdIntervals(history, names).sort((a, b) => a.start - b.start);

@@ -17,7 +17,8 @@ export function regrantChecker(
   const slack = opts.slackMs ?? 1000;
   return {
     name: "liveness",
-    description: "after the holder is killed (or paused or cut off past the TTL) the lock is granted again within TTL + 1 s",
+    description:
+      "after the holder is killed (or paused or cut off past the TTL) the lock is granted again within TTL + 1 s",
     check({ history, ttlMs }) {
       const holds = holdIntervals(history, opts);
       const grants = operations(history).filter((o) => o.f === opts.acquire && o.outcome === "ok")
@@ -28,14 +29,17 @@ export function regrantChecker(
       const late = [];
       for (const w of windows) {
         if (!DISABLING.has(w.fault)) continue;
-        const lasting = w.fault === "kill-node" || w.fault === "kill-lease" || w.stop - w.start > ttlMs;
+        const lasting = w.fault === "kill-node" || w.fault === "kill-lease" ||
+          w.stop - w.start > ttlMs;
         if (!lasting) continue;
         const target = w.targets[0];
         const held = holds.find((h) => h.node === target && h.start <= w.start && h.end >= w.start);
         if (!held) continue;
         const deadline = w.start + ttlMs + slack;
         if (deadline > end) continue;
-        const others = windows.filter((x) => x.id !== w.id && x.start < deadline && x.stop > w.start);
+        const others = windows.filter((x) =>
+          x.id !== w.id && x.start < deadline && x.stop > w.start
+        );
         if (others.length > 0) continue;
         const next = grants.find((g) =>
           g.complete!.time > w.start && (g.node !== target || g.incarnation !== held.incarnation)

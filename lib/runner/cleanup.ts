@@ -54,7 +54,11 @@ function installSignalHandlers(): void {
  * Spawns a child that the kernel kills if this process dies without cleaning
  * up (a SIGKILL of the runner), through util-linux `setpriv --pdeathsig`.
  */
-export function spawnTied(cmd: string, args: string[], opts: Deno.CommandOptions): Deno.ChildProcess {
+export function spawnTied(
+  cmd: string,
+  args: string[],
+  opts: Deno.CommandOptions,
+): Deno.ChildProcess {
   const tied = hasSetpriv()
     ? new Deno.Command("setpriv", { ...opts, args: ["--pdeathsig", "KILL", "--", cmd, ...args] })
     : new Deno.Command(cmd, { ...opts, args });
@@ -65,8 +69,9 @@ let setprivKnown: boolean | undefined;
 function hasSetpriv(): boolean {
   if (setprivKnown === undefined) {
     try {
-      setprivKnown = new Deno.Command("setpriv", { args: ["--version"], stdout: "null", stderr: "null" })
-        .outputSync().success;
+      setprivKnown =
+        new Deno.Command("setpriv", { args: ["--version"], stdout: "null", stderr: "null" })
+          .outputSync().success;
     } catch {
       setprivKnown = false;
     }

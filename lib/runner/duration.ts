@@ -4,7 +4,9 @@ import { UsageError } from "../errors.ts";
 export function parseDuration(text: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   if (!m) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a duration: write it like 500ms, 30s or 2m`);
+    throw new UsageError(
+      `${flag} ${JSON.stringify(text)} is not a duration: write it like 500ms, 30s or 2m`,
+    );
   }
   const n = Number(m[1]);
   const unit = m[2] ?? "s";

@@ -13,10 +13,13 @@ export interface LoadedScenario {
 export async function loadScenario(nameOrPath: string): Promise<LoadedScenario> {
   let url = BUILTIN_SCENARIOS[nameOrPath];
   if (!url) {
-    const looksLikeModule = /^(https?|file):/.test(nameOrPath) || /[/\\]|\.(ts|js|mjs)$/.test(nameOrPath);
+    const looksLikeModule = /^(https?|file):/.test(nameOrPath) ||
+      /[/\\]|\.(ts|js|mjs)$/.test(nameOrPath);
     if (!looksLikeModule) {
       throw new UsageError(
-        `unknown scenario "${nameOrPath}": choose from ${Object.keys(BUILTIN_SCENARIOS).join(", ")}, or give a plugin file (./my_scenario.ts)`,
+        `unknown scenario "${nameOrPath}": choose from ${
+          Object.keys(BUILTIN_SCENARIOS).join(", ")
+        }, or give a plugin file (./my_scenario.ts)`,
       );
     }
     url = /^(https?|file):/.test(nameOrPath) ? nameOrPath : toFileUrl(nameOrPath);

@@ -223,7 +223,9 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   try {
     return await Promise.race([
       p,
-      new Promise<T>((_, reject) => timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)),
+      new Promise<T>((_, reject) =>
+        timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)
+      ),
     ]);
   } finally {
     clearTimeout(timer);

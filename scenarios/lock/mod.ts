@@ -43,7 +43,11 @@ async function contender(ctx: NodeContext): Promise<void> {
     });
     if (read?.type === "ok") {
       await ctx.sleep(workMs);
-      await ctx.op("write", undefined, () => subject.write(counterKey(ctx.prefix), read.value as CounterRead));
+      await ctx.op(
+        "write",
+        undefined,
+        () => subject.write(counterKey(ctx.prefix), read.value as CounterRead),
+      );
     }
     ctx.report({ primary: false, lease: subject.lease() });
     await ctx.op("release", undefined, () => subject.release());
@@ -54,7 +58,9 @@ async function finalReads(client: Etcd3, prefix: string): Promise<CounterFinal> 
   const res = await client.get(counterKey(prefix)).exec();
   const kv = res.kvs[0];
   return {
-    counter: kv ? { value: Number(kv.value.toString()), modRevision: Number(kv.mod_revision) } : null,
+    counter: kv
+      ? { value: Number(kv.value.toString()), modRevision: Number(kv.mod_revision) }
+      : null,
   };
 }
 

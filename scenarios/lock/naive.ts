@@ -19,7 +19,13 @@ export const naive: LockSubjectFactory = (ctx, client, lockPrefix) => {
           .then(client.put(key).value(ctx.node).lease(session.id))
           .commit();
         if (res.succeeded) return ok({}, res.header.revision);
-        await waitDelete(client, key, Number(res.header.revision) + 1, ctx.signal, 2 * ctx.ttl * 1000);
+        await waitDelete(
+          client,
+          key,
+          Number(res.header.revision) + 1,
+          ctx.signal,
+          2 * ctx.ttl * 1000,
+        );
       }
       return fail("stopped before acquiring");
     },

@@ -22,4 +22,8 @@ export interface LockSubject {
 }
 
 /** Builds a subject for one node. */
-export type LockSubjectFactory = (ctx: NodeContext, client: Etcd3, lockPrefix: string) => LockSubject;
+export type LockSubjectFactory = (
+  ctx: NodeContext,
+  client: Etcd3,
+  lockPrefix: string,
+) => LockSubject;
