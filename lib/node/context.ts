@@ -1,4 +1,5 @@
 import { Etcd3 } from "etcd3";
+import { noop } from "cockatiel";
 import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
@@ -64,12 +65,19 @@ export class NodeContext {
     this.#emit = emit;
   }
 
-  /** A new etcd3 client to this node's proxies, with a deadline on every unary call. */
+  /**
+   * A new etcd3 client to this node's proxies, with a deadline on every unary
+   * call and no hidden retries: etcd3 retries a failed call by default, so a
+   * transaction that applied but timed out could be re-run and report a
+   * different result, and a definite `fail` would be a lie. Errors surface;
+   * the operation is then recorded as unknown.
+   */
   client(extra: Partial<IOptions> = {}): Etcd3 {
     const timeout = this.callTimeoutMs;
     return new Etcd3({
       hosts: this.endpoints,
       defaultCallOptions: (ctx) => ctx.isStream ? {} : { deadline: new Date(Date.now() + timeout) },
+      faultHandling: { global: noop },
       ...extra,
     });
   }
