@@ -13,6 +13,7 @@ import type { NamedResult, Validity } from "../checkers/checker.ts";
 import { onCleanup } from "./cleanup.ts";
 import { Progress } from "./progress.ts";
 import { operations } from "../history/event.ts";
+import { writeReportHtml } from "../report/html.ts";
 
 /** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
 export interface RunOptions {
@@ -182,6 +183,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       elapsedMs: Math.round(wallClock() - origin),
     };
     await Deno.writeTextFile(`${dir}/results.json`, JSON.stringify(result, null, 2) + "\n");
+    await writeReportHtml(dir, result, history.events);
     return result;
   } finally {
     progress.done();
