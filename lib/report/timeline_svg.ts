@@ -78,7 +78,7 @@ export function timelineSvg(
   for (const w of windows) {
     faultColors[w.fault] ??= FAULT_PALETTE[Object.keys(faultColors).length % FAULT_PALETTE.length];
   }
-  const W = Math.round(Math.min(8000, Math.max(1240, (end / 1000) * 50)));
+  const W = Math.round(Math.min(8000, Math.max(1180, (end / 1000) * 50)));
   const PAD_R = 16;
   const x = (t: number) => (Math.max(0, Math.min(end, t)) / end) * (W - PAD_R - 4) + 4;
 
