@@ -6,7 +6,19 @@
 import assert from "node:assert/strict";
 import { runCli } from "./run_helper.ts";
 
-const RUN = ["lock", "--faults", "pause-node", "--duration", "20s", "--seed", "3"];
+// Seed 12 plans three pauses of 3.6–5.7 s (past the 2 s TTL), each aimed at the
+// lock holder: enough that a lost update does not hang on one lucky pause.
+const RUN = [
+  "lock",
+  "--faults",
+  "pause-node",
+  "--duration",
+  "20s",
+  "--fault-interval",
+  "3s",
+  "--seed",
+  "12",
+];
 
 Deno.test("lock: the fenced reference lock stays valid under pause-node", async () => {
   const r = await runCli([...RUN, "--subject", "reference"]);
