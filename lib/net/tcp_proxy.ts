@@ -26,6 +26,9 @@ export interface TcpProxyOptions {
   /**
    * Names the peer of a connection from its first bytes (e.g. an HTTP header);
    * undefined when unknown. Without it every connection's peer is undefined.
+   * A connection still unnamed is asked again with each later chunk from the
+   * client: HTTP keep-alive reuses a connection opened by an anonymous request
+   * (a health probe) for requests that do name their sender.
    */
   identify?: (head: string) => string | undefined;
   /** Closes a connection at once when its first bytes match (asked only with `identify`). */
@@ -36,6 +39,7 @@ export interface TcpProxyOptions {
 
 const MAX_QUEUED_BYTES = 1 << 20;
 const MAX_HEAD_BYTES = 16 << 10;
+const SNIFF_TAIL_CHARS = 256;
 
 /** A connection through the proxy, with the peer it was identified as. */
 interface Link {
@@ -122,8 +126,8 @@ export class TcpProxy {
         return;
       }
       await Promise.all([
-        this.#pump(link, client, link.upstream, head),
-        this.#pump(link, link.upstream, client, new Uint8Array(0)),
+        this.#pump(link, client, link.upstream, head, true),
+        this.#pump(link, link.upstream, client, new Uint8Array(0), false),
       ]);
     } catch {
       // Either side went away; the link ends.
@@ -154,7 +158,13 @@ export class TcpProxy {
   }
 
   /** Copies src to dst through the link's policy: held while blocked, delayed in order. */
-  async #pump(link: Link, src: Deno.Conn, dst: Deno.Conn, first: Uint8Array): Promise<void> {
+  async #pump(
+    link: Link,
+    src: Deno.Conn,
+    dst: Deno.Conn,
+    first: Uint8Array,
+    fromClient: boolean,
+  ): Promise<void> {
     const queue: { chunk: Uint8Array; due: number }[] = [];
     let queued = 0;
     let lastDue = 0;
@@ -169,6 +179,15 @@ export class TcpProxy {
       notify.resolve();
     };
     if (first.length > 0) push(first);
+    // While the connection is unnamed, look for a name in what the client sends next.
+    // Keep a tail of the text seen so far: a header line may straddle two chunks.
+    let tail = "";
+    const sniff = (chunk: Uint8Array) => {
+      if (!fromClient || link.peer !== undefined || !this.#opts.identify) return;
+      const text = tail + new TextDecoder().decode(chunk);
+      link.peer = this.#opts.identify(text);
+      tail = text.slice(-SNIFF_TAIL_CHARS);
+    };
 
     const reader = (async () => {
       const buf = new Uint8Array(64 << 10);
@@ -177,7 +196,9 @@ export class TcpProxy {
           while (queued > MAX_QUEUED_BYTES && !link.closed) await this.#sleepOrWake(50);
           const n = await src.read(buf);
           if (n === null) break;
-          push(buf.slice(0, n));
+          const chunk = buf.slice(0, n);
+          sniff(chunk);
+          push(chunk);
         }
       } catch { /* closed */ }
       ended = true;
