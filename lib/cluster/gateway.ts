@@ -27,7 +27,12 @@ export async function linearizableRead(clientUrl: string, timeoutMs = 1000): Pro
   await gatewayCall(clientUrl, "/v3/kv/range", { key: b64("etcd-drills/ready") }, timeoutMs);
 }
 
-/** The member's status: its id, the leader's id, raft term and store revision. */
+/**
+ * The member's status: its id, the leader's id ("0" when it knows none), the
+ * term of its last applied entry (etcd's status raftTerm, not raft's current
+ * term: a candidate campaigning at higher terms still reports the old one)
+ * and its store revision.
+ */
 export async function memberStatus(
   clientUrl: string,
   timeoutMs = 1000,
@@ -36,7 +41,8 @@ export async function memberStatus(
   const header = s.header as Record<string, string>;
   return {
     id: header.member_id,
-    leader: String(s.leader),
+    // JSON leaves out zero values: no "leader" means none is known ("0").
+    leader: String(s.leader ?? "0"),
     raftTerm: Number(s.raftTerm ?? header.raft_term),
     revision: Number(header.revision),
   };
