@@ -255,6 +255,8 @@ Deno.test({
       `CI=true needs Chromium at ${CHROMIUM}: .ci/run installs it from Debian`,
     );
     const { chromium } = await import("playwright-core");
+    // Set KEEP_REPORT=1 to keep the page and its screenshot for a look.
+    const keep = Deno.env.get("KEEP_REPORT") === "1";
     const dir = await Deno.makeTempDir({ prefix: "report_html_test_" });
     const { history, lost } = sampleHistory();
     const path = await writeReportHtml(dir, sampleResult(history, lost, dir), history);
@@ -341,10 +343,11 @@ Deno.test({
       await page.evaluate("window.scrollTo(0, 0)");
       const shot = `${dir}/report.png`;
       await page.screenshot({ path: shot, fullPage: true });
-      console.log(`report_html_test: ${path} and its screenshot ${shot}`);
+      if (keep) console.log(`report_html_test: ${path} and its screenshot ${shot}`);
       assert.deepEqual(requests, [url], "still nothing fetched after clicks and drawing");
     } finally {
       await browser.close();
+      if (!keep) await Deno.remove(dir, { recursive: true });
     }
   },
 });

@@ -129,7 +129,15 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       ttlMs,
     });
     const nemesis = new Nemesis(
-      { cluster, nodes, admin, ttlMs, busyNodes: new Set(), now: () => history.now() },
+      {
+        cluster,
+        nodes,
+        admin,
+        ttlMs,
+        busyNodes: new Set(),
+        busyMembers: new Set(),
+        now: () => history.now(),
+      },
       faults,
       history,
       (active) => progress.faults(active),
