@@ -12,6 +12,12 @@ export interface World {
   ttlMs: number;
   /** Node ids a running fault already holds; a fault picks others. */
   busyNodes: Set<string>;
+  /**
+   * Members a running member fault holds. Two member faults at once can leave
+   * no quorum, so a member fault refuses while this is not empty: quorum loss
+   * then always comes from one fault at a time.
+   */
+  busyMembers: Set<string>;
   /** The history clock: a fault stamps the moment it acts with it. */
   now(): number;
 }

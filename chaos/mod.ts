@@ -6,6 +6,14 @@ import { killNode } from "./kill_node.ts";
 import { partitionNode } from "./partition_node.ts";
 import { latencyNode } from "./latency_node.ts";
 import { killLease } from "./kill_lease.ts";
+import { killMember } from "./kill_member.ts";
+import { killLeader } from "./kill_leader.ts";
+import { pauseMember } from "./pause_member.ts";
+import { isolateMember } from "./isolate_member.ts";
+import { isolateLeader } from "./isolate_leader.ts";
+import { partition } from "./partition.ts";
+import { latencyPeer } from "./latency_peer.ts";
+import { compact } from "./compact.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
 
@@ -16,13 +24,24 @@ export const FAULTS: readonly Fault[] = [
   partitionNode,
   latencyNode,
   killLease,
+  killMember,
+  killLeader,
+  pauseMember,
+  isolateMember,
+  isolateLeader,
+  partition,
+  latencyPeer,
+  compact,
 ];
 
 /**
  * Resolves a --faults list ("all", "none", or names) for a cluster kind;
  * refuses unknown faults and faults the kind cannot do, never skips them silently.
  */
-export function resolveFaults(names: string[], cluster: { kind: string; canControlMembers: boolean }): Fault[] {
+export function resolveFaults(
+  names: string[],
+  cluster: { kind: string; canControlMembers: boolean },
+): Fault[] {
   const supported = (f: Fault) => f.side === "node" || cluster.canControlMembers;
   if (names.length === 1 && names[0] === "all") return FAULTS.filter(supported);
   if (names.length === 0 || (names.length === 1 && names[0] === "none")) return [];
@@ -30,11 +49,15 @@ export function resolveFaults(names: string[], cluster: { kind: string; canContr
     const f = FAULTS.find((x) => x.name === name);
     if (!f) {
       throw new UsageError(
-        `unknown fault "${name}": choose from ${FAULTS.map((x) => x.name).join(", ")} (or all, none)`,
+        `unknown fault "${name}": choose from ${
+          FAULTS.map((x) => x.name).join(", ")
+        } (or all, none)`,
       );
     }
     if (!supported(f)) {
-      throw new UsageError(`fault ${name} needs member control, which a ${cluster.kind} cluster does not offer`);
+      throw new UsageError(
+        `fault ${name} needs member control, which a ${cluster.kind} cluster does not offer`,
+      );
     }
     return f;
   });

@@ -20,7 +20,12 @@ export class Nemesis {
   readonly skipped: PlannedFault[] = [];
   #onChange: (active: string[]) => void;
 
-  constructor(world: World, faults: readonly Fault[], history: HistoryWriter, onChange = (_: string[]) => {}) {
+  constructor(
+    world: World,
+    faults: readonly Fault[],
+    history: HistoryWriter,
+    onChange = (_: string[]) => {},
+  ) {
     this.#world = world;
     this.#faults = new Map(faults.map((f) => [f.name, f]));
     this.#history = history;
@@ -36,7 +41,9 @@ export class Nemesis {
 
   /** Names of the faults holding now. */
   active(): string[] {
-    return [...this.#active.values()].map((a) => `${a.planned.fault}(${a.fault.targets.join(",")})`);
+    return [...this.#active.values()].map((a) =>
+      `${a.planned.fault}(${a.fault.targets.join(",")})`
+    );
   }
 
   #later(ms: number, fn: () => Promise<void>): void {
@@ -57,7 +64,8 @@ export class Nemesis {
       this.skipped.push(p);
       return;
     }
-    for (const t of active.targets) this.#world.busyNodes.add(t);
+    // Member faults claim world.busyMembers themselves (see member_targets.ts).
+    if (fault.side === "node") { for (const t of active.targets) this.#world.busyNodes.add(t); }
     this.#active.set(p.id, { planned: p, fault: active });
     this.#history.append({
       kind: "fault",
@@ -79,7 +87,9 @@ export class Nemesis {
     try {
       await a.fault.heal();
     } finally {
-      for (const t of a.fault.targets) this.#world.busyNodes.delete(t);
+      if (this.#faults.get(a.planned.fault)?.side === "node") {
+        for (const t of a.fault.targets) this.#world.busyNodes.delete(t);
+      }
       this.#history.append({
         kind: "fault",
         type: "stop",
@@ -98,6 +108,9 @@ export class Nemesis {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     await Promise.allSettled([...this.#pending]);
-    for (const id of [...this.#active.keys()]) await this.#heal(id);
+    // One heal that fails must not leave the others holding.
+    for (const id of [...this.#active.keys()]) {
+      await this.#heal(id).catch((e) => console.error(`fault heal error: ${e}`));
+    }
   }
 }
