@@ -14,6 +14,8 @@ import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
 import { FAULTS } from "./chaos/mod.ts";
+import { loadPlanFile } from "./chaos/plan_file.ts";
+import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
 
@@ -35,6 +37,11 @@ Options:
   --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s)
   --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's)
   --fault-interval D   mean gap between fault starts (default 3s)
+  --faults-file F      run exactly this fault schedule instead of drawing one (not with --faults):
+                       a JSON array like [{"at": "5s", "fault": "kill-leader", "hold": "3s"}],
+                       "at" the offset into the workload (before --duration ends), "hold" or
+                       "holdMs" how long it holds (default: the fault's shortest); targets still
+                       come from --seed
   --seed N             seed of the fault schedule (default: random, printed)
   --ttl SECONDS        lease TTL (default 2)
   --out DIR            where run directories go (default ./runs)
@@ -55,6 +62,7 @@ interface Flags {
   duration: string;
   faults?: string;
   "fault-interval": string;
+  "faults-file"?: string;
   seed?: string;
   ttl: string;
   out: string;
@@ -79,6 +87,7 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         duration: { type: "string", default: "30s" },
         faults: { type: "string" },
         "fault-interval": { type: "string", default: "3s" },
+        "faults-file": { type: "string" },
         seed: { type: "string" },
         ttl: { type: "string", default: "2" },
         out: { type: "string", default: "runs" },
@@ -153,8 +162,9 @@ async function main(args: string[]): Promise<number> {
     portsFrom: integer(flags["ports-from"], "--ports-from", 1024, 65000),
     progress: !flags.quiet,
   };
+  const faultPlan = await readFaultsFile(flags, base);
   await preflight(base);
-  if (positionals[0] === "all") return await runAll(base, flags);
+  if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
   const { scenario, url } = await loadScenario(positionals[0]);
   const subject = flags.subject ?? scenario.defaultSubject;
   if (!scenario.subjects[subject]) {
@@ -167,10 +177,35 @@ async function main(args: string[]): Promise<number> {
   const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
     scenario.defaultFaults;
   console.log(`seed ${base.seed}`);
-  const result = await runScenario({ ...base, scenario, scenarioUrl: url, subject, faults });
+  const result = await runScenario({
+    ...base,
+    faultPlan,
+    scenario,
+    scenarioUrl: url,
+    subject,
+    faults,
+  });
   console.log(runSummary(result));
   if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
   return result.valid === true ? 0 : 1;
+}
+
+/** The --faults-file schedule, checked before anything starts; undefined without the flag. */
+async function readFaultsFile(
+  flags: Flags,
+  o: { durationMs: number; ttl: number; seed: number },
+): Promise<PlannedFault[] | undefined> {
+  const path = flags["faults-file"];
+  if (path === undefined) return undefined;
+  if (flags.faults !== undefined) {
+    throw new UsageError("give --faults or --faults-file, not both: the file names its faults");
+  }
+  return await loadPlanFile(path, {
+    faults: FAULTS,
+    durationMs: o.durationMs,
+    ttlMs: o.ttl * 1000,
+    seed: o.seed,
+  });
 }
 
 /** Fails fast, before anything starts, on what would stop the run: no etcd, a busy fixed port. */

@@ -72,3 +72,46 @@ Deno.test("cli: --help and --list describe scenarios, subjects and faults", asyn
     assert.ok(list.stdout.includes(word), `--list lacks ${word}`);
   }
 });
+
+/** Runs the CLI with a --faults-file holding `plan`, in a temp dir removed afterwards. */
+async function withPlan(plan: unknown, fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "drills-test-plan-" });
+  try {
+    const path = `${dir}/plan.json`;
+    await Deno.writeTextFile(path, JSON.stringify(plan));
+    await fn(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("cli: a --faults-file offset beyond --duration is refused with what to change", async () => {
+  await withPlan(
+    [{ at: "2s", fault: "kill-member" }, { at: "45s", fault: "compact" }],
+    (path) =>
+      rejects(
+        ["lock", "--duration", "30s", "--faults-file", path],
+        /entry 2: offset 45s is not before the end of --duration 30s: start it earlier or lengthen --duration/,
+      ),
+  );
+  await withPlan(
+    [{ at: "-1s", fault: "compact" }],
+    (path) =>
+      rejects(["lock", "--faults-file", path], /entry 1: offset "-1s" is not a duration ≥ 0/),
+  );
+});
+
+Deno.test("cli: a --faults-file naming an unknown fault is refused with the faults to choose from", async () => {
+  await withPlan([{ at: "1s", fault: "meteor", hold: "1s" }], (path) =>
+    rejects(
+      ["lock", "--faults-file", path],
+      /entry 1 has unknown fault "meteor": set "fault" to one of .*kill-leader/,
+    ));
+});
+
+Deno.test("cli: --faults and --faults-file together are refused", async () => {
+  await withPlan(
+    [],
+    (path) => rejects(["lock", "--faults", "kill-node", "--faults-file", path], /not both/),
+  );
+});

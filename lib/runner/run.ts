@@ -7,6 +7,7 @@ import { NodeHandle } from "../node/node_handle.ts";
 import { resolveFaults } from "../../chaos/mod.ts";
 import { planFaults } from "../../chaos/schedule.ts";
 import type { PlannedFault } from "../../chaos/schedule.ts";
+import { planFaultNames } from "../../chaos/plan_file.ts";
 import { Nemesis } from "../../chaos/nemesis.ts";
 import { overall, runCheckers } from "../checkers/checker.ts";
 import type { NamedResult, Validity } from "../checkers/checker.ts";
@@ -28,6 +29,8 @@ export interface RunOptions {
   /** Fault names, "all" or "none". */
   faults: string[];
   faultIntervalMs: number;
+  /** An exact schedule (--faults-file), used instead of one drawn from the seed; it names its faults. */
+  faultPlan?: PlannedFault[];
   seed: number;
   /** Lease TTL, seconds. */
   ttl: number;
@@ -68,7 +71,10 @@ export interface RunResult {
  */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   // Refuse faults the cluster kind cannot do before anything starts.
-  const faults = resolveFaults(o.faults, { kind: "process", canControlMembers: true });
+  const faults = resolveFaults(o.faultPlan ? planFaultNames(o.faultPlan) : o.faults, {
+    kind: "process",
+    canControlMembers: true,
+  });
   const started = new Date();
   const origin = wallClock();
   const dir = await makeRunDir(o.outDir, o.scenario.name, o.subject, o.seed, started);
@@ -121,7 +127,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     await Promise.all(nodes.map((n) => n.start()));
     await withTimeout(Promise.all(nodes.map((n) => n.ready())), 60_000, "nodes did not start");
 
-    const plan = planFaults({
+    const plan = o.faultPlan ?? planFaults({
       faults,
       durationMs: o.durationMs,
       intervalMs: o.faultIntervalMs,
