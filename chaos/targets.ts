@@ -10,7 +10,10 @@ const PRIMARY_WAIT_MS = 1000;
  * leader), waiting up to a second for one, so a short run still hits what
  * matters; one pick in five goes to any node so the others are hit too.
  */
-export async function pickNode(world: World, random: () => number): Promise<NodeHandle | undefined> {
+export async function pickNode(
+  world: World,
+  random: () => number,
+): Promise<NodeHandle | undefined> {
   const wantPrimary = random() < 0.8;
   const free = () => world.nodes.filter((n) => n.alive && !n.paused && !world.busyNodes.has(n.id));
   const deadline = Date.now() + PRIMARY_WAIT_MS;
