@@ -115,3 +115,25 @@ Deno.test("cli: --faults and --faults-file together are refused", async () => {
     (path) => rejects(["lock", "--faults", "kill-node", "--faults-file", path], /not both/),
   );
 });
+
+Deno.test("cli: --list names the member faults and --help the faults file", async () => {
+  const list = await cli(["--list"]);
+  assert.equal(list.code, 0);
+  for (
+    const name of [
+      "kill-member",
+      "kill-leader",
+      "pause-member",
+      "isolate-member",
+      "isolate-leader",
+      "partition ",
+      "latency-peer",
+      "compact",
+    ]
+  ) {
+    assert.ok(list.stdout.includes(name), `--list lacks ${name}`);
+  }
+  assert.match(list.stdout, /kill-leader\s+\[member\]/);
+  const help = await cli(["--help"]);
+  assert.match(help.stdout, /--faults-file F/);
+});
