@@ -8,7 +8,9 @@ export async function findEtcd(): Promise<string> {
   const fromEnv = Deno.env.get("ETCD_BIN");
   if (fromEnv) {
     if (await isExecutable(fromEnv)) return fromEnv;
-    throw new HarnessError(`ETCD_BIN=${fromEnv} is not an executable file: point it at an etcd binary`);
+    throw new HarnessError(
+      `ETCD_BIN=${fromEnv} is not an executable file: point it at an etcd binary`,
+    );
   }
   const onPath = await which("etcd");
   if (onPath) return onPath;
@@ -25,10 +27,12 @@ export async function findEtcd(): Promise<string> {
 
 async function aptInstall(packages: string[]): Promise<void> {
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  let out = await new Deno.Command("apt-get", { args: ["install", "-y", "-q", ...packages], env }).output();
+  let out = await new Deno.Command("apt-get", { args: ["install", "-y", "-q", ...packages], env })
+    .output();
   if (!out.success) {
     await new Deno.Command("apt-get", { args: ["update", "-q"], env }).output();
-    out = await new Deno.Command("apt-get", { args: ["install", "-y", "-q", ...packages], env }).output();
+    out = await new Deno.Command("apt-get", { args: ["install", "-y", "-q", ...packages], env })
+      .output();
   }
   if (!out.success) {
     throw new HarnessError(

@@ -62,9 +62,7 @@ export class PeerNetwork {
   #policy(senderHex: string | undefined, receiver: string): LinkPolicy {
     const sender = senderHex ? this.#names.get(senderHex) : undefined;
     // Probes without a sender (GET /version, /members) pass unless the receiver is cut from everyone.
-    const blocked = sender
-      ? this.#cut.has(`${sender}|${receiver}`)
-      : this.#isolated(receiver);
+    const blocked = sender ? this.#cut.has(`${sender}|${receiver}`) : this.#isolated(receiver);
     if (!blocked && this.#delay.delayMs === 0) return OPEN_LINK;
     return { blocked, ...this.#delay };
   }
