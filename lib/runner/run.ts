@@ -13,6 +13,7 @@ import { overall, runCheckers } from "../checkers/checker.ts";
 import type { NamedResult, Validity } from "../checkers/checker.ts";
 import { onCleanup } from "./cleanup.ts";
 import { Progress } from "./progress.ts";
+import { convergenceCheck } from "./convergence.ts";
 import { operations } from "../history/event.ts";
 import { writeReportHtml } from "../report/html.ts";
 
@@ -157,6 +158,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     // A node killed by a fault is back (its heal restarted it); make sure none stays down.
     await Promise.all(nodes.filter((n) => !n.alive).map((n) => n.start()));
 
+    const converged = await convergenceCheck(cluster, 10_000);
+
     phase("quiesce");
     await new Promise((r) => setTimeout(r, Number(params.quiesceMs ?? ttlMs + 1000)));
     await Promise.all(nodes.map((n) => n.stop(Number(params.stopGraceMs ?? 5000))));
@@ -165,12 +168,15 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     const final = o.scenario.finalReads ? await o.scenario.finalReads(admin, prefix) : undefined;
     await Deno.writeTextFile(`${dir}/final.json`, JSON.stringify(final, null, 2));
     phase("check");
-    const checks = runCheckers(o.scenario.checkers, {
-      history: history.events,
-      final,
-      ttlMs,
-      params,
-    });
+    const checks = [
+      converged,
+      ...runCheckers(o.scenario.checkers, {
+        history: history.events,
+        final,
+        ttlMs,
+        params,
+      }),
+    ];
     const ops = operations(history.events);
     const result: RunResult = {
       version: 1,

@@ -1,0 +1,37 @@
+import type { Cluster } from "../cluster/cluster.ts";
+import { waitConverged } from "../cluster/converged.ts";
+import type { NamedResult } from "../checkers/checker.ts";
+
+/**
+ * After every fault healed, the members must be whole again: serving, one
+ * leader, equal revision and KV hash (etcd's own functional tests check the
+ * same). If they are not, the checkers judged a history whose ending is in
+ * doubt: the run is `unknown`, with what each member reported.
+ */
+export async function convergenceCheck(cluster: Cluster, timeoutMs: number): Promise<NamedResult> {
+  const base = {
+    name: "cluster-converged",
+    decides: true,
+  };
+  try {
+    const c = await waitConverged(cluster, timeoutMs);
+    const leader = (await cluster.leader()) ?? c.leader;
+    return {
+      ...base,
+      valid: true,
+      summary:
+        `members agree after heal: revision ${c.revision}, hash ${c.hash}, leader ${leader} (${
+          Math.round(c.waitedMs)
+        } ms)`,
+      figures: { waitedMs: Math.round(c.waitedMs), revision: c.revision },
+    };
+  } catch (e) {
+    return {
+      ...base,
+      valid: "unknown",
+      summary: `members did not converge within ${timeoutMs} ms after heal: ${
+        e instanceof Error ? e.message : e
+      }`,
+    };
+  }
+}

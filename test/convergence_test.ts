@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { convergenceCheck } from "../lib/runner/convergence.ts";
+import type { Cluster } from "../lib/cluster/cluster.ts";
+import { freePort } from "../lib/cluster/free_port.ts";
+
+Deno.test("convergence: members that do not answer make the run unknown, saying why", async () => {
+  const unreachable: Cluster = {
+    kind: "fake",
+    members: [1, 2, 3].map((i) => ({ name: `m${i}`, clientUrl: `http://127.0.0.1:${freePort()}` })),
+    waitReady: () => Promise.resolve(),
+    leader: () => Promise.resolve(undefined),
+    stop: () => Promise.resolve(),
+  };
+  const r = await convergenceCheck(unreachable, 500);
+  assert.equal(r.valid, "unknown");
+  assert.equal(r.decides, true);
+  assert.match(r.summary, /did not converge within 500 ms/);
+});
