@@ -1,57 +1,92 @@
 /**
- * `deno task bench`: speed figures as medians over repeated runs, measured
- * here and now (never asserted in tests). Writes bench/results.json.
+ * `deno task bench`: speed figures measured here and now, as medians over
+ * repeated runs and ratios measured within one run (never asserted in tests).
+ * Writes bench/results.json and prints a short table.
  *
- * - cluster ready: time from start until a linearizable read succeeds through
- *   every member of a 3-member process cluster.
+ * BENCH_REPEATS (default 5) sets the repeats of the cluster figures;
+ * BENCH_SKIP=scale,overhead skips sections by name.
  */
-import { ProcessCluster } from "../lib/cluster/process_cluster.ts";
 import { cleanupAll } from "../lib/runner/cleanup.ts";
+import { processClusterReady } from "./cluster_ready.ts";
+import { checkerThroughput } from "./checker_throughput.ts";
+import { proxyOverhead } from "./overhead.ts";
+import { scale } from "./scale.ts";
 
-const REPEATS = Number(Deno.env.get("BENCH_REPEATS") ?? 7);
+const REPEATS = Number(Deno.env.get("BENCH_REPEATS") ?? 5);
+const SKIP = new Set((Deno.env.get("BENCH_SKIP") ?? "").split(",").filter(Boolean));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/** One figure of the table: a value, its unit and the target it is held to. */
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
 }
-
-async function clusterReadyMs(members: number): Promise<number> {
-  const logDir = await Deno.makeTempDir({ prefix: "drills-bench-" });
-  const t0 = performance.now();
-  const cluster = await ProcessCluster.start({ members, logDir });
-  try {
-    await cluster.waitReady(30_000);
-    return performance.now() - t0;
-  } finally {
-    await cluster.stop();
-    await Deno.remove(logDir, { recursive: true });
-  }
-}
-
-const samples: number[] = [];
-for (let i = 0; i < REPEATS; i++) samples.push(await clusterReadyMs(3));
-
-const results = {
+const rows: Row[] = [];
+const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: navigator.hardwareConcurrency, deno: Deno.version.deno },
-  processClusterReadyMs: {
-    members: 3,
-    repeats: REPEATS,
-    median: Math.round(median(samples)),
-    samples: samples.map(Math.round),
-    target: 1500,
-  },
 };
-await Deno.mkdir(new URL(".", import.meta.url), { recursive: true });
+
+async function section(name: string, fn: () => Promise<void>): Promise<void> {
+  if (SKIP.has(name)) return;
+  console.error(`bench: ${name}…`);
+  await fn();
+}
+
+await section("ready", async () => {
+  const r = await processClusterReady(REPEATS);
+  results.processClusterReady = { ...r, targetMs: 1500 };
+  rows.push({
+    figure: "process cluster ready (3 members)",
+    value: `${r.medianMs} ms`,
+    target: "≤ 1500 ms",
+  });
+});
+
+await section("checkers", () => {
+  const r = checkerThroughput(REPEATS);
+  results.checkerThroughput = { ...r, target: 1_000_000 };
+  for (const [k, v] of Object.entries(r)) {
+    if (k.endsWith("_eventsPerSec")) {
+      rows.push({
+        figure: `checker ${k.replace("_eventsPerSec", "")} (${r.events} events)`,
+        value: `${(v / 1e6).toFixed(2)} M events/s`,
+        target: "≥ 1 M/s",
+      });
+    }
+  }
+  return Promise.resolve();
+});
+
+await section("overhead", async () => {
+  const r = await proxyOverhead(REPEATS, 2000);
+  results.proxyOverhead = { ...r, target: 0.8 };
+  rows.push({
+    figure: `puts/s through node proxy vs bare (${r.proxiedOpsPerSec} / ${r.bareOpsPerSec})`,
+    value: `ratio ${r.ratio}`,
+    target: "≥ 0.8",
+  });
+});
+
+await section("scale", async () => {
+  const r = await scale([10, 25, 50], 10_000);
+  results.scale = { ...r, targetNodes: 50, targetMiB: 4096 };
+  const top = r.rows.find((x) => x.nodes === r.maxValidNodes);
+  rows.push({
+    figure: "most lock nodes with a valid verdict",
+    value: `${r.maxValidNodes} nodes, ${top?.peakRssMiB ?? "?"} MiB`,
+    target: "≥ 50 in ≤ 4096 MiB",
+  });
+});
+
 await Deno.writeTextFile(
   new URL("./results.json", import.meta.url),
   JSON.stringify(results, null, 2) + "\n",
 );
-console.log("figure                          median    target");
-console.log(
-  `process cluster ready (3)       ${
-    String(results.processClusterReadyMs.median).padStart(6)
-  } ms  ≤ 1500 ms`,
-);
+const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => Object.values(r)[i].length), 6));
+for (const r of [{ figure: "figure", value: "median", target: "target" }, ...rows]) {
+  console.log(`${r.figure.padEnd(w[0])}  ${r.value.padEnd(w[1])}  ${r.target}`);
+}
 console.log("written to bench/results.json");
 await cleanupAll();
+Deno.exit(0);

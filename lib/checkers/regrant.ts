@@ -1,5 +1,6 @@
 import type { Checker } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
+import type { Operation } from "../history/event.ts";
 import { holdIntervals } from "./holds.ts";
 import { summarize } from "./stats.ts";
 
@@ -20,7 +21,7 @@ export function regrantChecker(
     description:
       "after the holder is killed (or paused or cut off past the TTL) the lock is granted again within TTL + 1 s",
     check({ history, ttlMs }) {
-      const holds = holdIntervals(history, opts);
+      const holdsByNode = Map.groupBy(holdIntervals(history, opts), (h) => h.node);
       const grants = operations(history).filter((o) => o.f === opts.acquire && o.outcome === "ok")
         .sort((a, b) => a.complete!.time - b.complete!.time);
       const windows = faultWindows(history);
@@ -33,7 +34,7 @@ export function regrantChecker(
           w.stop - w.start > ttlMs;
         if (!lasting) continue;
         const target = w.targets[0];
-        const held = holds.find((h) => h.node === target && h.start <= w.start && h.end >= w.start);
+        const held = holdsByNode.get(target)?.find((h) => h.start <= w.start && h.end >= w.start);
         if (!held) continue;
         const deadline = w.start + ttlMs + slack;
         if (deadline > end) continue;
@@ -41,9 +42,11 @@ export function regrantChecker(
           x.id !== w.id && x.start < deadline && x.stop > w.start
         );
         if (others.length > 0) continue;
-        const next = grants.find((g) =>
-          g.complete!.time > w.start && (g.node !== target || g.incarnation !== held.incarnation)
-        );
+        let next;
+        for (let i = firstAfter(grants, w.start); i < grants.length && !next; i++) {
+          const g = grants[i];
+          if (g.node !== target || g.incarnation !== held.incarnation) next = g;
+        }
         const latency = next ? next.complete!.time - w.start : Infinity;
         if (Number.isFinite(latency)) latencies.push(latency);
         if (latency > ttlMs + slack) {
@@ -77,4 +80,15 @@ export function regrantChecker(
       };
     },
   };
+}
+
+/** Index of the first grant completed after `time` (grants sorted by completion time). */
+function firstAfter(grants: readonly Operation[], time: number): number {
+  let lo = 0, hi = grants.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (grants[mid].complete!.time > time) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
