@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { leftoverProcesses, leftoverTempDirs } from "./run_helper.ts";
+import { cli } from "./cli_helper.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CLEAN = new URL("../clean.ts", import.meta.url).pathname;
@@ -34,6 +35,35 @@ async function eventually(what: string, ok: () => boolean, ms = 5000): Promise<v
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+Deno.test("cleanup: a normal run leaves no etcd or node process and no temp dir", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  const before = new Set(leftoverTempDirs());
+  try {
+    const plugin = new URL("./fixtures/register_plugin.ts", import.meta.url).pathname;
+    const r = await cli([plugin, "--duration", "2s", "--faults", "none", "--out", out, "--quiet"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(leftoverProcesses(out), []);
+    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("cleanup: a runner that crashes mid-run exits 2 and leaves nothing behind", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  const before = new Set(leftoverTempDirs());
+  try {
+    const plugin = new URL("./fixtures/crashing_plugin.ts", import.meta.url).pathname;
+    const r = await cli([plugin, "--duration", "2s", "--faults", "none", "--out", out, "--quiet"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /boom: final reads crashed/);
+    assert.deepEqual(leftoverProcesses(out), []);
+    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
 
 Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp dir", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
