@@ -18,6 +18,12 @@ import { loadPlanFile } from "./chaos/plan_file.ts";
 import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
+import { parseKind } from "./lib/cluster/create.ts";
+import type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
+import { checkConnect, parseUser, usesTls } from "./lib/cluster/connect.ts";
+import type { ConnectOptions } from "./lib/cluster/connect.ts";
+import { parseEndpoints } from "./lib/cluster/external_cluster.ts";
+import { docker } from "./lib/cluster/docker.ts";
 
 const HELP = `etcd-drills: drill etcd use cases under faults and check they keep their promises.
 
@@ -46,6 +52,16 @@ Options:
   --ttl SECONDS        lease TTL (default 2)
   --out DIR            where run directories go (default ./runs)
   --ports-from N       fixed ports from N for the members (default: free ports)
+  --cluster K          where etcd runs: process (default: local etcd processes), container
+                       (Docker containers through testcontainers, a network per run), external
+                       (a cluster you already have: node faults only, keys under a prefix of
+                       the run's own, removed afterwards)
+  --image IMG          etcd image of --cluster container (default: the etcd-drills/etcd image
+                       built by deno task image when there is one, else the official image)
+  --endpoints U,U      client URLs of the members of --cluster external, e.g. https://etcd-1:2379
+  --cacert F           --cluster external over TLS: CA certificate (PEM) of the members
+  --cert F, --key F    --cluster external: client certificate and key (PEM), if it checks clients
+  --user NAME:PASS     --cluster external with auth enabled: etcd user and password
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
@@ -57,7 +73,7 @@ Each run leaves a directory with history.ndjson, results.json, final.json, etcd/
 
 interface Flags {
   subject?: string;
-  members: string;
+  members?: string;
   nodes?: string;
   duration: string;
   faults?: string;
@@ -67,6 +83,13 @@ interface Flags {
   ttl: string;
   out: string;
   "ports-from"?: string;
+  cluster: string;
+  image?: string;
+  endpoints?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  user?: string;
   expect: boolean;
   junit?: string;
   quiet: boolean;
@@ -82,7 +105,7 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
       strict: true,
       options: {
         subject: { type: "string" },
-        members: { type: "string", default: "3" },
+        members: { type: "string" },
         nodes: { type: "string" },
         duration: { type: "string", default: "30s" },
         faults: { type: "string" },
@@ -92,6 +115,13 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         ttl: { type: "string", default: "2" },
         out: { type: "string", default: "runs" },
         "ports-from": { type: "string" },
+        cluster: { type: "string", default: "process" },
+        image: { type: "string" },
+        endpoints: { type: "string" },
+        cacert: { type: "string" },
+        cert: { type: "string" },
+        key: { type: "string" },
+        user: { type: "string" },
         expect: { type: "boolean", default: false },
         junit: { type: "string" },
         quiet: { type: "boolean", default: false },
@@ -147,7 +177,8 @@ async function main(args: string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError("name one scenario (or all): deno task run lock; see --help");
   }
-  const members = integer(flags.members, "--members", 1, 5)!;
+  const cluster = clusterOptions(flags);
+  const members = integer(flags.members ?? "3", "--members", 1, 5)!;
   if (![1, 3, 5].includes(members)) {
     throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
   }
@@ -161,6 +192,7 @@ async function main(args: string[]): Promise<number> {
     outDir: flags.out,
     portsFrom: integer(flags["ports-from"], "--ports-from", 1024, 65000),
     progress: !flags.quiet,
+    cluster,
   };
   const faultPlan = await readFaultsFile(flags, base);
   await preflight(base);
@@ -208,9 +240,48 @@ async function readFaultsFile(
   });
 }
 
-/** Fails fast, before anything starts, on what would stop the run: no etcd, a busy fixed port. */
-async function preflight(o: { members: number; portsFrom?: number }): Promise<void> {
-  await findEtcd();
+/**
+ * The --cluster kind and its own flags; a flag of another kind, or a kind
+ * without what it needs, is refused before anything starts.
+ */
+function clusterOptions(flags: Flags): Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> {
+  const kind: ClusterKind = parseKind(flags.cluster);
+  const only = (names: (keyof Flags)[], k: ClusterKind) => {
+    for (const n of names) {
+      if (flags[n] !== undefined && kind !== k) {
+        throw new UsageError(`--${n} is for --cluster ${k}, not ${kind}`);
+      }
+    }
+  };
+  only(["image"], "container");
+  only(["endpoints", "cacert", "cert", "key", "user"], "external");
+  if (kind !== "external") return { kind, image: flags.image };
+  if (flags.endpoints === undefined) {
+    throw new UsageError("--cluster external needs --endpoints URL,URL (the members' client URLs)");
+  }
+  for (const n of ["members", "ports-from"] as const) {
+    if (flags[n] !== undefined) {
+      throw new UsageError(
+        `--${n} does not apply to --cluster external: its members are --endpoints`,
+      );
+    }
+  }
+  const connect: ConnectOptions = {
+    caFile: flags.cacert,
+    certFile: flags.cert,
+    keyFile: flags.key,
+    ...(flags.user !== undefined ? parseUser(flags.user) : {}),
+  };
+  checkConnect(connect);
+  return { kind, endpoints: parseEndpoints(flags.endpoints, usesTls(connect)), connect };
+}
+
+/** Fails fast, before anything starts, on what would stop the run: no etcd, no Docker engine, a busy fixed port. */
+async function preflight(
+  o: { members: number; portsFrom?: number; cluster: { kind: ClusterKind } },
+): Promise<void> {
+  if (o.cluster.kind === "process") await findEtcd();
+  if (o.cluster.kind === "container") await docker();
   if (o.portsFrom === undefined) return;
   for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
 }

@@ -36,13 +36,18 @@ export const FAULTS: readonly Fault[] = [
 
 /**
  * Resolves a --faults list ("all", "none", or names) for a cluster kind;
- * refuses unknown faults and faults the kind cannot do, never skips them silently.
+ * refuses unknown faults and faults the kind cannot do, never skips them
+ * silently. `unavailable` names faults this host cannot do for the kind,
+ * with the reason (e.g. no netem for latency-peer on containers): "all"
+ * leaves them out, a name is refused with the reason.
  */
 export function resolveFaults(
   names: string[],
-  cluster: { kind: string; canControlMembers: boolean },
+  cluster: { kind: string; canControlMembers: boolean; unavailable?: Record<string, string> },
 ): Fault[] {
-  const supported = (f: Fault) => f.side === "node" || cluster.canControlMembers;
+  const unavailable = cluster.unavailable ?? {};
+  const supported = (f: Fault) =>
+    (f.side === "node" || cluster.canControlMembers) && !(f.name in unavailable);
   if (names.length === 1 && names[0] === "all") return FAULTS.filter(supported);
   if (names.length === 0 || (names.length === 1 && names[0] === "none")) return [];
   return names.map((name) => {
@@ -54,9 +59,17 @@ export function resolveFaults(
         } (or all, none)`,
       );
     }
-    if (!supported(f)) {
+    if (f.name in unavailable) {
       throw new UsageError(
-        `fault ${name} needs member control, which a ${cluster.kind} cluster does not offer`,
+        `fault ${name} cannot run on this ${cluster.kind} cluster: ${unavailable[f.name]}`,
+      );
+    }
+    if (!supported(f)) {
+      const article = /^[aeiou]/.test(cluster.kind) ? "an" : "a";
+      throw new UsageError(
+        `fault ${name} needs member control, which ${article} ${cluster.kind} cluster does not offer: use node faults (${
+          FAULTS.filter((x) => x.side === "node").map((x) => x.name).join(", ")
+        }) or another --cluster`,
       );
     }
     return f;

@@ -1,22 +1,27 @@
 /**
- * A real process cluster for member-fault tests, the World a fault sees, and
- * bounded waits on effects (no fixed sleeps).
+ * A real cluster (process or container kind) for member-fault tests, the
+ * World a fault sees, and bounded waits on effects (no fixed sleeps).
  */
 import { Etcd3 } from "etcd3";
-import { ProcessCluster } from "../lib/cluster/process_cluster.ts";
+import type { Cluster, MemberControl } from "../lib/cluster/cluster.ts";
+import { startCluster } from "../lib/cluster/create.ts";
 import { gatewayCall, linearizableRead, memberStatus } from "../lib/cluster/gateway.ts";
 import type { World } from "../chaos/fault.ts";
+
+/** A cluster whose kind controls its members (process, container). */
+export type ControlledCluster = Cluster & MemberControl;
 
 /** Runs `fn` against a fresh cluster of `members` members; always stops it and removes its dirs. */
 export async function withCluster(
   members: number,
-  fn: (c: ProcessCluster, world: World) => Promise<void>,
+  fn: (c: ControlledCluster, world: World) => Promise<void>,
+  kind: "process" | "container" = "process",
 ): Promise<void> {
   const logDir = await Deno.makeTempDir({ prefix: "drills-test-etcd-" });
-  let cluster: ProcessCluster | undefined;
+  let cluster: ControlledCluster | undefined;
   let admin: Etcd3 | undefined;
   try {
-    cluster = await ProcessCluster.start({ members, logDir });
+    cluster = await startCluster({ kind, members, logDir }) as ControlledCluster;
     await cluster.waitReady(20_000);
     admin = new Etcd3({ hosts: cluster.members.map((m) => m.clientUrl) });
     const start = performance.now();
@@ -53,13 +58,13 @@ export async function eventually<T>(what: string, fn: () => Promise<T>, ms = 10_
 }
 
 /** The client URL of a member by name. */
-export function urlOf(c: ProcessCluster, name: string): string {
+export function urlOf(c: Cluster, name: string): string {
   return c.members.find((m) => m.name === name)!.clientUrl;
 }
 
 /** A put through one member's gateway, bounded by `timeoutMs`; returns the revision it made. */
 export async function put(
-  c: ProcessCluster,
+  c: Cluster,
   member: string,
   key: string,
   value: string,
@@ -75,7 +80,7 @@ export async function put(
 }
 
 /** A linearizable read through one member, bounded by `timeoutMs`. */
-export function read(c: ProcessCluster, member: string, timeoutMs = 1000): Promise<void> {
+export function read(c: Cluster, member: string, timeoutMs = 1000): Promise<void> {
   return linearizableRead(urlOf(c, member), timeoutMs);
 }
 
@@ -90,7 +95,7 @@ export async function fails(what: string, p: Promise<unknown>): Promise<void> {
 }
 
 /** The leader `among` all report, by name; throws while they disagree or know none. */
-export async function agreedLeader(c: ProcessCluster, among: string[]): Promise<string> {
+export async function agreedLeader(c: Cluster, among: string[]): Promise<string> {
   const ids = new Map<string, string>();
   const leaders = new Set<string>();
   for (const name of among) {

@@ -4,6 +4,8 @@ import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../random.ts";
+import { clientOptions } from "../cluster/connect.ts";
+import type { ConnectOptions } from "../cluster/connect.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {
@@ -48,6 +50,7 @@ export class NodeContext {
   readonly callTimeoutMs: number;
   readonly random: () => number;
   #nextOp = 1;
+  #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
 
   constructor(config: NodeConfig, signal: AbortSignal, emit: (m: NodeMessage) => void) {
@@ -59,6 +62,7 @@ export class NodeContext {
     this.ttl = config.ttl;
     this.params = config.params;
     this.endpoints = config.endpoints;
+    this.#connect = config.connect;
     this.signal = signal;
     this.callTimeoutMs = Number(config.params.callTimeoutMs ?? 2000);
     this.random = mulberry32(config.seed ^ hash(`${config.node}#${config.incarnation}`));
@@ -76,6 +80,7 @@ export class NodeContext {
     const timeout = this.callTimeoutMs;
     return new Etcd3({
       hosts: this.endpoints,
+      ...clientOptions(this.#connect),
       defaultCallOptions: (ctx) => ctx.isStream ? {} : { deadline: new Date(Date.now() + timeout) },
       faultHandling: { global: noop },
       ...extra,

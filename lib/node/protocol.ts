@@ -3,6 +3,7 @@
  * JSON message a line on stdout; the runner writes commands on its stdin.
  * Timestamps are wall-clock ms (see wallClock), one clock for every process.
  */
+import type { ConnectOptions } from "../cluster/connect.ts";
 
 /** Everything a node needs to start, passed in the DRILLS_NODE environment variable. */
 export interface NodeConfig {
@@ -21,6 +22,8 @@ export interface NodeConfig {
   seed: number;
   /** Scenario-specific settings, from the scenario's defaults and the CLI. */
   params: Record<string, unknown>;
+  /** TLS and auth of an operator's cluster (--cluster external); absent for a plain one. */
+  connect?: ConnectOptions;
 }
 
 /** A line a node writes on stdout. */

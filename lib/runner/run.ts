@@ -1,7 +1,9 @@
 import { Etcd3 } from "etcd3";
 import type { Scenario } from "../scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
-import { ProcessCluster } from "../cluster/process_cluster.ts";
+import { kindCapabilities, startCluster } from "../cluster/create.ts";
+import type { ClusterOptions } from "../cluster/create.ts";
+import { clientOptions, nodeConnect } from "../cluster/connect.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
 import { NodeHandle } from "../node/node_handle.ts";
 import { resolveFaults } from "../../chaos/mod.ts";
@@ -38,6 +40,8 @@ export interface RunOptions {
   /** Where run directories go. */
   outDir: string;
   portsFrom?: number;
+  /** The cluster kind and its own settings (default: a process cluster). */
+  cluster?: Omit<ClusterOptions, "members" | "logDir" | "portsFrom">;
   /** Extra scenario params (override the scenario's defaults). */
   params?: Record<string, unknown>;
   /** Progress lines on stderr. */
@@ -72,10 +76,11 @@ export interface RunResult {
  */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   // Refuse faults the cluster kind cannot do before anything starts.
-  const faults = resolveFaults(o.faultPlan ? planFaultNames(o.faultPlan) : o.faults, {
-    kind: "process",
-    canControlMembers: true,
-  });
+  const kind = o.cluster?.kind ?? "process";
+  const faults = resolveFaults(
+    o.faultPlan ? planFaultNames(o.faultPlan) : o.faults,
+    await kindCapabilities(kind),
+  );
   const started = new Date();
   const origin = wallClock();
   const dir = await makeRunDir(o.outDir, o.scenario.name, o.subject, o.seed, started);
@@ -85,6 +90,18 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const params = { ...o.scenario.params, ...o.params };
   let cluster: Cluster | undefined;
   let admin: Etcd3 | undefined;
+  // Every key of the run lives below this prefix; it is removed at the end (on an
+  // operator's cluster nothing else is touched), also after a Ctrl-C.
+  const prefix = `/drills/${o.scenario.name}/${started.getTime().toString(36)}-${
+    crypto.randomUUID().slice(0, 8)
+  }/`;
+  let keysRemoved = false;
+  const removeKeys = async () => {
+    if (!admin || keysRemoved) return;
+    keysRemoved = true;
+    await admin.delete().prefix(prefix).options({ deadline: new Date(Date.now() + 5000) }).exec();
+  };
+  const forgetKeys = onCleanup("run keys", removeKeys);
   const nodes: NodeHandle[] = [];
   const disposeNodes = () => Promise.all(nodes.map((n) => n.dispose())).then(() => {});
   const forgetNodes = onCleanup("nodes", disposeNodes);
@@ -94,14 +111,19 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   };
   try {
     phase("setup");
-    cluster = await ProcessCluster.start({
+    cluster = await startCluster({
+      kind,
+      ...o.cluster,
       members: o.members,
       logDir: `${dir}/etcd`,
       portsFrom: o.portsFrom,
     });
     await cluster.waitReady(30_000);
-    admin = new Etcd3({ hosts: cluster.members.map((m) => m.clientUrl) });
-    const prefix = `/drills/${o.scenario.name}/${started.getTime().toString(36)}/`;
+    const connect = o.cluster?.connect;
+    admin = new Etcd3({
+      hosts: cluster.members.map((m) => m.clientUrl),
+      ...clientOptions(connect),
+    });
     const layout = o.scenario.layout(o.nodes);
     await Deno.mkdir(`${dir}/nodes`, { recursive: true });
     for (const [i, role] of layout.entries()) {
@@ -118,6 +140,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
               ttl: o.ttl,
               seed: o.seed,
               params,
+              connect: nodeConnect(connect, cluster.members.map((m) => m.clientUrl)),
             },
           },
           cluster.members.map((m) => m.clientUrl),
@@ -167,6 +190,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     phase("final");
     const final = o.scenario.finalReads ? await o.scenario.finalReads(admin, prefix) : undefined;
     await Deno.writeTextFile(`${dir}/final.json`, JSON.stringify(final, null, 2));
+    await removeKeys();
     phase("check");
     const checks = [
       converged,
@@ -182,7 +206,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       version: 1,
       scenario: o.scenario.name,
       subject: o.subject,
-      cluster: { kind: cluster.kind, members: o.members },
+      cluster: { kind: cluster.kind, members: cluster.members.length },
       seed: o.seed,
       ttl: o.ttl,
       durationMs: o.durationMs,
@@ -207,9 +231,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     return result;
   } finally {
     progress.done();
-    admin?.close();
     await disposeNodes();
     forgetNodes();
+    await removeKeys().catch(() => {});
+    forgetKeys();
+    admin?.close();
     await cluster?.stop();
     history.close();
   }

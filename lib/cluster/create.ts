@@ -1,0 +1,80 @@
+/**
+ * One place that turns a cluster kind into a running cluster: the runner,
+ * the benchmark and the tests start clusters only through here.
+ */
+import type { Cluster } from "./cluster.ts";
+import type { ConnectOptions } from "./connect.ts";
+import { ProcessCluster } from "./process_cluster.ts";
+import { ContainerCluster } from "./container_cluster.ts";
+import { ExternalCluster } from "./external_cluster.ts";
+import { UsageError } from "../errors.ts";
+import { netemUnavailable } from "./netns.ts";
+
+/** The cluster kinds: `process` (default), `container`, `external`. */
+export const CLUSTER_KINDS = ["process", "container", "external"] as const;
+export type ClusterKind = typeof CLUSTER_KINDS[number];
+
+/** Everything any kind needs; each kind reads its own part. */
+export interface ClusterOptions {
+  kind: ClusterKind;
+  /** 1, 3 or 5 (process, container). */
+  members: number;
+  /** Where member logs go (process, container). */
+  logDir: string;
+  /** Fixed ports from here (process, container). */
+  portsFrom?: number;
+  /** etcd image (container). */
+  image?: string;
+  /** Client URLs (external). */
+  endpoints?: string[];
+  /** TLS and auth (external). */
+  connect?: ConnectOptions;
+}
+
+/** Parses `--cluster`. */
+export function parseKind(text: string): ClusterKind {
+  if ((CLUSTER_KINDS as readonly string[]).includes(text)) return text as ClusterKind;
+  throw new UsageError(`--cluster ${text}: choose from ${CLUSTER_KINDS.join(", ")}`);
+}
+
+/**
+ * What a kind can do, known before anything starts (for resolveFaults):
+ * whether it controls members, and faults this host cannot do for it, each
+ * with the reason.
+ */
+export async function kindCapabilities(kind: ClusterKind): Promise<{
+  kind: string;
+  canControlMembers: boolean;
+  unavailable: Record<string, string>;
+}> {
+  const unavailable: Record<string, string> = {};
+  if (kind === "container") {
+    const why = await netemUnavailable();
+    if (why) unavailable["latency-peer"] = why;
+  }
+  return { kind, canControlMembers: kind !== "external", unavailable };
+}
+
+/** Starts a cluster of the given kind; resolve once it is spawned (then call waitReady). */
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  switch (o.kind) {
+    case "process":
+      return await ProcessCluster.start({
+        members: o.members,
+        logDir: o.logDir,
+        portsFrom: o.portsFrom,
+      });
+    case "container":
+      return await ContainerCluster.start({
+        members: o.members,
+        logDir: o.logDir,
+        portsFrom: o.portsFrom,
+        image: o.image,
+      });
+    case "external":
+      if (!o.endpoints?.length) {
+        throw new UsageError("--cluster external needs --endpoints URL,URL");
+      }
+      return new ExternalCluster({ endpoints: o.endpoints, connect: o.connect });
+  }
+}
