@@ -30,6 +30,12 @@ export type ViewListener = (
 export interface PrefixViewOptions {
   /** Gap before a watch is re-established after it failed, ms (default 100): no hot loop on a dead member. */
   retryMs?: number;
+  /**
+   * Called after the prefix was read again because the watch's revisions were
+   * compacted away: the revisions after `after` up to `revision` were not
+   * applied one by one (a caller that must see every state reports the gap).
+   */
+  onResync?: (after: number, revision: number) => void;
 }
 
 /**
@@ -71,9 +77,11 @@ export class PrefixView {
     let needRead = true;
     while (!signal.aborted) {
       if (needRead) {
+        const after = this.#revision;
         try {
           await this.#read();
           needRead = false;
+          if (after > 0) o.onResync?.(after, this.#revision);
         } catch {
           await pause(retryMs, signal);
           continue;
@@ -108,6 +116,8 @@ export class PrefixView {
 
   /** Watches from the next revision until the watch fails or `signal` aborts. */
   #follow(signal: AbortSignal): Promise<"stopped" | "disconnected" | "compacted"> {
+    // The listener may have aborted during the read: an abort listener added now would never fire.
+    if (signal.aborted) return Promise.resolve("stopped");
     const watcher: Watcher = this.#client.watch().prefix(this.#prefix)
       .startRevision(String(this.#revision + 1)).watcher();
     return new Promise((resolve) => {
