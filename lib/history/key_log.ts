@@ -1,0 +1,220 @@
+/**
+ * etcd's own record of the keys below a prefix: the state at one revision and
+ * every change after it, read once after the run (a final read). Checkers
+ * replay it to learn what truly held at any revision, instead of trusting what
+ * a subject says it saw. Compaction destroys old revisions, so the record
+ * starts at the oldest revision still readable; checkers judge only what it
+ * covers.
+ */
+import type { Etcd3, IKeyValue } from "etcd3";
+
+/** One key as etcd held it; `key` is relative to the logged prefix. */
+export interface LoggedKv {
+  key: string;
+  value: string;
+  createRevision: number;
+  modRevision: number;
+  lease: string;
+}
+
+/** One change: a put (with the new key-value) or a delete, at its revision. */
+export interface LoggedEvent {
+  revision: number;
+  type: "put" | "delete";
+  key: string;
+  value?: string;
+  createRevision?: number;
+  lease?: string;
+}
+
+/** The record: exact state at every revision in [from, to]. */
+export interface KeyLog {
+  prefix: string;
+  /** Oldest revision covered (1 when nothing was compacted). */
+  from: number;
+  /** Newest revision covered. */
+  to: number;
+  /** The keys at revision `from`. */
+  initial: LoggedKv[];
+  /** Every change in (from, to], in revision order. */
+  events: LoggedEvent[];
+}
+
+/** Options of {@link readKeyLog}. */
+export interface ReadKeyLogOptions {
+  /** Deadline of the whole read, ms. */
+  timeoutMs?: number;
+}
+
+const SENTINEL = "~key-log-end";
+
+/**
+ * Reads etcd's history of the keys below `prefix`: finds the oldest readable
+ * revision (compaction may have removed older ones), reads the keys there,
+ * then replays a watch up to a sentinel key it writes, so the record ends at
+ * a revision that surely includes everything before the call.
+ */
+export async function readKeyLog(
+  client: Etcd3,
+  prefix: string,
+  o: ReadKeyLogOptions = {},
+): Promise<KeyLog> {
+  const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+  const call = () => ({ deadline: new Date(deadline) });
+  const sentinel = `${prefix}${SENTINEL}`;
+  const put = await client.put(sentinel).value("").options(call()).exec();
+  const to = Number(put.header.revision);
+  const readable = async (rev: number) => {
+    try {
+      await client.getAll().prefix(prefix).revision(String(rev)).limit(1).options(call()).exec();
+      return true;
+    } catch (e) {
+      if (String(e).includes("compacted")) return false;
+      throw e;
+    }
+  };
+  // Revisions below the last compaction are unreadable, the rest readable: bisect the boundary.
+  let from = 1;
+  if (!(await readable(1))) {
+    let lo = 1, hi = to;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await readable(mid)) hi = mid;
+      else lo = mid;
+    }
+    from = hi;
+  }
+  const at = await client.getAll().prefix(prefix).revision(String(from)).options(call()).exec();
+  const rel = (k: Buffer) => k.toString().slice(prefix.length);
+  const initial = at.kvs.filter((kv) => rel(kv.key) !== SENTINEL).map((kv) => logged(kv, rel));
+  const events: LoggedEvent[] = [];
+  if (from < to) {
+    const watcher = client.watch().prefix(prefix).startRevision(String(from + 1)).watcher();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`key log of ${prefix} not replayed within the deadline`)),
+          Math.max(0, deadline - Date.now()),
+        );
+        const finish = (e?: unknown) => {
+          clearTimeout(timer);
+          e === undefined ? resolve() : reject(e);
+        };
+        watcher.on("error", finish);
+        watcher.on("data", (res) => {
+          for (const ev of res.events) {
+            const key = rel(ev.kv.key);
+            if (key === SENTINEL) {
+              if (Number(ev.kv.mod_revision) >= to) return finish();
+              continue;
+            }
+            events.push(
+              ev.type === "Put"
+                ? { ...logged(ev.kv, rel), revision: Number(ev.kv.mod_revision), type: "put" }
+                : { revision: Number(ev.kv.mod_revision), type: "delete", key },
+            );
+          }
+        });
+      });
+    } finally {
+      await watcher.cancel().catch(() => {});
+    }
+  }
+  await client.delete().key(sentinel).options(call()).exec().catch(() => {});
+  return { prefix, from, to, initial, events };
+}
+
+function logged(kv: IKeyValue, rel: (k: Buffer) => string): LoggedKv {
+  return {
+    key: rel(kv.key),
+    value: kv.value.toString(),
+    createRevision: Number(kv.create_revision),
+    modRevision: Number(kv.mod_revision),
+    lease: String(kv.lease),
+  };
+}
+
+/** The keys at one revision, by relative key. */
+export type KeyState = ReadonlyMap<string, LoggedKv>;
+
+/**
+ * A key log replayed into the state after each revision that changed it,
+ * for exact look-ups: what held at revision r, for any r the log covers.
+ */
+export class KeyTimeline {
+  readonly from: number;
+  readonly to: number;
+  /** Revisions at which the state changed (the first is `from`), ascending. */
+  readonly revisions: number[] = [];
+  /** The state from each of `revisions` until the next. */
+  readonly states: KeyState[] = [];
+
+  constructor(log: KeyLog) {
+    this.from = log.from;
+    this.to = log.to;
+    let state = new Map(log.initial.map((kv) => [kv.key, kv]));
+    this.revisions.push(log.from);
+    this.states.push(state);
+    for (let i = 0; i < log.events.length;) {
+      const rev = log.events[i].revision;
+      state = new Map(state);
+      // All events of one revision (one transaction) apply together.
+      for (; i < log.events.length && log.events[i].revision === rev; i++) {
+        const e = log.events[i];
+        if (e.type === "delete") state.delete(e.key);
+        else {
+          state.set(e.key, {
+            key: e.key,
+            value: e.value ?? "",
+            createRevision: e.createRevision ?? rev,
+            modRevision: rev,
+            lease: e.lease ?? "0",
+          });
+        }
+      }
+      this.revisions.push(rev);
+      this.states.push(state);
+    }
+  }
+
+  /** Whether the log knows the state at revision `r`. */
+  covers(r: number): boolean {
+    return r >= this.from && r <= this.to;
+  }
+
+  /** The state at revision `r`, or undefined when the log does not cover it. */
+  at(r: number): KeyState | undefined {
+    if (!this.covers(r)) return undefined;
+    return this.states[this.indexAt(r)];
+  }
+
+  /** Index into `revisions`/`states` of the state in force at covered revision `r`. */
+  indexAt(r: number): number {
+    let lo = 0, hi = this.revisions.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.revisions[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The revisions in [a, b] (clipped to the log) at which `pred` starts or
+   * keeps holding, as the first revision of each state where it holds, ascending.
+   */
+  holding(a: number, b: number, pred: (s: KeyState) => boolean): number[] {
+    const lo = Math.max(a, this.from), hi = Math.min(b, this.to);
+    if (lo > hi) return [];
+    const out: number[] = [];
+    for (let i = this.indexAt(lo); i < this.revisions.length && this.revisions[i] <= hi; i++) {
+      if (pred(this.states[i])) out.push(Math.max(this.revisions[i], lo));
+    }
+    return out;
+  }
+}
+
+/** Keys of a state below a relative sub-prefix. */
+export function keysBelow(state: KeyState, sub: string): LoggedKv[] {
+  return [...state.values()].filter((kv) => kv.key.startsWith(sub));
+}
