@@ -1,0 +1,63 @@
+import type { Checker } from "./checker.ts";
+import { operations } from "../history/event.ts";
+import { censuses, finalCensus } from "./census.ts";
+import { lifetimes } from "./lifetimes.ts";
+import type { RegisterValue, RegistryNames } from "./registry_names.ts";
+import { DISCOVERY_NAMES } from "./registry_names.ts";
+
+/**
+ * Lease hygiene: at the end (the final census, in the quiesce phase) etcd
+ * holds no more leases than there are live services; a lease of a service
+ * that died less than TTL + `slackMs` before is still allowed (it cannot
+ * revoke it; it runs out). Every extra lease is a leak: a lease granted and
+ * never revoked, which etcd keeps (and a registry pays for) until it
+ * expires. Counts every lease in the cluster: run it on a cluster of its own.
+ */
+export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number } = {}): Checker {
+  const names = o.names ?? DISCOVERY_NAMES;
+  const slack = o.slackMs ?? 1500;
+  return {
+    name: "lease-hygiene",
+    description: "at the end, leases in etcd ≤ live services: no lease leak",
+    check({ history, ttlMs }) {
+      const lives = lifetimes(history);
+      const census = finalCensus(history, lives, names);
+      if (!census) {
+        return { valid: "unknown", summary: "no census in the quiesce phase to count leases" };
+      }
+      const t = census.time;
+      const services = lives.filter((l) => l.role === names.registrant);
+      const live = services.filter((l) => l.start <= t && t < l.end).length;
+      const dying = services.filter((l) => l.end <= t && l.end > t - ttlMs - slack).length;
+      const leases = census.leases.filter((l) => l.ttl >= 0);
+      const owner = new Map<string, string>();
+      for (const r of operations(history).filter((x) => x.f === names.register)) {
+        const lease = (r.complete?.value as RegisterValue | undefined)?.lease;
+        if (lease) owner.set(lease, `${r.node}#${r.incarnation}`);
+      }
+      const orphans = leases.filter((l) => l.keys.length === 0);
+      const figures = {
+        leases: leases.length,
+        liveServices: live,
+        dyingServices: dying,
+        orphanLeases: orphans.length,
+        maxLeases: Math.max(0, ...censuses(history, names.census).map((c) => c.leases.length)),
+      };
+      if (leases.length > live + dying) {
+        return {
+          valid: false,
+          summary:
+            `lease leak: ${leases.length} leases in etcd for ${live} live service(s) (${orphans.length} hold no key)`,
+          evidence: leases.map((l) => ({ ...l, grantedBy: owner.get(l.id) ?? null })),
+          figures,
+        };
+      }
+      return {
+        valid: true,
+        summary: `${leases.length} lease(s) for ${live} live service(s)` +
+          (dying > 0 ? ` (+${dying} dying)` : ""),
+        figures,
+      };
+    },
+  };
+}

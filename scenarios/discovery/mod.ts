@@ -1,0 +1,135 @@
+/**
+ * Service discovery: services register `{name, host, port}` under a prefix
+ * with a leased key kept alive; discoverers read the prefix, watch it from
+ * the next revision and keep a view. Views must converge to the live set,
+ * drop a dead service within TTL + 1.5 s, never show a phantom or go back in
+ * revision, and the registry must not leak leases.
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { ok } from "../../lib/node/context.ts";
+import type { CensusLease, CensusValue } from "../../lib/checkers/census.ts";
+import { convergenceChecker } from "../../lib/checkers/convergence.ts";
+import { removalChecker } from "../../lib/checkers/removal.ts";
+import { reregistrationChecker } from "../../lib/checkers/reregistration.ts";
+import { phantomChecker } from "../../lib/checkers/phantoms.ts";
+import { monotonicViewsChecker } from "../../lib/checkers/monotonic_views.ts";
+import { leaseHygieneChecker } from "../../lib/checkers/lease_hygiene.ts";
+import type { DiscoverySubject, ServiceInfo } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
+
+const registry = (prefix: string) => `${prefix}services/`;
+
+/**
+ * The service this node incarnation offers. A restarted process binds a new
+ * port, so each incarnation is its own instance (its own key): a killed
+ * instance must leave the views even though its node comes back.
+ */
+function serviceInfo(ctx: NodeContext): ServiceInfo {
+  const n = Number(ctx.node.replace(/\D/g, ""));
+  return { name: "greeter", host: "127.0.0.1", port: 20000 + 100 * n + ctx.incarnation };
+}
+
+/** Registers, and registers again whenever the subject says so, until stopped; deregisters on stop. */
+async function service(ctx: NodeContext): Promise<void> {
+  const info = serviceInfo(ctx);
+  const key = `${registry(ctx.prefix)}${info.name}/${info.host}:${info.port}`;
+  const value = JSON.stringify(info);
+  const subject = SUBJECTS[ctx.subject].service(ctx, key, value);
+  const stopped = new Promise<undefined>((r) =>
+    ctx.signal.addEventListener("abort", () => r(undefined), { once: true })
+  );
+  while (!ctx.signal.aborted) {
+    const out = await ctx.op("register", { key, value }, async () => {
+      const r = await subject.register();
+      return { ...r, value: { key, value, ...(r.value as object) } };
+    });
+    if (out?.type !== "ok") {
+      await ctx.sleep(100);
+      continue;
+    }
+    ctx.report({ primary: true, lease: subject.lease() });
+    const why = await Promise.race([subject.next(), stopped]);
+    if (why && why !== "refresh tick") {
+      await ctx.op("lost", { key, why }, () => Promise.resolve(ok()));
+    }
+  }
+  await ctx.op("deregister", { key }, async () => {
+    await subject.close();
+    return ok();
+  });
+}
+
+/** Keeps the subject's view, recording each one; takes a census of etcd's registry and leases meanwhile. */
+async function discoverer(ctx: NodeContext): Promise<void> {
+  const client = ctx.client();
+  const prefix = registry(ctx.prefix);
+  const subject = SUBJECTS[ctx.subject].discoverer(ctx, client, prefix);
+  await Promise.all([
+    subject.run((services, revision) => {
+      ctx.op("view", undefined, () => Promise.resolve(ok({ revision, services }, revision)));
+    }),
+    census(ctx, client, prefix),
+  ]);
+}
+
+/** Every `censusMs`: the registry at one revision and every lease with its keys (checkers judge the last). */
+async function census(ctx: NodeContext, client: Etcd3, prefix: string): Promise<void> {
+  const every = Number(ctx.params.censusMs ?? 1000);
+  while (!ctx.signal.aborted) {
+    await ctx.op("census", undefined, async () => {
+      const listed = await client.leaseClient.leaseLeases();
+      const leases: CensusLease[] = await Promise.all(listed.leases.map(async (l) => {
+        const r = await client.leaseClient.leaseTimeToLive({ ID: l.ID, keys: true });
+        return { id: String(l.ID), ttl: Number(r.TTL), keys: r.keys.map((k) => k.toString()) };
+      }));
+      const res = await client.getAll().prefix(prefix).exec();
+      const value: CensusValue = {
+        revision: Number(res.header.revision),
+        services: Object.fromEntries(res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()])),
+        leases,
+      };
+      return ok(value, value.revision);
+    });
+    await ctx.sleep(every);
+  }
+}
+
+const scenario: Scenario = {
+  name: "discovery",
+  description: "service registry: leased registrations kept alive, discoverers read then watch",
+  subjects: {
+    reference:
+      "one lease kept alive through any member, re-registered when lost; discoverers watch from the read revision + 1",
+    naive:
+      "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
+  },
+  defaultSubject: "reference",
+  roles: { service, discoverer },
+  layout: (nodes) => {
+    const n = Math.max(2, nodes ?? 6);
+    const readers = n >= 4 ? 2 : 1;
+    return [...Array(n - readers).fill("service"), ...Array(readers).fill("discoverer")];
+  },
+  defaultFaults: ["kill-node", "kill-lease", "partition-node"],
+  // A longer quiesce: a service killed just before the heal needs its TTL to run out before the final census.
+  params: { censusMs: 1000, quiesceMs: 5000 },
+  expectations: [
+    { subject: "reference", faults: ["kill-node", "kill-lease", "partition-node"], valid: true },
+    { subject: "naive", faults: ["kill-node", "kill-lease", "partition-node"], valid: false },
+  ],
+  checkers: [
+    convergenceChecker(),
+    removalChecker(),
+    reregistrationChecker(),
+    phantomChecker(),
+    monotonicViewsChecker(),
+    leaseHygieneChecker(),
+  ],
+};
+
+export default scenario;
