@@ -1,0 +1,108 @@
+import type { Checker } from "./checker.ts";
+import { faultWindows, operations } from "../history/event.ts";
+import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
+import { mustExpire } from "./removal.ts";
+import { summarize } from "./stats.ts";
+import type { MonitorNames } from "./transitions.ts";
+import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
+
+/**
+ * Detection: a killed node, or one paused or cut off from etcd past the
+ * deadline, is reported down by every monitor within TTL + `slackMs`
+ * (default 1.5 s) of the fault. Judged only for members the monitor had
+ * reported up, with the monitor itself unfaulted and no member fault
+ * overlapping (a leader change renews every lease).
+ */
+export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } = {}): Checker {
+  const names = o.names ?? MONITORING_NAMES;
+  const slack = o.slackMs ?? 1500;
+  return {
+    name: "detection",
+    description: "a killed, paused or cut-off node is reported down within TTL + 1.5 s",
+    check({ history, ttlMs }) {
+      const bound = ttlMs + slack;
+      const lives = lifetimes(history);
+      const allNodes = new Set(lives.map((l) => l.node));
+      const monitors = [
+        ...new Set(lives.filter((l) => l.role === names.monitor).map((l) => l.node)),
+      ];
+      const registered = operations(history).filter((x) =>
+        x.f === names.register && x.outcome === "ok"
+      );
+      const reports = transitions(history, names);
+      const end = history.reduce((m, e) => Math.max(m, e.time), 0);
+      const windows = faultWindows(history);
+      const latencies: number[] = [];
+      const missed: unknown[] = [];
+      let skipped = 0;
+      for (const w of windows) {
+        if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
+        const target = aliveAt(lives, w.targets[0], w.start);
+        if (!target || target.role !== names.member) continue;
+        const wasUp = registered.some((r) =>
+          r.node === target.node && r.incarnation === target.incarnation &&
+          r.complete!.time <= w.start
+        );
+        if (!wasUp) continue;
+        const deadline = w.start + bound;
+        if (deadline > end) continue;
+        if (clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
+          skipped++;
+          continue;
+        }
+        for (const monitor of monitors) {
+          const life = aliveAt(lives, monitor, w.start);
+          if (!life || life.end < deadline) continue;
+          if (faultsOn(windows, monitor, w.start, deadline).length > 0) {
+            skipped++;
+            continue;
+          }
+          if (stateAt(reports, monitor, life.incarnation, w.start).get(target.node) !== "up") {
+            continue;
+          }
+          const down = reports.find((x) =>
+            x.monitor === monitor && x.incarnation === life.incarnation &&
+            x.member === target.node && x.state === "down" && x.time >= w.start
+          );
+          const latency = down ? down.time - w.start : undefined;
+          if (latency !== undefined) latencies.push(latency);
+          if (latency === undefined || latency > bound) {
+            missed.push({
+              fault: w,
+              member: target.node,
+              monitor,
+              reportedDownAt: down ? Math.round(down.time) : null,
+              latencyMs: latency === undefined ? null : Math.round(latency),
+              boundMs: bound,
+            });
+          }
+        }
+      }
+      const judged = latencies.length +
+        missed.filter((m) => (m as { latencyMs: unknown }).latencyMs === null).length;
+      const figures: Record<string, number | null> = {
+        judged,
+        skipped,
+        ...summarize("detectionMs", latencies),
+      };
+      const dist =
+        `median ${figures.detectionMs_median} ms, p95 ${figures.detectionMs_p95} ms, max ${figures.detectionMs_max} ms`;
+      if (missed.length > 0) {
+        return {
+          valid: false,
+          summary:
+            `${missed.length} failure(s) not reported down within TTL + ${slack} ms (${dist})`,
+          evidence: missed,
+          figures,
+        };
+      }
+      return {
+        valid: true,
+        summary: judged === 0
+          ? "not exercised: no member died in a window free of monitor and member faults"
+          : `${judged} failure(s) reported down within TTL + ${slack} ms: ${dist}`,
+        figures,
+      };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Cluster monitoring: members keep a heartbeat key under a lease; a monitor
+ * watches the heartbeats and reports up/down transitions. A dead, paused or
+ * cut-off member must be reported down within TTL + 1.5 s, a healthy one
+ * never, and a recovered one up again within the heartbeat interval + 1 s.
+ */
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { ok } from "../../lib/node/context.ts";
+import { MemberClients } from "../../lib/recipes/member_clients.ts";
+import { Registration } from "../../lib/recipes/registration.ts";
+import { detectionChecker } from "../../lib/checkers/detection.ts";
+import { falseAlarmChecker } from "../../lib/checkers/false_alarms.ts";
+import { recoveryChecker } from "../../lib/checkers/recovery.ts";
+import type { MonitorFactory } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { naive } from "./naive.ts";
+
+const MONITORS: Record<string, MonitorFactory> = { reference, naive };
+
+const heartbeats = (prefix: string) => `${prefix}heartbeats/`;
+
+/**
+ * A monitored node: keeps its heartbeat key alive under a lease (one
+ * keep-alive every TTL / 3 through any member that answers) and puts it back
+ * under a new lease when the old one is lost. Every subject's members do the
+ * same: the subjects differ in how they monitor.
+ */
+async function member(ctx: NodeContext): Promise<void> {
+  const key = `${heartbeats(ctx.prefix)}${ctx.node}`;
+  const value = JSON.stringify({ node: ctx.node, incarnation: ctx.incarnation });
+  const members = new MemberClients(ctx.endpoints.map((h) => ctx.client({ hosts: h })));
+  const heartbeat = new Registration(members, key, value, { ttl: ctx.ttl });
+  const stopped = new Promise<undefined>((r) =>
+    ctx.signal.addEventListener("abort", () => r(undefined), { once: true })
+  );
+  while (!ctx.signal.aborted) {
+    const out = await ctx.op("register", { key, value }, async () => {
+      const r = await heartbeat.register();
+      return ok({ key, value, lease: r.lease }, r.revision);
+    });
+    if (out?.type !== "ok") {
+      await ctx.sleep(100);
+      continue;
+    }
+    ctx.report({ primary: true, lease: heartbeat.leaseId });
+    const why = await Promise.race([heartbeat.lost(), stopped]);
+    if (why) await ctx.op("lost", { key, why }, () => Promise.resolve(ok()));
+  }
+  await ctx.op("deregister", { key }, async () => {
+    await heartbeat.close();
+    return ok();
+  });
+}
+
+/** Runs the subject's monitor, recording each transition it reports as an `up` or `down` operation. */
+async function monitor(ctx: NodeContext): Promise<void> {
+  const subject = MONITORS[ctx.subject](ctx, ctx.client(), heartbeats(ctx.prefix));
+  await subject.run((t) => {
+    const value = { member: t.member, revision: t.revision, cause: t.cause };
+    ctx.op(t.state, value, () => Promise.resolve(ok(value, t.revision)));
+  });
+}
+
+const scenario: Scenario = {
+  name: "monitoring",
+  description: "heartbeat keys under leases; a monitor reports members up and down",
+  subjects: {
+    reference:
+      "watches the heartbeats from the read revision + 1; a key replaced under a new lease is a down and an up",
+    naive: "polls the heartbeat prefix every second without revisions (short flaps go unseen)",
+  },
+  defaultSubject: "reference",
+  roles: { member, monitor },
+  layout: (nodes) => {
+    const n = Math.max(2, nodes ?? 5);
+    return [...Array(n - 1).fill("member"), "monitor"];
+  },
+  defaultFaults: ["kill-node", "pause-node", "partition-node"],
+  params: { pollMs: 1000 },
+  expectations: [
+    { subject: "reference", faults: ["kill-node", "pause-node", "partition-node"], valid: true },
+    { subject: "naive", faults: ["kill-node"], valid: false },
+  ],
+  checkers: [detectionChecker(), falseAlarmChecker(), recoveryChecker()],
+};
+
+export default scenario;

@@ -1,0 +1,20 @@
+import type { Etcd3 } from "etcd3";
+import type { NodeContext } from "../../lib/node/context.ts";
+
+/** A reported change of a member's health. */
+export interface Transition {
+  member: string;
+  state: "up" | "down";
+  /** The revision it was seen at, where the monitor uses revisions. */
+  revision?: number;
+  cause: string;
+}
+
+/** A monitor implementation: watches the heartbeat keys and reports transitions. */
+export interface MonitorSubject {
+  /** Runs until `ctx.signal` aborts, calling `report` for each transition as it is seen. */
+  run(report: (t: Transition) => void): Promise<void>;
+}
+
+/** Builds a monitor for one node; heartbeat keys are `<prefix><member id>`. */
+export type MonitorFactory = (ctx: NodeContext, client: Etcd3, prefix: string) => MonitorSubject;
