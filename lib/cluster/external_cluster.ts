@@ -1,4 +1,5 @@
 import { Etcd3 } from "etcd3";
+import { noop } from "cockatiel";
 import type { Cluster, MemberInfo } from "./cluster.ts";
 import type { ConnectOptions } from "./connect.ts";
 import { clientOptions } from "./connect.ts";
@@ -22,7 +23,7 @@ export function parseEndpoints(text: string, tls: boolean): string[] {
     try {
       u = new URL(s);
     } catch {
-      throw new UsageError(`--endpoints: ${s} is not a URL: give e.g. http://10.0.0.5:2379`);
+      throw new UsageError(`--endpoints: ${s} is not a URL: give e.g. http://etcd-1:2379`);
     }
     if (
       !["http:", "https:"].includes(u.protocol) || !u.port || (u.pathname !== "/" && u.pathname)
@@ -59,7 +60,12 @@ export class ExternalCluster implements Cluster {
     this.members = opts.endpoints.map((url, i) => ({ name: `e${i + 1}`, clientUrl: url }));
     // One client per member, pinned to it: readiness is checked member by member.
     this.#clients = this.members.map((m) =>
-      new Etcd3({ hosts: [m.clientUrl], ...clientOptions(opts.connect) })
+      // No retries and no circuit breaker: a probe should say what failed, every time.
+      new Etcd3({
+        hosts: [m.clientUrl],
+        ...clientOptions(opts.connect),
+        faultHandling: { global: noop, host: () => noop },
+      })
     );
   }
 

@@ -1,0 +1,56 @@
+/**
+ * The lock scenario on a container cluster gives the verdicts it gives on
+ * processes (lock_scenario_test.ts): the fenced reference stays valid under
+ * every fault a container cluster offers, the unfenced subjects lose
+ * updates under pause-node with the same seed. No run leaves a container or
+ * network behind.
+ */
+import assert from "node:assert/strict";
+import { runCli } from "./run_helper.ts";
+import { containerTest, harnessLeftovers } from "./container_helper.ts";
+
+// The seed and schedule of lock_scenario_test.ts.
+const RUN = [
+  "lock",
+  "--cluster",
+  "container",
+  "--duration",
+  "20s",
+  "--fault-interval",
+  "3s",
+  "--seed",
+  "12",
+];
+
+containerTest(
+  "[container] lock: the fenced reference lock stays valid under --faults all",
+  async () => {
+    const r = await runCli([...RUN, "--subject", "reference", "--faults", "all"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.result?.valid, true);
+    assert.equal(r.result?.cluster.kind, "container");
+    // Member faults were in the plan and some of them acted.
+    const member = ["kill-member", "kill-leader", "pause-member", "isolate-member", "partition"];
+    assert.ok(r.result!.faults.some((f) => member.includes(f)));
+    const acted = r.result!.plan.filter((p) =>
+      member.includes(p.fault) && !r.result!.skippedFaults.includes(p.id)
+    );
+    assert.ok(acted.length > 0, "no member fault acted");
+    assert.deepEqual(await harnessLeftovers(), []);
+  },
+);
+
+for (const subject of ["naive", "etcd3"]) {
+  containerTest(
+    `[container] lock: the unfenced ${subject} lock loses updates under pause-node`,
+    async () => {
+      const r = await runCli([...RUN, "--subject", subject, "--faults", "pause-node"]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.result?.valid, false);
+      const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+      assert.equal(safety.valid, false);
+      assert.match(safety.summary, /lost update/);
+      assert.deepEqual(await harnessLeftovers(), []);
+    },
+  );
+}
