@@ -1,7 +1,7 @@
 import type { Etcd3, IRequestOp, ITxnResponse } from "etcd3";
 
 /** Something that yields a transaction operation: an etcd3 builder (`client.put(...)`, `client.getAll()...`) or a raw op. */
-export type OpSource = { op(): IRequestOp | Promise<IRequestOp> } | IRequestOp;
+export type OpSource = { op(): Promise<IRequestOp> } | IRequestOp;
 
 /**
  * Runs operations in one unconditional transaction, so they apply at one

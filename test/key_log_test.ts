@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { keysBelow, KeyTimeline } from "../lib/history/key_log.ts";
+import type { KeyLog, KeyState } from "../lib/history/key_log.ts";
+
+const log: KeyLog = {
+  prefix: "/p/",
+  from: 5,
+  to: 20,
+  initial: [{ key: "a", value: "1", createRevision: 3, modRevision: 3, lease: "0" }],
+  events: [
+    { revision: 7, type: "put", key: "b", value: "x", createRevision: 7, lease: "9" },
+    // One transaction: both changes apply at revision 9 together.
+    { revision: 9, type: "put", key: "a", value: "2", createRevision: 3 },
+    { revision: 9, type: "delete", key: "b" },
+    { revision: 12, type: "put", key: "a", value: "1", createRevision: 3 },
+  ],
+};
+
+Deno.test("key log: the state at any covered revision, nothing outside", () => {
+  const t = new KeyTimeline(log);
+  assert.equal(t.at(4), undefined);
+  assert.equal(t.at(21), undefined);
+  assert.deepEqual([...t.at(5)!.keys()], ["a"]);
+  assert.deepEqual([...t.at(8)!.keys()].sort(), ["a", "b"]);
+  assert.equal(t.at(8)!.get("b")!.lease, "9");
+  assert.deepEqual([...t.at(9)!.keys()], ["a"]);
+  assert.equal(t.at(9)!.get("a")!.value, "2");
+  assert.equal(t.at(20)!.get("a")!.value, "1");
+  assert.deepEqual(t.revisions, [5, 7, 9, 12]);
+});
+
+Deno.test("key log: holding lists where a predicate starts or keeps holding, clipped", () => {
+  const t = new KeyTimeline(log);
+  const a1 = (s: KeyState) => s.get("a")?.value === "1";
+  assert.deepEqual(t.holding(1, 30, a1), [5, 7, 12]);
+  assert.deepEqual(t.holding(6, 11, a1), [6, 7]);
+  assert.deepEqual(t.holding(9, 11, a1), []);
+  assert.deepEqual(keysBelow(t.at(8)!, "b").map((kv) => kv.key), ["b"]);
+});
