@@ -1,0 +1,186 @@
+/**
+ * Barriers, both forms of the classic write-up's "distributed queue that
+ * waits until all conditions hold": `setter` nodes keep changing condition
+ * keys (each its own, with its lease) and `waiter` nodes proceed when every
+ * required value holds at one revision; `participant` nodes pass a double
+ * barrier round after round (enter when all are in, leave when all are out).
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { ok } from "../../lib/node/context.ts";
+import { Session } from "../../lib/recipes/session.ts";
+import { roundName } from "../../lib/recipes/double_barrier.ts";
+import type { SessionSource } from "../../lib/recipes/double_barrier.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import type { KeyLog } from "../../lib/history/key_log.ts";
+import { conditionCheckers } from "../../lib/checkers/condition.ts";
+import { doubleBarrierCheckers } from "../../lib/checkers/double_barrier.ts";
+import type { BarrierKeys, BarrierSubjectFactory } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, BarrierSubjectFactory> = { reference, naive };
+
+/** The write-up's condition: /queue/1 = 0, /queue/2 = 2, /queue/3 = 1. */
+const REQUIRED: Record<string, string> = { "1": "0", "2": "2", "3": "1" };
+const PARTICIPANTS = 3;
+/** How soon a waiter or participant must pass once it can (watch delivery on a busy 2-core machine). */
+const BOUND_MS = 1500;
+/** Restart of a killed node and reconnect back-off after a member fault. */
+const RECOVER_MS = 5000;
+
+const keysOf = (ctx: NodeContext): BarrierKeys => ({
+  conditions: `${ctx.prefix}cond/`,
+  barrier: `${ctx.prefix}dbar/`,
+});
+/** The last round a participant left (bookkeeping, so a restarted participant knows where to re-join). */
+const leftKey = (ctx: NodeContext) => `${ctx.prefix}dbar-left/${ctx.node}`;
+
+/** The node's session, renewed when its lease is gone (or the caller says it is). */
+function sessions(ctx: NodeContext, client: Etcd3): SessionSource {
+  let current: Session | undefined;
+  return async (stale) => {
+    if (!current || current.lost || current === stale) {
+      current?.close();
+      current = await Session.open(client, ctx.ttl);
+    }
+    return current;
+  };
+}
+
+function subjectFor(ctx: NodeContext, client: Etcd3) {
+  return SUBJECTS[ctx.subject](ctx, {
+    client,
+    keys: keysOf(ctx),
+    participants: PARTICIPANTS,
+    session: sessions(ctx, client),
+  });
+}
+
+/** Owns condition key `<n>` (node nN) and keeps setting it to 0, 1 or 2, with its lease. */
+async function setter(ctx: NodeContext): Promise<void> {
+  const client = ctx.client();
+  const name = ctx.node.replace(/^n/, "");
+  const key = `${keysOf(ctx).conditions}${name}`;
+  const session = sessions(ctx, client);
+  let s: Session | undefined;
+  while (!ctx.signal.aborted) {
+    try {
+      s = await session(s?.lost ? s : undefined);
+    } catch {
+      await ctx.sleep(200);
+      continue;
+    }
+    // Setters matter most: their keys are the condition, and a lost one is a missing key.
+    ctx.report({ primary: true, lease: s.id });
+    const value = String(Math.floor(ctx.random() * 3));
+    const lease = s.id;
+    const done = await ctx.op("set", { key: name, value }, async () => {
+      const res = await client.put(key).value(value).lease(lease).exec();
+      return ok({ key: name, value }, res.header.revision);
+    });
+    if (!done && s) s.lost = true; // most likely our lease was revoked: take a new one
+    await ctx.sleep(ctx.between(Number(ctx.params.setMinMs), Number(ctx.params.setMaxMs)));
+  }
+}
+
+/** Waits for the condition, proceeds, works a little, waits again. */
+async function waiter(ctx: NodeContext): Promise<void> {
+  const subject = subjectFor(ctx, ctx.client());
+  while (!ctx.signal.aborted) {
+    await ctx.op("wait", undefined, () => subject.waitCondition(REQUIRED));
+    await ctx.sleep(ctx.between(50, 200));
+  }
+}
+
+/** Passes the double barrier round after round; a restarted participant re-joins the round it did not finish. */
+async function participant(ctx: NodeContext): Promise<void> {
+  const client = ctx.client();
+  const subject = subjectFor(ctx, client);
+  let round = 0;
+  while (!ctx.signal.aborted && round === 0) {
+    try {
+      const left = await client.get(leftKey(ctx)).string();
+      round = Number(left ?? 0) + 1;
+    } catch {
+      await ctx.sleep(200);
+    }
+  }
+  while (!ctx.signal.aborted) {
+    const entered = await ctx.op("enter", { round }, () => subject.enter(round));
+    if (entered?.type !== "ok") {
+      await ctx.sleep(100); // unknown outcome: enter the same round again (entering is idempotent)
+      continue;
+    }
+    ctx.report({ primary: true, lease: subject.lease() });
+    await ctx.sleep(ctx.between(Number(ctx.params.workMinMs), Number(ctx.params.workMaxMs)));
+    let left;
+    while (!ctx.signal.aborted && left?.type !== "ok") {
+      left = await ctx.op("leave", { round }, () => subject.leave(round));
+      if (!left) await ctx.sleep(100);
+    }
+    ctx.report({ primary: false, lease: subject.lease() });
+    if (left?.type !== "ok") break;
+    await client.put(leftKey(ctx)).value(String(round)).exec().catch(() => {});
+    round++;
+  }
+}
+
+async function finalReads(client: Etcd3, prefix: string): Promise<{ log: KeyLog }> {
+  return { log: await readKeyLog(client, prefix) };
+}
+
+const log = (final: unknown) => (final as { log?: KeyLog } | undefined)?.log;
+
+const scenario: Scenario = {
+  name: "barrier",
+  description:
+    "wait-until-all-conditions-hold queue and a double barrier; decisions at the event's revision",
+  subjects: {
+    reference:
+      "judges the condition at every revision (read, then watch from the next); double barrier with a ready key",
+    naive:
+      "re-reads after each watch event and checks keys by position; counts keys after each event (the classic write-up)",
+  },
+  defaultSubject: "reference",
+  roles: { setter, waiter, participant },
+  layout: (nodes) => {
+    const waiters = Math.max(1, (nodes ?? 8) - 3 - PARTICIPANTS);
+    return [
+      ...Object.keys(REQUIRED).map(() => "setter"),
+      ...Array.from({ length: waiters }, () => "waiter"),
+      ...Array.from({ length: PARTICIPANTS }, () => "participant"),
+    ];
+  },
+  defaultFaults: ["kill-node", "kill-lease"],
+  params: { setMinMs: 20, setMaxMs: 200, workMinMs: 100, workMaxMs: 300 },
+  expectations: [
+    { subject: "reference", faults: ["kill-node", "kill-lease"], valid: true },
+    { subject: "naive", faults: ["kill-lease"], valid: false },
+  ],
+  finalReads,
+  checkers: [
+    ...conditionCheckers({
+      wait: "wait",
+      set: "set",
+      keys: "cond/",
+      required: REQUIRED,
+      boundMs: BOUND_MS,
+      recoverMs: RECOVER_MS,
+      log,
+    }),
+    ...doubleBarrierCheckers({
+      enter: "enter",
+      leave: "leave",
+      count: PARTICIPANTS,
+      participantKeys: (round) => `dbar/${roundName(round)}/w/`,
+      boundMs: BOUND_MS,
+      releaseSlackMs: 1500,
+      recoverMs: RECOVER_MS,
+      log,
+    }),
+  ],
+};
+
+export default scenario;

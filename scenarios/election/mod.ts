@@ -1,0 +1,140 @@
+/**
+ * Leader election: `candidate` nodes campaign; the leader does leader-only
+ * work (writes guarded, or not, by its leadership), then resigns and
+ * campaigns again; `observer` nodes follow the leader. A leader paused past
+ * its TTL is deposed: only fencing keeps its late writes out.
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { fail, ok } from "../../lib/node/context.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import type { KeyLog } from "../../lib/history/key_log.ts";
+import { leadershipCheckers } from "../../lib/checkers/leadership.ts";
+import type { LeaderLook, WriteValue } from "../../lib/checkers/leadership.ts";
+import { regrantChecker } from "../../lib/checkers/regrant.ts";
+import type { ElectionSubject, ElectionSubjectFactory } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { etcd3Election } from "./etcd3_election.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, ElectionSubjectFactory> = {
+  reference,
+  etcd3: etcd3Election,
+  naive,
+};
+
+/** Every election key lives below this (etcd3's election named "e" puts its keys here too). */
+const electionPrefix = (prefix: string) => `${prefix}election/e/`;
+const workKey = (ctx: NodeContext) => `${ctx.prefix}work`;
+
+function subjectFor(ctx: NodeContext, client: Etcd3): ElectionSubject {
+  return SUBJECTS[ctx.subject](ctx, {
+    client,
+    prefix: electionPrefix(ctx.prefix),
+    identity: `${ctx.node}#${ctx.incarnation}`,
+  });
+}
+
+/** Campaigns, leads for a term of leader-only writes (stops at the first rejected one), resigns, again. */
+async function candidate(ctx: NodeContext): Promise<void> {
+  const client = ctx.client();
+  const subject = subjectFor(ctx, client);
+  const identity = `${ctx.node}#${ctx.incarnation}`;
+  const prefix = electionPrefix(ctx.prefix);
+  while (!ctx.signal.aborted) {
+    const won = await ctx.op("campaign", { identity }, () => subject.campaign());
+    if (won?.type !== "ok") {
+      await ctx.sleep(100);
+      continue;
+    }
+    const token = (won.value as { token?: number | null }).token ?? null;
+    ctx.report({ primary: true, lease: subject.lease() });
+    for (let seq = 1; seq <= Number(ctx.params.termWrites) && !ctx.signal.aborted; seq++) {
+      const done = await ctx.op("write", { identity, seq }, async () => {
+        const res = await subject.write(
+          [client.put(workKey(ctx)).value(JSON.stringify({ identity, token, seq }))],
+          // etcd's leader at the write's revision, read in the same transaction: what the checker trusts.
+          client.getAll().prefix(prefix).sort("Create", "Ascend").limit(1),
+        );
+        const [kv] = res.responses[res.responses.length - 1].response_range.kvs;
+        const leader: LeaderLook | null = kv
+          ? { identity: kv.value.toString(), createRevision: Number(kv.create_revision) }
+          : null;
+        const value: WriteValue & { seq: number } = { identity, token, seq, leader };
+        return res.succeeded
+          ? ok(value, res.header.revision)
+          : fail("not written: no longer the leader", value, res.header.revision);
+      });
+      if (done?.type === "fail") break; // deposed: stop leading
+      await ctx.sleep(Number(ctx.params.writeEveryMs));
+    }
+    ctx.report({ primary: false, lease: subject.lease() });
+    await ctx.op("resign", { identity }, () => subject.resign());
+  }
+}
+
+/** Follows the leader and records every change it sees. */
+async function observer(ctx: NodeContext): Promise<void> {
+  const subject = subjectFor(ctx, ctx.client());
+  await subject.observe((leader, revision) => {
+    const value = { leader: leader?.identity ?? null, token: leader?.token ?? null };
+    ctx.op("observe", undefined, () => Promise.resolve(ok(value, revision)));
+  }, ctx.signal);
+}
+
+async function finalReads(client: Etcd3, prefix: string): Promise<{ log: KeyLog }> {
+  return { log: await readKeyLog(client, electionPrefix(prefix)) };
+}
+
+const log = (final: unknown) => (final as { log?: KeyLog } | undefined)?.log;
+
+const scenario: Scenario = {
+  name: "election",
+  description:
+    "leader election with leader-only writes and observers; fenced by the leader key's create revision or not",
+  subjects: {
+    reference:
+      "campaigns in create-revision order, re-looks before leading, fences writes and resign with the token",
+    etcd3:
+      "the etcd3 library's client.election(): campaign/resign/observe, works until it emits error, unfenced writes",
+    naive:
+      "whoever creates the key leads (the classic write-up): unfenced writes, unguarded resign",
+  },
+  defaultSubject: "reference",
+  roles: { candidate, observer },
+  layout: (nodes) => {
+    const n = Math.max(3, nodes ?? 5);
+    return [
+      ...Array.from({ length: n - 2 }, () => "candidate"),
+      "observer",
+      "observer",
+    ];
+  },
+  defaultFaults: ["pause-node"],
+  params: { termWrites: 8, writeEveryMs: 100 },
+  expectations: [
+    { subject: "reference", faults: ["pause-node"], valid: true },
+    { subject: "naive", faults: ["pause-node"], valid: false },
+  ],
+  finalReads,
+  checkers: [
+    ...leadershipCheckers({
+      campaign: "campaign",
+      write: "write",
+      resign: "resign",
+      observe: "observe",
+      handoverMs: 1000,
+      recoverMs: 5000,
+      log,
+    }),
+    {
+      ...regrantChecker({ acquire: "campaign", release: "resign", slackMs: 1500 }),
+      name: "failover",
+      description:
+        "after the leader is killed (or paused or cut off past the TTL, or its lease revoked) another leads within TTL + 1.5 s",
+    },
+  ],
+};
+
+export default scenario;

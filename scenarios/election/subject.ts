@@ -1,0 +1,52 @@
+import type { Etcd3, ITxnResponse } from "etcd3";
+import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { OpSource } from "../../lib/recipes/atomic.ts";
+
+/** A leader as an observer saw it: the candidate's identity and its key's create revision when known. */
+export interface SeenLeader {
+  identity: string;
+  token?: number;
+}
+
+/**
+ * An election implementation under test, as the roles drive it. Methods
+ * return a definite outcome or throw (the outcome is then unknown).
+ */
+export interface ElectionSubject {
+  /**
+   * Campaigns until this node leads; ok value `{ identity, token }` (token:
+   * the leader key's create revision, where the subject knows it), ok
+   * revision: where it believes it became leader.
+   */
+  campaign(): Promise<Outcome>;
+  /**
+   * Runs a leader-only write as the subject guards it: `ops` only while it
+   * leads (fenced) or unconditionally; `look` runs next to them in the same
+   * transaction, in either branch, and comes last in the responses.
+   */
+  write(ops: OpSource[], look: OpSource): Promise<ITxnResponse>;
+  /** Gives up leadership. */
+  resign(): Promise<Outcome>;
+  /** Follows the leader until `signal` aborts, calling `seen` on every change (null: no leader). */
+  observe(
+    seen: (leader: SeenLeader | null, revision?: number) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** The lease a fault could revoke, if any. */
+  lease(): string | undefined;
+}
+
+/** What a subject needs besides the context. */
+export interface ElectionSubjectOptions {
+  client: Etcd3;
+  /** Every election key lives below this. */
+  prefix: string;
+  /** This candidate's value in its key: `node#incarnation`. */
+  identity: string;
+}
+
+/** Builds a subject for one node. */
+export type ElectionSubjectFactory = (
+  ctx: NodeContext,
+  o: ElectionSubjectOptions,
+) => ElectionSubject;
