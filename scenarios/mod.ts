@@ -3,4 +3,6 @@ export const BUILTIN_SCENARIOS: Record<string, string> = {
   lock: new URL("./lock/mod.ts", import.meta.url).href,
   discovery: new URL("./discovery/mod.ts", import.meta.url).href,
   monitoring: new URL("./monitoring/mod.ts", import.meta.url).href,
+  barrier: new URL("./barrier/mod.ts", import.meta.url).href,
+  election: new URL("./election/mod.ts", import.meta.url).href,
 };
