@@ -301,7 +301,7 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
             });
             if (other) continue;
             evidence.push({
-              violation: "held by a dead participant past its lease",
+              violation: "still held TTL + slack after a participant died inside the barrier",
               round: g,
               dead: {
                 node: p,
