@@ -5,4 +5,5 @@ export const BUILTIN_SCENARIOS: Record<string, string> = {
   monitoring: new URL("./monitoring/mod.ts", import.meta.url).href,
   barrier: new URL("./barrier/mod.ts", import.meta.url).href,
   election: new URL("./election/mod.ts", import.meta.url).href,
+  "load-balancing": new URL("./load_balancing/mod.ts", import.meta.url).href,
 };

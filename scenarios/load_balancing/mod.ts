@@ -1,0 +1,114 @@
+/**
+ * Load balancing: gRPC Greeter servers register their address in etcd;
+ * clients resolve the service through an etcd-backed gRPC resolver and call
+ * round-robin, recording which server answered. A server that is gone from
+ * etcd must stop getting calls, live servers must share the calls fairly, and
+ * calls must keep succeeding outside fault windows.
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { fail, ok } from "../../lib/node/context.ts";
+import { feedTarget } from "../../lib/recipes/grpc_resolver.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import { availabilityChecker } from "../../lib/checkers/availability.ts";
+import { deadRoutingChecker, phantomRoutingChecker } from "../../lib/checkers/balancing.ts";
+import type { BalancingFinal } from "../../lib/checkers/balancing.ts";
+import { fairnessChecker } from "../../lib/checkers/fairness.ts";
+import { GreeterClient, GreeterServer } from "./greeter.ts";
+import type { LbSubject } from "./subject.ts";
+import { reference } from "./reference.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, LbSubject> = { reference, naive };
+
+/** Where servers register: key `registry + addr`, value `addr` (the write-up's layout). */
+const registryOf = (prefix: string) => `${prefix}services/greeter/`;
+
+/** Runs a Greeter server, keeps it registered until stopped, then drains it. */
+async function server(ctx: NodeContext): Promise<void> {
+  const greeter = await GreeterServer.start({ node: ctx.node, incarnation: ctx.incarnation });
+  // Servers are what fails in a balancer's world: faults aim here.
+  ctx.report({ primary: true });
+  await SUBJECTS[ctx.subject].serve(ctx, registryOf(ctx.prefix), greeter.addr);
+  await greeter.stop(Number(ctx.params.drainIdleMs), Number(ctx.params.drainMaxMs));
+}
+
+/** Resolves the service through the subject's feed and calls it round-robin at a steady pace. */
+async function client(ctx: NodeContext): Promise<void> {
+  const feed = SUBJECTS[ctx.subject].feed(ctx, registryOf(ctx.prefix));
+  // Each list is recorded once the balancer has it: the checkers judge routing from then on.
+  const target = feedTarget(feed, (u) => {
+    ctx.op("resolve", undefined, () => Promise.resolve(ok({ addrs: u.addrs }, u.revision)));
+  });
+  const greeter = new GreeterClient(target);
+  // Calls start once a server is connected: before that there is nothing to balance.
+  while (!ctx.signal.aborted && !(await greeter.waitForReady(1000))) { /* not yet */ }
+  const everyMs = Number(ctx.params.callEveryMs);
+  const deadlineMs = Number(ctx.params.callDeadlineMs);
+  for (let seq = 1; !ctx.signal.aborted; seq++) {
+    await ctx.op("call", undefined, async () => {
+      const r = await greeter.sayHello(`${ctx.node}.${ctx.incarnation}.${seq}`, deadlineMs);
+      return r.ok
+        ? ok({ server: r.server, peer: r.peer })
+        : fail(`gRPC status ${r.code}: ${r.details}`, { peer: r.peer, code: r.code });
+    });
+    await ctx.sleep(everyMs);
+  }
+  greeter.close();
+  feed.close();
+}
+
+/** etcd's own log of the registry prefix: the truth the checkers judge the clients' views against. */
+async function finalReads(client: Etcd3, prefix: string): Promise<BalancingFinal> {
+  try {
+    return { registry: await readKeyLog(client, registryOf(prefix)) };
+  } catch (e) {
+    return { registry: null, error: String(e) };
+  }
+}
+
+const scenario: Scenario = {
+  name: "load-balancing",
+  description:
+    "gRPC Greeter servers register in etcd; clients resolve through an etcd-backed resolver, round-robin",
+  subjects: {
+    reference:
+      "kept-alive lease, re-registered when lost; resolver applies the watch by key, revision by revision",
+    naive:
+      "a new lease every interval; resolver removes a delete event's (empty) value (the classic write-up)",
+  },
+  defaultSubject: "reference",
+  roles: { server, client },
+  layout: (nodes) => {
+    const n = Math.max(2, nodes ?? 6);
+    const clients = Math.max(1, Math.round(n / 3));
+    return Array.from({ length: n }, (_, i) => i < n - clients ? "server" : "client");
+  },
+  defaultFaults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
+  params: {
+    callEveryMs: 20,
+    callDeadlineMs: 1000,
+    drainIdleMs: 300,
+    drainMaxMs: 2000,
+    // Long enough after heal for restarted servers to register and a steady window to follow.
+    quiesceMs: 6000,
+  },
+  expectations: [
+    {
+      subject: "reference",
+      faults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
+      valid: true,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false },
+  ],
+  finalReads,
+  checkers: [
+    deadRoutingChecker(),
+    fairnessChecker(),
+    availabilityChecker(),
+    phantomRoutingChecker(),
+  ],
+};
+
+export default scenario;

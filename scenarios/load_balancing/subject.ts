@@ -1,0 +1,18 @@
+import type { NodeContext } from "../../lib/node/context.ts";
+import type { AddressFeed } from "../../lib/recipes/grpc_resolver.ts";
+
+/**
+ * An implementation under test: how a server keeps its address registered,
+ * and where a client's resolver gets its addresses from.
+ */
+export interface LbSubject {
+  /**
+   * Keeps `addr` registered below `registry` (key `registry + addr`, value
+   * `addr`) until `ctx.signal` aborts, then deregisters. Records a `register`
+   * operation per put (ok value `{ addr, key, lease }`, revision the put's)
+   * and reports `{ primary: true, lease }` for the faults.
+   */
+  serve(ctx: NodeContext, registry: string, addr: string): Promise<void>;
+  /** The address feed behind a client's resolver, watching `registry`. */
+  feed(ctx: NodeContext, registry: string): AddressFeed;
+}
