@@ -194,7 +194,10 @@ export class ContainerCluster implements Cluster, MemberControl {
       .withWaitStrategy(Wait.forLogMessage(READY_LINE))
       .withStartupTimeout(30_000)
       // Kept when it stops: a killed member restarts on its data; the run removes it at the end.
-      .withAutoRemove(false);
+      .withAutoRemove(false)
+      // The harness removes what it made (labels, watchdog, sweep): no reaper. testcontainers
+      // would also take a file lock per container for one, serialising a parallel start.
+      .withAutoCleanup(false);
     try {
       m.started = await container.start();
       m.containerId = m.started.getId();
