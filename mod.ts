@@ -36,5 +36,7 @@ export { FencedMutex, LockLostError } from "./lib/recipes/fenced_mutex.ts";
 export { waitDelete } from "./lib/recipes/wait_delete.ts";
 export { runScenario } from "./lib/runner/run.ts";
 export type { RunOptions, RunResult } from "./lib/runner/run.ts";
+export type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
+export type { ConnectOptions } from "./lib/cluster/connect.ts";
 export type { ActiveFault, Fault, World } from "./chaos/mod.ts";
 export { FAULTS } from "./chaos/mod.ts";
