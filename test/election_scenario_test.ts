@@ -1,0 +1,45 @@
+/**
+ * The election scenario end to end on a real 3-member process cluster,
+ * through the CLI: leaders paused past their TTL are deposed; the fenced
+ * reference's late writes are rejected, the write-up's "whoever creates the
+ * key leads" writes while another leads.
+ */
+import assert from "node:assert/strict";
+import { runCli } from "./run_helper.ts";
+
+// Seed 108 plans three pauses of 5.0–5.2 s (well past the 2 s TTL), each aimed at the leader.
+const RUN = [
+  "election",
+  "--faults",
+  "pause-node",
+  "--duration",
+  "20s",
+  "--fault-interval",
+  "3s",
+  "--seed",
+  "108",
+];
+
+Deno.test("election: the fenced reference stays valid under pause-node", async () => {
+  const r = await runCli([...RUN, "--subject", "reference"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, true);
+  const check = (name: string) => r.result!.checks.find((c) => c.name === name)!;
+  // The pauses deposed leaders: their late writes were rejected, and others took over in time.
+  const writes = check("leader-only-writes");
+  assert.ok(Number(writes.figures?.rejected) >= 1, `no write was fenced: ${writes.summary}`);
+  assert.ok(Number(check("failover").figures?.judged) >= 1, check("failover").summary);
+  assert.ok(Number(check("observer-order").figures?.observed) >= 10);
+  assert.ok(Number(check("resign-handover").figures?.judged) >= 5);
+});
+
+Deno.test("election: whoever creates the key leads, and writes while another leads, under pause-node", async () => {
+  const r = await runCli([...RUN, "--subject", "naive"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, false);
+  const writes = r.result!.checks.find((c) => c.name === "leader-only-writes")!;
+  assert.equal(writes.valid, false);
+  const e = writes.evidence![0] as { writer: string; etcdLeader: { identity: string } | null };
+  assert.notEqual(e.etcdLeader?.identity, e.writer);
+  assert.match(r.stdout, /leader-only-writes\s+INVALID/);
+});
