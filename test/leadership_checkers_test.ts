@@ -141,3 +141,19 @@ Deno.test("resign-handover: the first candidate to lead after the resign counts,
   assert.equal(r.valid, true, r.summary);
   assert.equal(r.figures?.handoverMs_max, 16);
 });
+
+Deno.test("failover (election scenario): a killed leader not replaced within TTL + 1.5 s fails", async () => {
+  const election = (await import("../scenarios/election/mod.ts")).default;
+  const failover = election.checkers.find((c) => c.name === "failover")!;
+  const killed = (nextAt: number) =>
+    new HistoryBuilder()
+      .op("n1", "campaign", 0, 10, "ok", { identity: "n1#1", token: 2 }, 2)
+      .op("n2", "campaign", 5, nextAt, "ok", { identity: "n2#1", token: 3 }, 9)
+      .fault("kill-node", ["n1"], 500, 1500)
+      .exit("n1", 501)
+      .end(9000);
+  assert.equal(run(failover, killed(3400)).valid, true);
+  const late = run(failover, killed(4100));
+  assert.equal(late.valid, false);
+  assert.equal((late.evidence![0] as { latencyMs: number }).latencyMs, 3600);
+});
