@@ -1,8 +1,9 @@
 /**
  * The election scenario end to end on a real 3-member process cluster,
  * through the CLI: leaders paused past their TTL are deposed; the fenced
- * reference's late writes are rejected, the write-up's "whoever creates the
- * key leads" writes while another leads.
+ * reference's late writes are rejected, while the write-up's "whoever creates
+ * the key leads" and the etcd3 library's election (which stops work only once
+ * it has heard its lease is gone) write while another leads.
  */
 import assert from "node:assert/strict";
 import { runCli } from "./run_helper.ts";
@@ -42,4 +43,13 @@ Deno.test("election: whoever creates the key leads, and writes while another lea
   const e = writes.evidence![0] as { writer: string; etcdLeader: { identity: string } | null };
   assert.notEqual(e.etcdLeader?.identity, e.writer);
   assert.match(r.stdout, /leader-only-writes\s+INVALID/);
+});
+
+Deno.test("election: etcd3's election writes while another leads after a pause", async () => {
+  const r = await runCli([...RUN, "--subject", "etcd3"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const writes = r.result!.checks.find((c) => c.name === "leader-only-writes")!;
+  assert.equal(writes.valid, false);
+  const e = writes.evidence![0] as { writer: string; etcdLeader: { identity: string } | null };
+  assert.notEqual(e.etcdLeader?.identity, e.writer);
 });
