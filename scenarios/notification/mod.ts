@@ -1,0 +1,118 @@
+/**
+ * Distributed notification: a job advances its progress key 0 → 100 and
+ * marks it done, job after job; watchers wait for each job's completion,
+ * some starting late, some restarted mid-way. Each must see progress only
+ * go forward and see every completion, even one that happened before it
+ * started waiting.
+ */
+import type { Etcd3 } from "etcd3";
+import type { Scenario } from "../../lib/scenario.ts";
+import type { NodeContext } from "../../lib/node/context.ts";
+import { ok } from "../../lib/node/context.ts";
+import { monotonicChecker } from "../../lib/checkers/monotonic.ts";
+import { completionChecker } from "../../lib/checkers/completion.ts";
+import type { CompletionFinal } from "../../lib/checkers/completion.ts";
+import { parseJob } from "./subject.ts";
+import type { JobState, NotificationSubjectFactory } from "./subject.ts";
+import { job } from "./job.ts";
+import { reference } from "./reference.ts";
+import { naive } from "./naive.ts";
+
+const SUBJECTS: Record<string, NotificationSubjectFactory> = { reference, naive };
+
+/**
+ * Waits for job 1, 2, … in turn, working a random while after each (so it
+ * often comes back after the next job is already done). A restarted watcher
+ * starts over from job 1, all done by then.
+ */
+async function watcher(ctx: NodeContext): Promise<void> {
+  const subject = SUBJECTS[ctx.subject](ctx, ctx.client(), ctx.prefix);
+  const observe = async (s: JobState, modRevision: number) => {
+    await ctx.op("observe", s, () => Promise.resolve(ok(s, modRevision)));
+  };
+  const workMs = Number(ctx.params.watcherWorkMs);
+  ctx.report({ primary: true }); // whether a watcher survives a restart is what matters
+  for (let k = 1; !ctx.signal.aborted;) {
+    const out = await ctx.op("wait", { job: k }, () => subject.waitDone(k, ctx.signal, observe));
+    if (out?.type !== "ok") {
+      await ctx.sleep(200); // unknown (etcd unreachable): wait for the same job again
+      continue;
+    }
+    k++;
+    await ctx.sleep(ctx.random() * workMs);
+  }
+}
+
+/** A watcher that starts after a delay: by then the first jobs are done. */
+async function lateWatcher(ctx: NodeContext): Promise<void> {
+  const lateMs = Number(ctx.params.lateStartMs);
+  await ctx.sleep(lateMs * (1 + ctx.random()));
+  await watcher(ctx);
+}
+
+async function finalReads(client: Etcd3, prefix: string): Promise<CompletionFinal> {
+  const res = await client.getAll().prefix(`${prefix}jobs/`).exec();
+  return {
+    jobs: res.kvs.map((kv) => parseJob(kv.value)).filter((s): s is JobState => s !== null)
+      .map((s) => ({ job: s.job, done: s.done })),
+  };
+}
+
+const jobOf = (v: unknown) => String((v as { job?: number } | undefined)?.job);
+
+const scenario: Scenario = {
+  name: "notification",
+  description:
+    "a job reports progress 0→100 and completion; watchers (late, restarted) wait for it",
+  subjects: {
+    reference:
+      "read, then watch from the read's revision + 1; re-read when the watch ends or goes quiet",
+    naive:
+      "watch only, from now, no initial read (the classic write-up): a late watcher waits forever",
+  },
+  defaultSubject: "reference",
+  roles: { job, watcher, "late-watcher": lateWatcher },
+  layout: (nodes) => {
+    const n = Math.max(2, nodes ?? 5);
+    const late = Math.max(1, Math.floor((n - 1) / 2));
+    return Array.from(
+      { length: n },
+      (_, i) => i === 0 ? "job" : i > n - 1 - late ? "late-watcher" : "watcher",
+    );
+  },
+  defaultFaults: ["kill-node", "partition-node"],
+  params: {
+    progressStep: 10,
+    stepMs: 150,
+    jobGapMs: 1000,
+    watcherWorkMs: 4000,
+    lateStartMs: 4000,
+    quietMs: 1500,
+    completionBoundMs: 2000,
+    recoverMs: 2000,
+  },
+  expectations: [
+    { subject: "reference", faults: ["kill-node", "partition-node"], valid: true },
+    { subject: "naive", faults: ["kill-node"], valid: false },
+  ],
+  finalReads,
+  checkers: [
+    monotonicChecker({
+      observe: "observe",
+      series: jobOf,
+      rank: (v) => {
+        const s = v as JobState;
+        return s.progress * 2 + (s.done ? 1 : 0);
+      },
+    }),
+    completionChecker({
+      complete: "complete",
+      wait: "wait",
+      observe: "observe",
+      job: jobOf,
+      done: (v) => (v as JobState | undefined)?.done === true,
+    }),
+  ],
+};
+
+export default scenario;

@@ -1,0 +1,46 @@
+import type { Etcd3 } from "etcd3";
+import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+
+/** A job's state as its key holds it. */
+export interface JobState {
+  job: number;
+  progress: number;
+  done: boolean;
+}
+
+/** The key of job `k` (zero-padded so keys sort in job order). */
+export const jobKey = (prefix: string, k: number) => `${prefix}jobs/${String(k).padStart(5, "0")}`;
+
+/** Parses a job key's value; null when it is not a job state. */
+export function parseJob(value: Buffer | string): JobState | null {
+  try {
+    const v = JSON.parse(value.toString());
+    return typeof v?.job === "number" && typeof v?.progress === "number"
+      ? { job: v.job, progress: v.progress, done: v.done === true }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records one state a watcher saw (an `observe` operation, revision the
+ * key's mod revision); the subject calls it for every state it sees.
+ */
+export type Observe = (state: JobState, modRevision: number) => Promise<void>;
+
+/** How a watcher waits for a job's completion: the implementation under test. */
+export interface NotificationSubject {
+  /**
+   * Resolves ok once job `k` is seen done (calling `observe` for every state
+   * seen on the way); fail when `signal` aborts first.
+   */
+  waitDone(k: number, signal: AbortSignal, observe: Observe): Promise<Outcome>;
+}
+
+/** Builds a subject for one watcher node. */
+export type NotificationSubjectFactory = (
+  ctx: NodeContext,
+  client: Etcd3,
+  prefix: string,
+) => NotificationSubject;
