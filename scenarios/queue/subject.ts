@@ -1,0 +1,45 @@
+import type { Etcd3 } from "etcd3";
+import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+
+/** An item as a consumer claims it: its id (the value), key and create revision (its place in line). */
+export interface Item {
+  id: string;
+  key: string;
+  createRevision: number;
+  /** The mod revision it was read at (a guarded claim deletes only that version). */
+  modRevision: number;
+}
+
+/** A FIFO queue implementation under test, for one node. */
+export interface QueueSubject {
+  /** The key an item with this id is enqueued under. */
+  keyFor(id: string): string;
+  /** Enqueues; ok revision is the item's create revision. */
+  enqueue(id: string, key: string): Promise<Outcome>;
+  /**
+   * The item a consumer would claim now (the oldest), or null when the
+   * queue is empty; `revision` is the read's.
+   */
+  head(): Promise<{ item: Item | null; revision: number }>;
+  /** Claims (deletes) the item read by `head`; ok when this consumer has it, revision the delete's. */
+  claim(item: Item): Promise<Outcome>;
+  /** Waits until something may have been enqueued after `revision` (bounded), or `signal` aborts. */
+  waitForItems(revision: number, signal: AbortSignal): Promise<void>;
+}
+
+/** Builds a subject for one node; items live below `itemsPrefix`. */
+export type QueueSubjectFactory = (
+  ctx: NodeContext,
+  client: Etcd3,
+  itemsPrefix: string,
+) => QueueSubject;
+
+/** The item id a value carries (values are `{"id": ...}`). */
+export function itemId(value: Buffer | string): string {
+  const text = value.toString();
+  try {
+    return String(JSON.parse(text).id);
+  } catch {
+    return text;
+  }
+}
