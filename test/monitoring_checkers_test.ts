@@ -47,6 +47,7 @@ Deno.test("detection: a flap never reported down, or reported late, fails", () =
   const never = detection(input(killed()));
   assert.equal(never.valid, false);
   assert.equal((never.evidence![0] as { latencyMs: number | null }).latencyMs, null);
+  assert.match(never.summary, /none measured/);
   const late = detection(input(killed(9000, 9100)));
   assert.equal(late.valid, false);
   assert.equal((late.evidence![0] as { latencyMs: number }).latencyMs, 4000);

@@ -2,7 +2,7 @@ import type { Checker } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import { mustExpire } from "./removal.ts";
-import { summarize } from "./stats.ts";
+import { latency } from "./latency.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
 
@@ -80,18 +80,17 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
       }
       const judged = latencies.length +
         missed.filter((m) => (m as { latencyMs: unknown }).latencyMs === null).length;
+      const measured = latency("detectionMs", latencies);
       const figures: Record<string, number | null> = {
         judged,
         skipped,
-        ...summarize("detectionMs", latencies),
+        ...measured.figures,
       };
-      const dist =
-        `median ${figures.detectionMs_median} ms, p95 ${figures.detectionMs_p95} ms, max ${figures.detectionMs_max} ms`;
       if (missed.length > 0) {
         return {
           valid: false,
           summary:
-            `${missed.length} failure(s) not reported down within TTL + ${slack} ms (${dist})`,
+            `${missed.length} failure(s) not reported down within TTL + ${slack} ms (${measured.text})`,
           evidence: missed,
           figures,
         };
@@ -100,7 +99,7 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
         valid: true,
         summary: judged === 0
           ? "not exercised: no member died in a window free of monitor and member faults"
-          : `${judged} failure(s) reported down within TTL + ${slack} ms: ${dist}`,
+          : `${judged} failure(s) reported down within TTL + ${slack} ms: ${measured.text}`,
         figures,
       };
     },

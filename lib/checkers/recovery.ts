@@ -1,7 +1,7 @@
 import type { Checker } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes, phaseTime } from "./lifetimes.ts";
-import { summarize } from "./stats.ts";
+import { latency } from "./latency.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
 
@@ -115,18 +115,19 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
       }
       const judged = latencies.length +
         late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length;
+      const measured = latency("recoveryMs", latencies);
       const figures: Record<string, number | null> = {
         judged,
         skipped,
-        ...summarize("recoveryMs", latencies),
+        ...measured.figures,
       };
-      const dist =
-        `median ${figures.recoveryMs_median} ms, p95 ${figures.recoveryMs_p95} ms, max ${figures.recoveryMs_max} ms`;
       if (late.length + unrecovered.length > 0) {
         return {
           valid: false,
           summary: late.length > 0
-            ? `${late.length} recover(y/ies) not reported within ${Math.round(bound)} ms (${dist})`
+            ? `${late.length} recover(y/ies) not reported within ${
+              Math.round(bound)
+            } ms (${measured.text})`
             : `${unrecovered.length} member(s) not reported up at the end`,
           evidence: [...late, ...unrecovered],
           figures,
@@ -138,7 +139,7 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
           ? "every member up at the end; no recovery judged (none in a window free of other faults)"
           : `${judged} recover(y/ies) reported within ${
             Math.round(bound)
-          } ms: ${dist}; every member up at the end`,
+          } ms: ${measured.text}; every member up at the end`,
         figures,
       };
     },

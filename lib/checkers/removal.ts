@@ -4,7 +4,7 @@ import type { FaultWindow } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES, registerValue } from "./registry_names.ts";
-import { summarize } from "./stats.ts";
+import { latency } from "./latency.ts";
 import { views } from "./views.ts";
 
 /**
@@ -93,18 +93,17 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
           }
         }
       }
+      const measured = latency("removalMs", latencies);
       const figures: Record<string, number | null> = {
         judged: latencies.length +
           late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length,
         skipped,
-        ...summarize("removalMs", latencies),
+        ...measured.figures,
       };
-      const dist =
-        `median ${figures.removalMs_median} ms, p95 ${figures.removalMs_p95} ms, max ${figures.removalMs_max} ms`;
       if (late.length > 0) {
         return {
           valid: false,
-          summary: `${late.length} removal(s) later than TTL + ${slack} ms (${dist})`,
+          summary: `${late.length} removal(s) later than TTL + ${slack} ms (${measured.text})`,
           evidence: late,
           figures,
         };
@@ -113,7 +112,7 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
         valid: true,
         summary: figures.judged === 0
           ? "not exercised: no service died in a window free of reader and member faults"
-          : `${figures.judged} removal(s) within TTL + ${slack} ms: ${dist}`,
+          : `${figures.judged} removal(s) within TTL + ${slack} ms: ${measured.text}`,
         figures,
       };
     },

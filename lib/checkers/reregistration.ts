@@ -3,7 +3,7 @@ import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import type { RegisterValue, RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
-import { summarize } from "./stats.ts";
+import { latency } from "./latency.ts";
 import { views } from "./views.ts";
 
 /** Faults after which a live registrant may have to register again. */
@@ -93,18 +93,19 @@ export function reregistrationChecker(
           });
         }
       }
+      const measured = latency("reregisterMs", latencies);
       const figures: Record<string, number | null> = {
         judged: latencies.length +
           late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length,
         skipped,
-        ...summarize("reregisterMs", latencies),
+        ...measured.figures,
       };
-      const dist =
-        `median ${figures.reregisterMs_median} ms, p95 ${figures.reregisterMs_p95} ms, max ${figures.reregisterMs_max} ms`;
       if (late.length > 0) {
         return {
           valid: false,
-          summary: `${late.length} service(s) not back within ${Math.round(bound)} ms (${dist})`,
+          summary: `${late.length} service(s) not back within ${
+            Math.round(bound)
+          } ms (${measured.text})`,
           evidence: late,
           figures,
         };
@@ -113,7 +114,7 @@ export function reregistrationChecker(
         valid: true,
         summary: figures.judged === 0
           ? "not exercised: no lease revoked or lost in a window free of other faults"
-          : `${figures.judged} re-registration(s) within ${Math.round(bound)} ms: ${dist}`,
+          : `${figures.judged} re-registration(s) within ${Math.round(bound)} ms: ${measured.text}`,
         figures,
       };
     },

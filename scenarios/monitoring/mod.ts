@@ -77,7 +77,6 @@ const scenario: Scenario = {
     return [...Array(n - 1).fill("member"), "monitor"];
   },
   defaultFaults: ["kill-node", "pause-node", "partition-node"],
-  params: { pollMs: 1000 },
   expectations: [
     { subject: "reference", faults: ["kill-node", "pause-node", "partition-node"], valid: true },
     { subject: "naive", faults: ["kill-node"], valid: false },

@@ -1,15 +1,16 @@
 import type { MonitorFactory } from "./subject.ts";
 
 /**
- * The classic write-up's monitor, as a poller: every `pollMs` it lists the
- * heartbeat keys and compares the set of members with the last poll. It
+ * The classic write-up's monitor, as a poller: once per TTL (or every
+ * `pollMs`) it lists the heartbeat keys and compares the set of members with
+ * the last poll. It
  * looks at no revision, so a member that dies and comes back between two
  * polls (its key expired and re-created, or replaced under a new lease) is
  * never seen down.
  */
 export const naive: MonitorFactory = (ctx, client, prefix) => ({
   async run(report) {
-    const every = Number(ctx.params.pollMs ?? 1000);
+    const every = Number(ctx.params.pollMs ?? ctx.ttl * 1000);
     let last = new Set<string>();
     while (!ctx.signal.aborted) {
       try {
