@@ -38,13 +38,12 @@ async function eventually(what: string, ok: () => boolean, ms = 5000): Promise<v
 
 Deno.test("cleanup: a normal run leaves no etcd or node process and no temp dir", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const before = new Set(leftoverTempDirs());
   try {
     const plugin = new URL("./fixtures/register_plugin.ts", import.meta.url).pathname;
     const r = await cli([plugin, "--duration", "2s", "--faults", "none", "--out", out, "--quiet"]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(leftoverProcesses(out), []);
-    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+    assert.deepEqual(leftoverTempDirs(out), []);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -52,14 +51,13 @@ Deno.test("cleanup: a normal run leaves no etcd or node process and no temp dir"
 
 Deno.test("cleanup: a runner that crashes mid-run exits 2 and leaves nothing behind", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const before = new Set(leftoverTempDirs());
   try {
     const plugin = new URL("./fixtures/crashing_plugin.ts", import.meta.url).pathname;
     const r = await cli([plugin, "--duration", "2s", "--faults", "none", "--out", out, "--quiet"]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /boom: final reads crashed/);
     assert.deepEqual(leftoverProcesses(out), []);
-    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+    assert.deepEqual(leftoverTempDirs(out), []);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -67,7 +65,6 @@ Deno.test("cleanup: a runner that crashes mid-run exits 2 and leaves nothing beh
 
 Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp dir", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const before = new Set(leftoverTempDirs());
   try {
     const child = await startRun(out);
     assert.ok(
@@ -78,7 +75,7 @@ Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp di
     const status = await child.status;
     assert.equal(status.code, 130);
     assert.deepEqual(leftoverProcesses(out), []);
-    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+    assert.deepEqual(leftoverTempDirs(out), []);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
@@ -86,18 +83,17 @@ Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp di
 
 Deno.test("cleanup: a runner killed outright takes its processes with it; clean removes its temp dir", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const before = new Set(leftoverTempDirs());
   try {
     const child = await startRun(out);
     child.kill("SIGKILL");
     await child.status;
     await eventually("all etcd and node processes gone", () => leftoverProcesses(out).length === 0);
-    const left = leftoverTempDirs().filter((d) => !before.has(d));
+    const left = leftoverTempDirs(out);
     assert.equal(left.length, 1, "a SIGKILLed run cannot remove its own temp dir");
     const clean = await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] })
       .output();
     assert.ok(clean.success);
-    assert.deepEqual(leftoverTempDirs().filter((d) => !before.has(d)), []);
+    assert.deepEqual(leftoverTempDirs(out), []);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

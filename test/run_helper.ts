@@ -34,10 +34,32 @@ export function leftoverProcesses(outDir: string): string[] {
   return found;
 }
 
-/** Temp dirs of process clusters that still exist. */
-export function leftoverTempDirs(): string[] {
+/**
+ * Temp dirs that runs below `outDir` made and that still exist. Each member's
+ * log (kept in the run directory) names its data dir, so this sees only
+ * those runs' dirs, whatever else runs on the machine.
+ */
+export function leftoverTempDirs(outDir: string): string[] {
+  const named = new Set<string>();
+  for (const run of Deno.readDirSync(outDir)) {
+    let logs: Deno.DirEntry[];
+    try {
+      logs = [...Deno.readDirSync(`${outDir}/${run.name}/etcd`)];
+    } catch {
+      continue;
+    }
+    for (const log of logs) {
+      const text = Deno.readTextFileSync(`${outDir}/${run.name}/etcd/${log.name}`);
+      for (const m of text.matchAll(/\/etcd-drills-[0-9a-f]+(?=\/)/g)) named.add(m[0]);
+    }
+  }
   const root = Deno.env.get("TMPDIR") ?? "/tmp";
-  return [...Deno.readDirSync(root)].filter((e) => e.name.startsWith("etcd-drills-")).map((e) =>
-    e.name
-  );
+  return [...named].filter((d) => {
+    try {
+      Deno.statSync(`${root}${d}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
