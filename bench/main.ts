@@ -5,7 +5,8 @@
  *
  * BENCH_REPEATS (default 5) sets the repeats of the cluster figures;
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
- * overhead, scale).
+ * overhead, detection, scale, runall). The whole bench takes about half an
+ * hour on 2 cores, most of it `runall` (every scenario × subject).
  */
 import { cleanupAll } from "../lib/runner/cleanup.ts";
 import { containerClusterReady, processClusterReady } from "./cluster_ready.ts";
@@ -13,6 +14,8 @@ import { dockerAvailable } from "../lib/cluster/docker.ts";
 import { checkerThroughput } from "./checker_throughput.ts";
 import { proxyOverhead } from "./overhead.ts";
 import { scale } from "./scale.ts";
+import { detection } from "./detection.ts";
+import { runAllTime } from "./run_all.ts";
 
 const REPEATS = Number(Deno.env.get("BENCH_REPEATS") ?? 5);
 const SKIP = new Set((Deno.env.get("BENCH_SKIP") ?? "").split(",").filter(Boolean));
@@ -97,6 +100,28 @@ await section("scale", async () => {
     figure: "most lock nodes with a valid verdict",
     value: `${r.maxValidNodes} nodes, ${top?.peakRssMiB ?? "?"} MiB`,
     target: "≥ 50 in ≤ 4096 MiB",
+  });
+});
+
+await section("detection", async () => {
+  const r = await detection(20_000, 2);
+  results.detection = r;
+  for (const x of r.rows) {
+    rows.push({
+      figure: `${x.what} after kill-node (TTL ${r.ttl} s)`,
+      value: x.medianMs === null ? "not measured" : `${x.medianMs} ms (${x.medianOverTtl} × TTL)`,
+      target: `≤ ${x.boundMs} ms`,
+    });
+  }
+});
+
+await section("runall", async () => {
+  const r = await runAllTime();
+  results.runAll = { ...r, targetSeconds: 300 };
+  rows.push({
+    figure: `run all --expect (${r.expectationsMet ? "all as expected" : `exit ${r.exitCode}`})`,
+    value: `${r.seconds} s`,
+    target: "≤ 300 s",
   });
 });
 
