@@ -64,6 +64,32 @@ Deno.test("detection: not judged while the monitor or a member is faulted, nor f
   assert.equal(detection(input(longPause)).valid, false);
 });
 
+Deno.test("detection: a lagging monitor that had not reported the member up must still report its death", () => {
+  // The poller never saw n1 up before the kill, then shows its stale key as up and never down.
+  const h = new RegistryHistory()
+    .spawn("n1", "member", 0)
+    .spawn("n3", "monitor", 0)
+    .op("n1", "register", 200, 250, "ok", { key: "/h/n1", value: "{}", lease: "11" }, 2)
+    .fault("kill-node", ["n1"], 5000, 6000).exit("n1", 5001)
+    .end(20_000);
+  up(h, "n1", 5500);
+  const r = detection(input(h));
+  assert.equal(r.valid, false);
+  assert.equal(r.figures?.judged, 1);
+});
+
+Deno.test("detection: a member whose lease was just revoked is not judged on its kill", () => {
+  const h = base()
+    .faultWith("kill-lease", ["n1"], 4500, 4501, { lease: "11", revoked: true })
+    .op("n1", "lost", 4510, 4511, "ok", { key: "/h/n1" })
+    .fault("kill-node", ["n1"], 4600, 6000).exit("n1", 4601)
+    .end(20_000);
+  down(h, "n1", 4505, 4);
+  const r = detection(input(h));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.judged, 0);
+});
+
 Deno.test("no-false-alarms: downs during or just after a fault on the member are explained", () => {
   const r = falseAlarms(input(killed(6800, 7120)));
   assert.equal(r.valid, true, r.summary);

@@ -4,14 +4,16 @@ import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import { mustExpire } from "./removal.ts";
 import { latency } from "./latency.ts";
 import type { MonitorNames } from "./transitions.ts";
-import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
+import { MONITORING_NAMES, transitions } from "./transitions.ts";
 
 /**
  * Detection: a killed node, or one paused or cut off from etcd past the
  * deadline, is reported down by every monitor within TTL + `slackMs`
- * (default 1.5 s) of the fault. Judged only for members the monitor had
- * reported up, with the monitor itself unfaulted and no member fault
- * overlapping (a leader change renews every lease).
+ * (default 1.5 s) of the fault. Judged for members that were heartbeating
+ * (registered, their lease not just lost to another fault), whatever the
+ * monitor believed at that moment (a lagging monitor must still report the
+ * death), with the monitor itself unfaulted and no member fault overlapping
+ * (a leader change renews every lease).
  */
 export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } = {}): Checker {
   const names = o.names ?? MONITORING_NAMES;
@@ -26,9 +28,7 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
       const monitors = [
         ...new Set(lives.filter((l) => l.role === names.monitor).map((l) => l.node)),
       ];
-      const registered = operations(history).filter((x) =>
-        x.f === names.register && x.outcome === "ok"
-      );
+      const ops = operations(history);
       const reports = transitions(history, names);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
@@ -39,14 +39,25 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
         if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
         if (!target || target.role !== names.member) continue;
-        const wasUp = registered.some((r) =>
-          r.node === target.node && r.incarnation === target.incarnation &&
-          r.complete!.time <= w.start
+        // Judged when the member was heartbeating: registered, and not losing its lease to another fault.
+        const mine = ops.filter((x) =>
+          x.node === target.node && x.incarnation === target.incarnation
         );
-        if (!wasUp) continue;
+        const registered = mine.filter((x) =>
+          x.f === names.register && x.outcome === "ok" && x.complete!.time <= w.start
+        ).at(-1);
+        if (!registered) continue;
+        const lost = mine.some((x) =>
+          x.f === names.lost && x.invoke.time >= registered.complete!.time &&
+          x.invoke.time <= w.start
+        );
+        if (lost) continue;
         const deadline = w.start + bound;
         if (deadline > end) continue;
-        if (clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
+        // Another fault on this incarnation just before (a kill of the one before does not count).
+        const before = faultsOn(windows, target.node, w.start - bound, w.start)
+          .filter((x) => x.id !== w.id && x.start >= target.start);
+        if (before.length > 0 || clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
           skipped++;
           continue;
         }
@@ -55,9 +66,6 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
           if (!life || life.end < deadline) continue;
           if (faultsOn(windows, monitor, w.start, deadline).length > 0) {
             skipped++;
-            continue;
-          }
-          if (stateAt(reports, monitor, life.incarnation, w.start).get(target.node) !== "up") {
             continue;
           }
           const down = reports.find((x) =>

@@ -11,6 +11,8 @@ export interface MonitorNames {
   register: string;
   /** Operation deregistering on a graceful stop (a leave, not an alarm). */
   deregister: string;
+  /** Operation a member records when it learns its heartbeat lease is gone. */
+  lost: string;
   up: string;
   down: string;
 }
@@ -21,6 +23,7 @@ export const MONITORING_NAMES: MonitorNames = {
   monitor: "monitor",
   register: "register",
   deregister: "deregister",
+  lost: "lost",
   up: "up",
   down: "down",
 };
