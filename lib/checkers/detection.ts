@@ -80,6 +80,7 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
               member: target.node,
               monitor,
               reportedDownAt: down ? Math.round(down.time) : null,
+              report: down ? { node: monitor, time: Math.round(down.time) } : null,
               latencyMs: latency === undefined ? null : Math.round(latency),
               boundMs: bound,
             });

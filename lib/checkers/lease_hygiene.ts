@@ -48,7 +48,10 @@ export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number
           valid: false,
           summary:
             `lease leak: ${leases.length} leases in etcd for ${live} live service(s) (${orphans.length} hold no key)`,
-          evidence: leases.map((l) => ({ ...l, grantedBy: owner.get(l.id) ?? null })),
+          evidence: [
+            { census: { node: census.node, time: Math.round(census.time) }, leases: leases.length },
+            ...leases.map((l) => ({ ...l, grantedBy: owner.get(l.id) ?? null })),
+          ],
           figures,
         };
       }

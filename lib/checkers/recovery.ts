@@ -83,6 +83,7 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
               downAt: Math.round(down.time),
               backAt: Math.round(back),
               upAt: up ? Math.round(up.time) : null,
+              report: up ? { node: monitor, time: Math.round(up.time) } : null,
               latencyMs: latency === undefined ? null : Math.round(latency),
               boundMs: Math.round(bound),
             });

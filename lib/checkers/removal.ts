@@ -87,6 +87,9 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
               service: { node: target.node, incarnation: target.incarnation, key },
               reader,
               removedAt: removedAt === undefined ? null : Math.round(removedAt),
+              removal: removedAt === undefined
+                ? null
+                : { node: reader, time: Math.round(removedAt) },
               latencyMs: latency === undefined ? null : Math.round(latency),
               boundMs: bound,
             });

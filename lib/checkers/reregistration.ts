@@ -86,7 +86,11 @@ export function reregistrationChecker(
             fault: w,
             service: { node: target.node, incarnation: target.incarnation, key, lease },
             back: back
-              ? { time: Math.round(back.complete!.time), value: back.complete!.value }
+              ? {
+                node: back.node,
+                time: Math.round(back.complete!.time),
+                value: back.complete!.value,
+              }
               : null,
             latencyMs: latency === undefined ? null : Math.round(latency),
             boundMs: bound,
