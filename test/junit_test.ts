@@ -18,6 +18,8 @@ function result(subject: string, valid: RunResult["valid"]): RunResult {
     checks: [{
       name: "resource-safety",
       decides: true,
+      judged: 1,
+      applies: true,
       valid,
       summary: valid === true ? "fine" : "lost update: 2 lost update(s) <n1 & n2>",
     }],

@@ -140,6 +140,8 @@ function sampleResult(
       {
         name: "resource-safety",
         decides: true,
+        judged: 1,
+        applies: true,
         valid: false,
         summary: "lost update: 2 lost update(s); final 9, 11 acknowledged, 1 unknown",
         // Op events in `events`, and the same operations as {node, invoked} summaries.
@@ -162,6 +164,8 @@ function sampleResult(
       {
         name: "liveness",
         decides: true,
+        judged: 1,
+        applies: true,
         valid: true,
         summary: "re-granted after 1 disabled holder(s), max 2400 ms",
         figures: { judged: 1, regrantMs_median: 2400, regrantMs_p95: 2400, regrantMs_max: 2400 },
@@ -169,6 +173,8 @@ function sampleResult(
       {
         name: "overlapping-holds",
         decides: false,
+        judged: 1,
+        applies: true,
         valid: false,
         summary: "1 overlapping hold(s) among 40",
         evidence: [{

@@ -15,9 +15,22 @@ export interface CheckInput {
 
 /** A checker's answer with the events that prove it. */
 export interface CheckResult {
+  /** `true` only where something was judged: a result with `judged: 0` is made `"unknown"`. */
   valid: Validity;
   /** One line a person reads first. */
   summary: string;
+  /**
+   * How many things the check decided on: windows, waits, operations, views.
+   * Every built-in checker reports it; a plugin's checker may leave it out
+   * (results.json then holds null). Zero means it judged nothing, so it cannot be valid.
+   */
+  judged?: number;
+  /**
+   * False when nothing planned in this run could exercise the check (e.g. a
+   * liveness check under `--faults none`): it then does not decide and reads
+   * "n/a". Default true.
+   */
+  applies?: boolean;
   /** The violating (or otherwise telling) events, history objects where possible. */
   evidence?: unknown[];
   /** Measured figures: latencies, counts. */
@@ -34,9 +47,28 @@ export interface Checker {
 }
 
 /** A checker's result under its name, as results.json holds it. */
-export interface NamedResult extends CheckResult {
+export interface NamedResult extends Omit<CheckResult, "judged" | "applies"> {
   name: string;
+  /** Whether it counts towards the run's verdict: false for reported-only checks and ones that do not apply. */
   decides: boolean;
+  judged: number | null;
+  applies: boolean;
+}
+
+/**
+ * A check's result as the run records it. The rules every verdict keeps: a
+ * check that judged nothing is never valid; one that does not apply does not
+ * decide.
+ */
+export function named(name: string, decides: boolean, r: CheckResult): NamedResult {
+  const judged = r.judged ?? null;
+  const applies = r.applies !== false;
+  const out: NamedResult = { name, ...r, decides: decides && applies, judged, applies };
+  if (applies && judged === 0 && r.valid === true) {
+    out.valid = "unknown";
+    out.summary = `judged nothing: ${r.summary}`;
+  }
+  return out;
 }
 
 /** Runs the checkers; a checker that throws is `unknown` with the error as its summary. */
@@ -44,9 +76,9 @@ export function runCheckers(checkers: readonly Checker[], input: CheckInput): Na
   return checkers.map((c) => {
     const decides = c.decides !== false;
     try {
-      return { name: c.name, decides, ...c.check(input) };
+      return named(c.name, decides, c.check(input));
     } catch (e) {
-      return { name: c.name, decides, valid: "unknown", summary: `checker crashed: ${e}` };
+      return named(c.name, decides, { valid: "unknown", summary: `checker crashed: ${e}` });
     }
   });
 }

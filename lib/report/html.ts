@@ -2,7 +2,7 @@ import type { RunResult } from "../runner/run.ts";
 import type { NamedResult } from "../checkers/checker.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { faultWindows, operations } from "../history/event.ts";
-import { verdictText } from "./table.ts";
+import { judgedText, verdictText } from "./table.ts";
 import { findViolations, operationKey } from "./evidence.ts";
 import type { Violation } from "./evidence.ts";
 import { esc, opElementId, timelineSvg } from "./timeline_svg.ts";
@@ -116,7 +116,7 @@ ${fact("scenario", result.scenario)}${fact("subject", result.subject)}${
 <section id="verdicts">
 <h2>Checks</h2>
 <table class="verdicts">
-<thead><tr><th>check</th><th>verdict</th><th>summary</th><th>figures</th></tr></thead>
+<thead><tr><th>check</th><th>verdict</th><th>judged</th><th>summary</th><th>figures</th></tr></thead>
 <tbody>
 ${result.checks.map(checkRow).join("\n")}
 </tbody>
@@ -223,10 +223,14 @@ function checkRow(c: NamedResult): string {
     }</span>`
   ).join(" ");
   return `<tr class="check" data-check="${esc(c.name)}"><td>${esc(c.name)}${
-    c.decides ? "" : ` <span class="reported">(reported, not decisive)</span>`
-  }</td><td>${verdictBadge(c.valid)}</td><td>${esc(c.summary)}</td><td class="figures">${
-    figures || "—"
-  }</td></tr>`;
+    c.decides || c.applies === false
+      ? ""
+      : ` <span class="reported">(reported, not decisive)</span>`
+  }</td><td>${
+    c.applies === false ? `<span class="verdict na">n/a</span>` : verdictBadge(c.valid)
+  }</td><td class="judged">${esc(judgedText(c))}</td><td>${
+    esc(c.summary)
+  }</td><td class="figures">${figures || "—"}</td></tr>`;
 }
 
 function violationList(
@@ -338,6 +342,7 @@ h2 { font-size: 17px; margin: 22px 0 8px; }
 .verdict.valid { background: #2e7d32; }
 .verdict.invalid { background: #c62828; }
 .verdict.unknown { background: #8d6e00; }
+.verdict.na { background: #757575; }
 table.verdicts { border-collapse: collapse; width: 100%; }
 table.verdicts th, table.verdicts td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e4e7ec; vertical-align: top; }
 table.verdicts th { background: #f1f3f6; font-weight: 600; }

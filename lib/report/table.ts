@@ -12,6 +12,18 @@ export function verdictText(v: true | false | "unknown"): string {
   return v === true ? "valid" : v === false ? "INVALID" : "unknown";
 }
 
+/** How a check's verdict reads: "n/a" where nothing in the run could exercise it. */
+export function checkVerdictText(
+  c: { valid: true | false | "unknown"; applies?: boolean },
+): string {
+  return c.applies === false ? "n/a" : verdictText(c.valid);
+}
+
+/** How many things a check judged, for a table cell ("-" where the check does not say). */
+export function judgedText(c: { judged?: number | null }): string {
+  return c.judged === undefined || c.judged === null ? "-" : String(c.judged);
+}
+
 /** The verdict table of one run, as the console shows it. */
 export function runSummary(r: RunResult): string {
   const head =
@@ -19,14 +31,15 @@ export function runSummary(r: RunResult): string {
     `faults: ${r.faults.join(",") || "none"}; ${r.stats.operations} operations ` +
     `(ok ${r.stats.ok}, fail ${r.stats.fail}, info ${r.stats.info})`;
   const rows = r.checks.map((c) => [
-    c.name + (c.decides ? "" : " (reported)"),
-    verdictText(c.valid),
+    c.name + (c.decides || c.applies === false ? "" : " (reported)"),
+    checkVerdictText(c),
+    judgedText(c),
     c.summary,
   ]);
   return [
     head,
     "",
-    table(["check", "verdict", "summary"], rows),
+    table(["check", "verdict", "judged", "summary"], rows),
     "",
     `verdict: ${verdictText(r.valid)}`,
     `run directory: ${r.dir}`,
