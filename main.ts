@@ -8,6 +8,7 @@ import { cleanupAll } from "./lib/runner/cleanup.ts";
 import { parseDuration } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
+import { resolveSubject } from "./lib/subjects/resolve.ts";
 import type { RunOptions, RunResult } from "./lib/runner/run.ts";
 import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { junitXml } from "./lib/report/junit.ts";
@@ -37,7 +38,10 @@ Scenarios: ${
 }  (all: every scenario × subject it expects a verdict for)
 
 Options:
-  --subject S          implementation under test (default: the scenario's, usually reference)
+  --subject S          implementation under test: a built-in name (default: the scenario's,
+                       usually reference), your module (./my_lock.ts, a file: or https: URL)
+                       whose default export has the scenario's subject shape (README), or
+                       a program speaking the scenario's line protocol ('exec:CMD ARGS')
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
   --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s)
@@ -199,13 +203,7 @@ async function main(args: string[]): Promise<number> {
   if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
   const { scenario, url } = await loadScenario(positionals[0]);
   const subject = flags.subject ?? scenario.defaultSubject;
-  if (!scenario.subjects[subject]) {
-    throw new UsageError(
-      `unknown subject "${subject}" for ${scenario.name}: choose from ${
-        Object.keys(scenario.subjects).join(", ")
-      }`,
-    );
-  }
+  await resolveSubject(scenario, subject);
   const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
     scenario.defaultFaults;
   console.log(`seed ${base.seed}`);

@@ -1,6 +1,7 @@
 import type { Etcd3 } from "etcd3";
 import type { Checker } from "./checkers/checker.ts";
 import type { NodeContext } from "./node/context.ts";
+import type { SubjectShape } from "./subjects/shape.ts";
 
 /** What one node runs, in its own process. */
 export type RoleFn = (ctx: NodeContext) => Promise<void>;
@@ -24,6 +25,17 @@ export interface Scenario {
   /** Implementations under test: name → one-line description. */
   subjects: Record<string, string>;
   defaultSubject: string;
+  /**
+   * The shape of a subject's default export, for users' modules
+   * (`--subject ./mine.ts`); absent: the scenario takes only built-in subjects.
+   * Roles pick their subject with `subjectOf` from lib/subjects/pick.ts.
+   */
+  subjectShape?: SubjectShape;
+  /**
+   * Where the line protocol of this scenario's `exec:` subjects is documented;
+   * absent: the scenario takes no programs as subjects.
+   */
+  execProtocol?: string;
   /** Role name → the function a node of that role runs. */
   roles: Record<string, RoleFn>;
   /** The role of each node, in order (node ids n1, n2, …), for `nodes` nodes (undefined: the default). */

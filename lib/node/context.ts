@@ -6,6 +6,9 @@ import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../random.ts";
 import { clientOptions } from "../cluster/connect.ts";
 import type { ConnectOptions } from "../cluster/connect.ts";
+import { parseSubjectRef } from "../subjects/subject_ref.ts";
+import { SubjectShapeError } from "../subjects/shape.ts";
+import type { SubjectRef } from "../subjects/subject_ref.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {
@@ -38,7 +41,12 @@ export class NodeContext {
   readonly node: string;
   readonly incarnation: number;
   readonly role: string;
+  /** The --subject as given (a built-in name, a module, or `exec:CMD`). */
   readonly subject: string;
+  /** Where the subject comes from; roles pick it with `subjectOf`. */
+  readonly subjectRef: SubjectRef;
+  /** The default export of a user's subject module (loaded by the node before its role runs). */
+  readonly subjectModule?: unknown;
   readonly prefix: string;
   /** Lease TTL in seconds. */
   readonly ttl: number;
@@ -53,11 +61,18 @@ export class NodeContext {
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
 
-  constructor(config: NodeConfig, signal: AbortSignal, emit: (m: NodeMessage) => void) {
+  constructor(
+    config: NodeConfig,
+    signal: AbortSignal,
+    emit: (m: NodeMessage) => void,
+    subjectModule?: unknown,
+  ) {
     this.node = config.node;
     this.incarnation = config.incarnation;
     this.role = config.role;
     this.subject = config.subject;
+    this.subjectRef = parseSubjectRef(config.subject);
+    this.subjectModule = subjectModule;
     this.prefix = config.prefix;
     this.ttl = config.ttl;
     this.params = config.params;
@@ -99,7 +114,10 @@ export class NodeContext {
       this.#emit({ t: "op", op, f, wall: wallClock(), ...out, value: out.value ?? value });
       return out;
     } catch (e) {
+      if (e instanceof SubjectShapeError) throw e;
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      // The node log keeps what the subject threw; the history keeps the unknown outcome.
+      console.error(`${f} #${op}: outcome unknown: ${error}`);
       this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
       return undefined;
     }

@@ -36,6 +36,7 @@ export class NodeHandle {
   #exited?: Promise<void>;
   #ready = Promise.withResolvers<void>();
   #log?: Deno.FsFile;
+  #fatal = Promise.withResolvers<string>();
 
   constructor(spec: NodeSpec, memberClientUrls: readonly string[], history: HistoryWriter) {
     this.id = spec.id;
@@ -116,6 +117,14 @@ export class NodeHandle {
     });
   }
 
+  /**
+   * Settles with the node's reason when it cannot run its subject at all (a
+   * module that does not fit the scenario's shape); never settles otherwise.
+   */
+  fatal(): Promise<string> {
+    return this.#fatal.promise;
+  }
+
   /** Resolves when the node has loaded its scenario and is about to run (or has exited). */
   ready(): Promise<void> {
     return this.#ready.promise;
@@ -142,6 +151,8 @@ export class NodeHandle {
     const time = this.#history.fromWall(m.wall);
     if (m.t === "ready") {
       this.#ready.resolve();
+    } else if (m.t === "fatal") {
+      this.#fatal.resolve(m.error);
     } else if (m.t === "state") {
       this.state = m.state;
       this.#history.append({

@@ -8,6 +8,8 @@ import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { NodeContext } from "./context.ts";
 import type { Scenario } from "../scenario.ts";
 import { wallClock } from "../history/writer.ts";
+import { parseSubjectRef } from "../subjects/subject_ref.ts";
+import { SubjectShapeError } from "../subjects/shape.ts";
 
 const config: NodeConfig = JSON.parse(Deno.env.get(NODE_CONFIG_ENV) ?? "null");
 if (!config) {
@@ -29,11 +31,21 @@ if (!role) {
   console.error(`scenario ${scenario.name} has no role ${config.role}`);
   Deno.exit(2);
 }
-const ctx = new NodeContext(config, stop.signal, emit);
+const subjectRef = parseSubjectRef(config.subject);
+const subjectModule = subjectRef.kind === "module"
+  ? (await import(subjectRef.url)).default
+  : undefined;
+const ctx = new NodeContext(config, stop.signal, emit, subjectModule);
 emit({ t: "ready", wall: wallClock() });
 try {
   await role(ctx);
 } catch (e) {
+  if (e instanceof SubjectShapeError) {
+    // Not a fault of the run: the subject does not fit. The runner stops and says so.
+    emit({ t: "fatal", error: e.message, wall: wallClock() });
+    console.error(`subject does not fit: ${e.message}`);
+    Deno.exit(3);
+  }
   console.error(`role ${config.role} failed:`, e);
   Deno.exit(1);
 }

@@ -10,6 +10,7 @@ export interface NodeConfig {
   /** URL of the scenario module that holds the role. */
   scenario: string;
   role: string;
+  /** The --subject as given: a built-in name, a module's path or URL, or `exec:CMD`. */
   subject: string;
   node: string;
   incarnation: number;
@@ -39,7 +40,9 @@ export type NodeMessage =
     wall: number;
   }
   | { t: "state"; state: Record<string, unknown>; wall: number }
-  | { t: "ready"; wall: number };
+  | { t: "ready"; wall: number }
+  /** The node cannot run its subject (a module that does not fit its shape): the run stops, exit 2. */
+  | { t: "fatal"; error: string; wall: number };
 
 /** A line the runner writes on a node's stdin. */
 export type RunnerCommand = { cmd: "stop" };

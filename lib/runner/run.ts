@@ -18,6 +18,7 @@ import { Progress } from "./progress.ts";
 import { convergenceCheck } from "./convergence.ts";
 import { operations } from "../history/event.ts";
 import { writeReportHtml } from "../report/html.ts";
+import { UsageError } from "../errors.ts";
 
 /** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
 export interface RunOptions {
@@ -148,8 +149,16 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         ),
       );
     }
+    // A node that cannot run its subject stops the run: the user's module does not fit.
+    const unfit = Promise.race(nodes.map((n) => n.fatal())).then((why) => {
+      throw new UsageError(`subject ${o.subject} cannot run: ${why}`);
+    });
+    unfit.catch(() => {});
     await Promise.all(nodes.map((n) => n.start()));
-    await withTimeout(Promise.all(nodes.map((n) => n.ready())), 60_000, "nodes did not start");
+    await Promise.race([
+      withTimeout(Promise.all(nodes.map((n) => n.ready())), 60_000, "nodes did not start"),
+      unfit,
+    ]);
 
     const plan = o.faultPlan ?? planFaults({
       faults,
@@ -174,7 +183,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     );
     phase("workload");
     nemesis.run(plan);
-    await progress.tick(o.durationMs, history);
+    await Promise.race([progress.tick(o.durationMs, history), unfit]);
 
     phase("heal");
     await nemesis.healAll();
@@ -249,7 +258,10 @@ async function makeRunDir(
   at: Date,
 ): Promise<string> {
   const stamp = at.toISOString().replace(/[:.]/g, "-").replace("Z", "");
-  const base = `${outDir}/${stamp}-${scenario}-${subject}-${seed}`;
+  // A module path or an exec: command names the subject too; keep the directory name plain.
+  const slug = subject.replace(/^exec:/, "exec-").replace(/[^A-Za-z0-9_.-]+/g, "_")
+    .replace(/^[_.]+/, "").slice(-40);
+  const base = `${outDir}/${stamp}-${scenario}-${slug}-${seed}`;
   for (let i = 0;; i++) {
     const dir = i === 0 ? base : `${base}-${i}`;
     try {

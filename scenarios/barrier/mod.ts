@@ -17,10 +17,13 @@ import type { KeyLog } from "../../lib/history/key_log.ts";
 import { conditionCheckers } from "../../lib/checkers/condition.ts";
 import { doubleBarrierCheckers } from "../../lib/checkers/double_barrier.ts";
 import type { BarrierKeys, BarrierSubjectFactory } from "./subject.ts";
+import { BARRIER_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, BarrierSubjectFactory> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: BARRIER_SHAPE };
 
 /** The write-up's condition: /queue/1 = 0, /queue/2 = 2, /queue/3 = 1. */
 const REQUIRED: Record<string, string> = { "1": "0", "2": "2", "3": "1" };
@@ -53,7 +56,7 @@ function sessions(ctx: NodeContext, client: Etcd3): SessionSource {
 }
 
 function subjectFor(ctx: NodeContext, client: Etcd3) {
-  return SUBJECTS[ctx.subject](ctx, {
+  return subjectOf(ctx, CHOICES)(ctx, {
     client,
     keys: keysOf(ctx),
     participants: PARTICIPANTS,
@@ -146,6 +149,7 @@ const scenario: Scenario = {
     naive:
       "re-reads after each watch event and checks keys by position; counts keys after each event (the classic write-up)",
   },
+  subjectShape: BARRIER_SHAPE,
   defaultSubject: "reference",
   roles: { setter, waiter, participant },
   layout: (nodes) => {

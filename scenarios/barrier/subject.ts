@@ -1,6 +1,7 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SessionSource } from "../../lib/recipes/double_barrier.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** Where a subject's keys live. */
 export interface BarrierKeys {
@@ -40,3 +41,8 @@ export interface BarrierSubjectOptions {
 
 /** Builds a subject for one node. */
 export type BarrierSubjectFactory = (ctx: NodeContext, o: BarrierSubjectOptions) => BarrierSubject;
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link BarrierSubjectFactory}. */
+export const BARRIER_SHAPE: SubjectShape = {
+  factory: ["waitCondition", "enter", "leave", "lease"],
+};

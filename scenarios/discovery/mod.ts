@@ -17,10 +17,13 @@ import { phantomChecker } from "../../lib/checkers/phantoms.ts";
 import { monotonicViewsChecker } from "../../lib/checkers/monotonic_views.ts";
 import { leaseHygieneChecker } from "../../lib/checkers/lease_hygiene.ts";
 import type { DiscoverySubject, ServiceInfo } from "./subject.ts";
+import { DISCOVERY_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE };
 
 const registry = (prefix: string) => `${prefix}services/`;
 
@@ -39,7 +42,7 @@ async function service(ctx: NodeContext): Promise<void> {
   const info = serviceInfo(ctx);
   const key = `${registry(ctx.prefix)}${info.name}/${info.host}:${info.port}`;
   const value = JSON.stringify(info);
-  const subject = SUBJECTS[ctx.subject].service(ctx, key, value);
+  const subject = subjectOf(ctx, CHOICES).service(ctx, key, value);
   const stopped = new Promise<undefined>((r) =>
     ctx.signal.addEventListener("abort", () => r(undefined), { once: true })
   );
@@ -68,7 +71,7 @@ async function service(ctx: NodeContext): Promise<void> {
 async function discoverer(ctx: NodeContext): Promise<void> {
   const client = ctx.client();
   const prefix = registry(ctx.prefix);
-  const subject = SUBJECTS[ctx.subject].discoverer(ctx, client, prefix);
+  const subject = subjectOf(ctx, CHOICES).discoverer(ctx, client, prefix);
   await Promise.all([
     subject.run((services, revision) => {
       ctx.op("view", undefined, () => Promise.resolve(ok({ revision, services }, revision)));
@@ -108,6 +111,7 @@ const scenario: Scenario = {
     naive:
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
   },
+  subjectShape: DISCOVERY_SHAPE,
   defaultSubject: "reference",
   roles: { service, discoverer },
   layout: (nodes) => {

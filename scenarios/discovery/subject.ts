@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** What a service registers: the write-up's `{name, host, port}`. */
 export interface ServiceInfo {
@@ -31,3 +32,11 @@ export interface DiscoverySubject {
   service(ctx: NodeContext, key: string, value: string): ServiceSubject;
   discoverer(ctx: NodeContext, client: Etcd3, prefix: string): DiscovererSubject;
 }
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link DiscoverySubject}. */
+export const DISCOVERY_SHAPE: SubjectShape = {
+  parts: {
+    service: { factory: ["register", "next", "lease", "close"] },
+    discoverer: { factory: ["run"] },
+  },
+};

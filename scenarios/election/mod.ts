@@ -14,6 +14,8 @@ import { leadershipCheckers } from "../../lib/checkers/leadership.ts";
 import type { LeaderLook, WriteValue } from "../../lib/checkers/leadership.ts";
 import { regrantChecker } from "../../lib/checkers/regrant.ts";
 import type { ElectionSubject, ElectionSubjectFactory } from "./subject.ts";
+import { ELECTION_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Election } from "./etcd3_election.ts";
 import { naive } from "./naive.ts";
@@ -23,13 +25,14 @@ const SUBJECTS: Record<string, ElectionSubjectFactory> = {
   etcd3: etcd3Election,
   naive,
 };
+const CHOICES = { builtins: SUBJECTS, shape: ELECTION_SHAPE };
 
 /** Every election key lives below this (etcd3's election named "e" puts its keys here too). */
 const electionPrefix = (prefix: string) => `${prefix}election/e/`;
 const workKey = (ctx: NodeContext) => `${ctx.prefix}work`;
 
 function subjectFor(ctx: NodeContext, client: Etcd3): ElectionSubject {
-  return SUBJECTS[ctx.subject](ctx, {
+  return subjectOf(ctx, CHOICES)(ctx, {
     client,
     prefix: electionPrefix(ctx.prefix),
     identity: `${ctx.node}#${ctx.incarnation}`,
@@ -102,6 +105,7 @@ const scenario: Scenario = {
     naive:
       "whoever creates the key leads (the classic write-up): unfenced writes, unguarded resign",
   },
+  subjectShape: ELECTION_SHAPE,
   defaultSubject: "reference",
   roles: { candidate, observer },
   layout: (nodes) => {

@@ -1,6 +1,7 @@
 import type { Etcd3, ITxnResponse } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { OpSource } from "../../lib/recipes/atomic.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** A leader as an observer saw it: the candidate's identity and its key's create revision when known. */
 export interface SeenLeader {
@@ -50,3 +51,8 @@ export type ElectionSubjectFactory = (
   ctx: NodeContext,
   o: ElectionSubjectOptions,
 ) => ElectionSubject;
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link ElectionSubjectFactory}. */
+export const ELECTION_SHAPE: SubjectShape = {
+  factory: ["campaign", "write", "resign", "observe", "lease"],
+};

@@ -17,10 +17,13 @@ import type { BalancingFinal } from "../../lib/checkers/balancing.ts";
 import { fairnessChecker } from "../../lib/checkers/fairness.ts";
 import { GreeterClient, GreeterServer } from "./greeter.ts";
 import type { LbSubject } from "./subject.ts";
+import { LB_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, LbSubject> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: LB_SHAPE };
 
 /** Where servers register: key `registry + addr`, value `addr` (the write-up's layout). */
 const registryOf = (prefix: string) => `${prefix}services/greeter/`;
@@ -30,13 +33,13 @@ async function server(ctx: NodeContext): Promise<void> {
   const greeter = await GreeterServer.start({ node: ctx.node, incarnation: ctx.incarnation });
   // Servers are what fails in a balancer's world: faults aim here.
   ctx.report({ primary: true });
-  await SUBJECTS[ctx.subject].serve(ctx, registryOf(ctx.prefix), greeter.addr);
+  await subjectOf(ctx, CHOICES).serve(ctx, registryOf(ctx.prefix), greeter.addr);
   await greeter.stop(Number(ctx.params.drainIdleMs), Number(ctx.params.drainMaxMs));
 }
 
 /** Resolves the service through the subject's feed and calls it round-robin at a steady pace. */
 async function client(ctx: NodeContext): Promise<void> {
-  const feed = SUBJECTS[ctx.subject].feed(ctx, registryOf(ctx.prefix));
+  const feed = subjectOf(ctx, CHOICES).feed(ctx, registryOf(ctx.prefix));
   // Each list is recorded once the balancer has it: the checkers judge routing from then on.
   const target = feedTarget(feed, (u) => {
     ctx.op("resolve", undefined, () => Promise.resolve(ok({ addrs: u.addrs }, u.revision)));
@@ -78,6 +81,7 @@ const scenario: Scenario = {
     naive:
       "a new lease every interval; resolver removes a delete event's (empty) value (the classic write-up)",
   },
+  subjectShape: LB_SHAPE,
   defaultSubject: "reference",
   roles: { server, client },
   layout: (nodes) => {

@@ -1,5 +1,6 @@
 import type { NodeContext } from "../../lib/node/context.ts";
 import type { AddressFeed } from "../../lib/recipes/grpc_resolver.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /**
  * An implementation under test: how a server keeps its address registered,
@@ -16,3 +17,11 @@ export interface LbSubject {
   /** The address feed behind a client's resolver, watching `registry`. */
   feed(ctx: NodeContext, registry: string): AddressFeed;
 }
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link LbSubject}. */
+export const LB_SHAPE: SubjectShape = {
+  parts: {
+    serve: { fn: "(ctx, registry, addr) => Promise<void>" },
+    feed: { factory: ["start", "close"] },
+  },
+};

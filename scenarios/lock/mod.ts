@@ -12,18 +12,21 @@ import type { CounterFinal } from "../../lib/checkers/counter.ts";
 import { overlapChecker } from "../../lib/checkers/overlap.ts";
 import { regrantChecker } from "../../lib/checkers/regrant.ts";
 import type { CounterRead, LockSubjectFactory } from "./subject.ts";
+import { LOCK_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, LockSubjectFactory> = { reference, etcd3: etcd3Lock, naive };
+const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE };
 
 const counterKey = (prefix: string) => `${prefix}counter`;
 
 /** One contender: acquire, read the counter, work, write counter + 1, release; again. */
 async function contender(ctx: NodeContext): Promise<void> {
   const client = ctx.client();
-  const subject = SUBJECTS[ctx.subject](ctx, client, `${ctx.prefix}lock/`);
+  const subject = subjectOf(ctx, CHOICES)(ctx, client, `${ctx.prefix}lock/`);
   const workMs = Number(ctx.params.workMs);
   while (!ctx.signal.aborted) {
     const acquired = await ctx.op("acquire", undefined, () => subject.acquire());
@@ -72,6 +75,7 @@ const scenario: Scenario = {
     etcd3: "the etcd3 library's client.lock() (try-lock, retried), unfenced writes",
     naive: "create-if-absent transaction, wait for release, unfenced writes (the classic write-up)",
   },
+  subjectShape: LOCK_SHAPE,
   defaultSubject: "reference",
   roles: { contender },
   layout: (nodes) => Array.from({ length: nodes ?? 5 }, () => "contender"),

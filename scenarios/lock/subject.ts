@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** What the counter read in the critical section saw. */
 export interface CounterRead {
@@ -27,3 +28,6 @@ export type LockSubjectFactory = (
   client: Etcd3,
   lockPrefix: string,
 ) => LockSubject;
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link LockSubjectFactory}. */
+export const LOCK_SHAPE: SubjectShape = { factory: ["acquire", "write", "release", "lease"] };

@@ -13,10 +13,13 @@ import { detectionChecker } from "../../lib/checkers/detection.ts";
 import { falseAlarmChecker } from "../../lib/checkers/false_alarms.ts";
 import { recoveryChecker } from "../../lib/checkers/recovery.ts";
 import type { MonitorFactory } from "./subject.ts";
+import { MONITOR_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const MONITORS: Record<string, MonitorFactory> = { reference, naive };
+const CHOICES = { builtins: MONITORS, shape: MONITOR_SHAPE };
 
 const heartbeats = (prefix: string) => `${prefix}heartbeats/`;
 
@@ -55,7 +58,7 @@ async function member(ctx: NodeContext): Promise<void> {
 
 /** Runs the subject's monitor, recording each transition it reports as an `up` or `down` operation. */
 async function monitor(ctx: NodeContext): Promise<void> {
-  const subject = MONITORS[ctx.subject](ctx, ctx.client(), heartbeats(ctx.prefix));
+  const subject = subjectOf(ctx, CHOICES)(ctx, ctx.client(), heartbeats(ctx.prefix));
   await subject.run((t) => {
     const value = { member: t.member, revision: t.revision, cause: t.cause };
     ctx.op(t.state, value, () => Promise.resolve(ok(value, t.revision)));
@@ -70,6 +73,7 @@ const scenario: Scenario = {
       "watches the heartbeats from the read revision + 1; a key replaced under a new lease is a down and an up",
     naive: "polls the heartbeat prefix every second without revisions (short flaps go unseen)",
   },
+  subjectShape: MONITOR_SHAPE,
   defaultSubject: "reference",
   roles: { member, monitor },
   layout: (nodes) => {

@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** A reported change of a member's health. */
 export interface Transition {
@@ -18,3 +19,6 @@ export interface MonitorSubject {
 
 /** Builds a monitor for one node; heartbeat keys are `<prefix><member id>`. */
 export type MonitorFactory = (ctx: NodeContext, client: Etcd3, prefix: string) => MonitorSubject;
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link MonitorFactory}. */
+export const MONITOR_SHAPE: SubjectShape = { factory: ["run"] };

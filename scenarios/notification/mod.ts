@@ -14,11 +14,14 @@ import { completionChecker } from "../../lib/checkers/completion.ts";
 import type { CompletionFinal } from "../../lib/checkers/completion.ts";
 import { parseJob } from "./subject.ts";
 import type { JobState, NotificationSubjectFactory } from "./subject.ts";
+import { NOTIFICATION_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { job } from "./job.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, NotificationSubjectFactory> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: NOTIFICATION_SHAPE };
 
 /**
  * Waits for job 1, 2, … in turn, working a random while after each (so it
@@ -26,7 +29,7 @@ const SUBJECTS: Record<string, NotificationSubjectFactory> = { reference, naive 
  * starts over from job 1, all done by then.
  */
 async function watcher(ctx: NodeContext): Promise<void> {
-  const subject = SUBJECTS[ctx.subject](ctx, ctx.client(), ctx.prefix);
+  const subject = subjectOf(ctx, CHOICES)(ctx, ctx.client(), ctx.prefix);
   const observe = async (s: JobState, modRevision: number) => {
     await ctx.op("observe", s, () => Promise.resolve(ok(s, modRevision)));
   };
@@ -70,6 +73,7 @@ const scenario: Scenario = {
     naive:
       "watch only, from now, no initial read (the classic write-up): a late watcher waits forever",
   },
+  subjectShape: NOTIFICATION_SHAPE,
   defaultSubject: "reference",
   roles: { job, watcher, "late-watcher": lateWatcher },
   layout: (nodes) => {

@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** A job's state as its key holds it. */
 export interface JobState {
@@ -44,3 +45,6 @@ export type NotificationSubjectFactory = (
   client: Etcd3,
   prefix: string,
 ) => NotificationSubject;
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link NotificationSubjectFactory}. */
+export const NOTIFICATION_SHAPE: SubjectShape = { factory: ["waitDone"] };

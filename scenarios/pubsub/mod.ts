@@ -16,10 +16,13 @@ import {
 import type { BroadcastFinal } from "../../lib/checkers/broadcast.ts";
 import { messageId } from "./subject.ts";
 import type { PubSubKeys, PubSubSubject } from "./subject.ts";
+import { PUBSUB_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, PubSubSubject> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: PUBSUB_SHAPE };
 
 const keysOf = (prefix: string): PubSubKeys => ({
   messages: `${prefix}messages/`,
@@ -29,7 +32,7 @@ const keysOf = (prefix: string): PubSubKeys => ({
 /** Publishes messages with unique ids (node.incarnation.seq) at a steady pace. */
 async function publisher(ctx: NodeContext): Promise<void> {
   const client = ctx.client();
-  const pub = SUBJECTS[ctx.subject].publisher(ctx, client, keysOf(ctx.prefix));
+  const pub = subjectOf(ctx, CHOICES).publisher(ctx, client, keysOf(ctx.prefix));
   const everyMs = Number(ctx.params.publishEveryMs);
   for (let seq = 1; !ctx.signal.aborted; seq++) {
     const id = `${ctx.node}.${ctx.incarnation}.${seq}`;
@@ -47,7 +50,7 @@ async function publisher(ctx: NodeContext): Promise<void> {
 async function subscriber(ctx: NodeContext): Promise<void> {
   const client = ctx.client();
   const keys = keysOf(ctx.prefix);
-  const sub = SUBJECTS[ctx.subject].subscriber(ctx, client, keys);
+  const sub = subjectOf(ctx, CHOICES).subscriber(ctx, client, keys);
   while (!ctx.signal.aborted) {
     const out = await ctx.op("subscribe", undefined, () => sub.subscribe());
     if (out?.type === "ok") break;
@@ -102,6 +105,7 @@ const scenario: Scenario = {
     naive:
       "keys from the clock's second (overwrites), creates only, no resume revision (the classic write-up)",
   },
+  subjectShape: PUBSUB_SHAPE,
   defaultSubject: "reference",
   roles: { publisher, subscriber },
   layout: (nodes) => {

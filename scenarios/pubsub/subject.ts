@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** A message as a subscriber delivers it: its id (from the value), key and revision. */
 export interface Message {
@@ -51,3 +52,11 @@ export function messageId(value: Buffer | string): string {
     return text;
   }
 }
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link PubSubSubject}. */
+export const PUBSUB_SHAPE: SubjectShape = {
+  parts: {
+    publisher: { factory: ["keyFor", "publish"] },
+    subscriber: { factory: ["subscribe", "pump", "position", "close"] },
+  },
+};

@@ -11,16 +11,19 @@ import { fifoChecker, totalQueueChecker } from "../../lib/checkers/total_queue.t
 import type { QueueFinal } from "../../lib/checkers/total_queue.ts";
 import { itemId } from "./subject.ts";
 import type { QueueSubjectFactory } from "./subject.ts";
+import { QUEUE_SHAPE } from "./subject.ts";
+import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, QueueSubjectFactory> = { reference, naive };
+const CHOICES = { builtins: SUBJECTS, shape: QUEUE_SHAPE };
 
 const itemsPrefix = (prefix: string) => `${prefix}items/`;
 
 /** Enqueues items with unique ids (node.incarnation.seq) at a steady pace. */
 async function producer(ctx: NodeContext): Promise<void> {
-  const q = SUBJECTS[ctx.subject](ctx, ctx.client(), itemsPrefix(ctx.prefix));
+  const q = subjectOf(ctx, CHOICES)(ctx, ctx.client(), itemsPrefix(ctx.prefix));
   const everyMs = Number(ctx.params.enqueueEveryMs);
   for (let seq = 1; !ctx.signal.aborted; seq++) {
     const id = `${ctx.node}.${ctx.incarnation}.${seq}`;
@@ -32,7 +35,7 @@ async function producer(ctx: NodeContext): Promise<void> {
 
 /** Claims the oldest item, again and again; waits while the queue is empty. */
 async function consumer(ctx: NodeContext): Promise<void> {
-  const q = SUBJECTS[ctx.subject](ctx, ctx.client(), itemsPrefix(ctx.prefix));
+  const q = subjectOf(ctx, CHOICES)(ctx, ctx.client(), itemsPrefix(ctx.prefix));
   ctx.report({ primary: true }); // a consumer dying mid-claim is what tests the queue
   while (!ctx.signal.aborted) {
     try {
@@ -74,6 +77,7 @@ const scenario: Scenario = {
       "create-if-absent items, claim the oldest with a delete guarded on its mod revision (etcd's recipe)",
     naive: "md5-of-time keys, get the first item then delete it unguarded (the classic write-up)",
   },
+  subjectShape: QUEUE_SHAPE,
   defaultSubject: "reference",
   roles: { producer, consumer },
   layout: (nodes) => {

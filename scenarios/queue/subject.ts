@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
+import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /** An item as a consumer claims it: its id (the value), key and create revision (its place in line). */
 export interface Item {
@@ -43,3 +44,8 @@ export function itemId(value: Buffer | string): string {
     return text;
   }
 }
+
+/** What a subject module (`--subject ./mine.ts`) must export by default: a {@link QueueSubjectFactory}. */
+export const QUEUE_SHAPE: SubjectShape = {
+  factory: ["keyFor", "enqueue", "head", "claim", "waitForItems"],
+};
