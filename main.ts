@@ -158,7 +158,7 @@ function integer(
 async function list(): Promise<void> {
   console.log("scenarios:");
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
-    const { scenario } = await loadScenario(name);
+    const { scenario } = await loadScenario(name, BUILTIN_SCENARIOS);
     console.log(`  ${name.padEnd(16)} ${scenario.description}`);
     for (const [s, d] of Object.entries(scenario.subjects)) {
       console.log(`    --subject ${s.padEnd(10)} ${d}`);
@@ -201,7 +201,7 @@ async function main(args: string[]): Promise<number> {
   const faultPlan = await readFaultsFile(flags, base);
   await preflight(base);
   if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
-  const { scenario, url } = await loadScenario(positionals[0]);
+  const { scenario, url } = await loadScenario(positionals[0], BUILTIN_SCENARIOS);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
   const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
@@ -294,7 +294,7 @@ async function runAll(
   let matched = true;
   let allValid = true;
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
-    const { scenario, url } = await loadScenario(name);
+    const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const e of scenario.expectations) {
       const faults = flags.faults?.split(",") ?? e.faults;
       const r: RunResult = await runScenario({

@@ -4,6 +4,7 @@
  */
 import { runScenario } from "../lib/runner/run.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
+import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
 /** Which check measures detection in which scenario, and the figure's name. */
 const PROBES = [
@@ -17,7 +18,7 @@ const PROBES = [
 export async function detection(durationMs: number, ttl: number) {
   const rows = [];
   for (const p of PROBES) {
-    const { scenario, url } = await loadScenario(p.scenario);
+    const { scenario, url } = await loadScenario(p.scenario, BUILTIN_SCENARIOS);
     const out = await Deno.makeTempDir({ prefix: "drills-bench-detect-" });
     try {
       const r = await runScenario({
