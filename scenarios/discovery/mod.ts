@@ -123,8 +123,20 @@ const scenario: Scenario = {
   // A longer quiesce: a service killed just before the heal needs its TTL to run out before the final census.
   params: { censusMs: 1000, quiesceMs: 5000 },
   expectations: [
-    { subject: "reference", faults: ["kill-node", "kill-lease", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node", "kill-lease", "partition-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 20_000,
+    },
+    {
+      subject: "naive",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: false,
+      seed: 12,
+      durationMs: 20_000,
+    },
   ],
   checkers: [
     convergenceChecker(),
