@@ -70,6 +70,12 @@ export interface Scenario {
   params?: Record<string, unknown>;
   /** Verdicts this scenario must give; `run all` runs each one. */
   expectations: Expectation[];
+  /**
+   * Why a run of this scenario cannot share a cluster with other runs (`run all
+   * --jobs`), e.g. a check that counts every lease in etcd; absent: it can,
+   * when its faults are node faults (its keys live under a prefix of its own).
+   */
+  needsOwnCluster?: string;
   /** Reads what the checkers need from etcd after heal and quiesce (keys live below `prefix`). */
   finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
   checkers: Checker[];

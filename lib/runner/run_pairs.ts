@@ -2,7 +2,8 @@
  * `run all`: every scenario × subject pair a scenario expects a verdict for,
  * `jobs` at a time. Pairs whose faults are all node faults run on one
  * cluster they share (each under its own key prefix); a pair with a member
- * fault (or `compact`, which acts on every key) gets a cluster of its own.
+ * fault (or `compact`, which acts on every key), or of a scenario that reads
+ * the whole cluster (`Scenario.needsOwnCluster`), gets a cluster of its own.
  * Results come back in the pairs' order, whatever order they finish in.
  */
 import type { Expectation, Scenario } from "../scenario.ts";
@@ -75,8 +76,12 @@ export function pairRun(p: Pair, o: PairOptions): RunOptions {
   };
 }
 
-/** Whether a run of these options may share a cluster: node faults only, none that acts on all keys. */
+/**
+ * Whether a run of these options may share a cluster: node faults only (none
+ * that acts on every key), and a scenario whose checks look only at its keys.
+ */
 export function canShare(r: RunOptions): boolean {
+  if (r.scenario.needsOwnCluster !== undefined) return false;
   const names = r.faultPlan ? r.faultPlan.map((f) => f.fault) : r.faults;
   if (names.includes("all")) return false;
   return names.every((n) => n === "none" || FAULTS.find((f) => f.name === n)?.side === "node");

@@ -104,9 +104,9 @@ const scenario: Scenario = {
       faults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
       valid: true,
       seed: 72,
-      durationMs: 20_000,
+      durationMs: 15_000,
     },
-    { subject: "naive", faults: ["kill-node"], valid: false, seed: 72, durationMs: 20_000 },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 72, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

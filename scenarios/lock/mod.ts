@@ -82,9 +82,9 @@ const scenario: Scenario = {
   defaultFaults: ["pause-node"],
   params: { workMs: 300 },
   expectations: [
-    { subject: "reference", faults: ["pause-node"], valid: true, seed: 12, durationMs: 20_000 },
-    { subject: "etcd3", faults: ["pause-node"], valid: false, seed: 12, durationMs: 20_000 },
-    { subject: "naive", faults: ["pause-node"], valid: false, seed: 12, durationMs: 20_000 },
+    { subject: "reference", faults: ["pause-node"], valid: true, seed: 12, durationMs: 15_000 },
+    { subject: "etcd3", faults: ["pause-node"], valid: false, seed: 12, durationMs: 15_000 },
+    { subject: "naive", faults: ["pause-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

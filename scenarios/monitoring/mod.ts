@@ -87,9 +87,9 @@ const scenario: Scenario = {
       faults: ["kill-node", "pause-node", "partition-node"],
       valid: true,
       seed: 12,
-      durationMs: 20_000,
+      durationMs: 15_000,
     },
-    { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 20_000 },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 15_000 },
   ],
   checkers: [detectionChecker(), falseAlarmChecker(), recoveryChecker()],
 };

@@ -101,9 +101,9 @@ const scenario: Scenario = {
       faults: ["kill-node", "partition-node"],
       valid: true,
       seed: 12,
-      durationMs: 20_000,
+      durationMs: 15_000,
     },
-    { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 20_000 },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [
