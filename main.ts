@@ -211,11 +211,9 @@ async function main(args: string[]): Promise<number> {
     cluster,
   };
   const faultPlan = await readFaultsFile(flags, base);
+  const jobs = runAllJobs(flags, positionals[0] === "all", base.portsFrom);
   await preflight(base);
-  if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
-  if (flags.jobs !== undefined) {
-    throw new UsageError("--jobs is for run all: deno task run all --jobs 4");
-  }
+  if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags, jobs);
   const { scenario, url } = await loadScenario(positionals[0], BUILTIN_SCENARIOS);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
@@ -299,15 +297,26 @@ async function preflight(
   for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
 }
 
+/** `--jobs` of run all, checked before anything starts (refused for one scenario). */
+function runAllJobs(flags: Flags, all: boolean, portsFrom: number | undefined): number {
+  if (!all) {
+    if (flags.jobs !== undefined) {
+      throw new UsageError("--jobs is for run all: deno task run all --jobs 3");
+    }
+    return 1;
+  }
+  const jobs = integer(flags.jobs, "--jobs", 1, 32) ?? (portsFrom === undefined ? DEFAULT_JOBS : 1);
+  if (jobs > 1 && portsFrom !== undefined) {
+    throw new UsageError("--ports-from fixes one cluster's ports: give --jobs 1 with it");
+  }
+  return jobs;
+}
+
 async function runAll(
   base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">,
   flags: Flags,
+  jobs: number,
 ): Promise<number> {
-  const jobs = integer(flags.jobs, "--jobs", 1, 32) ??
-    (base.portsFrom === undefined ? DEFAULT_JOBS : 1);
-  if (jobs > 1 && base.portsFrom !== undefined) {
-    throw new UsageError("--ports-from fixes one cluster's ports: give --jobs 1 with it");
-  }
   const pairs: Pair[] = [];
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);

@@ -168,9 +168,9 @@ const scenario: Scenario = {
       faults: ["kill-node", "kill-lease"],
       valid: true,
       seed: 10,
-      durationMs: 15_000,
+      durationMs: 20_000,
     },
-    { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 15_000 },
+    { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
   ],
   finalReads,
   checkers: [
