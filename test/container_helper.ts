@@ -45,22 +45,23 @@ export function containerTest(name: string, fn: () => Promise<void>): void {
 }
 
 /**
- * Containers and networks harness runs left behind (none may outlive a run):
- * those of this process and those whose runner process is gone. Those of a
- * runner still alive (a test file running beside this one, another user's
- * run) are not leftovers yet, so test files may run in parallel.
+ * Containers and networks of harness runs this test process made (itself or
+ * a runner it started) or whose runner is gone (left behind; none may
+ * outlive a run). Those of another live runner (a test file running beside
+ * this one, another user's run) are not counted, so test files may run in
+ * parallel.
  */
 export async function harnessLeftovers(): Promise<string[]> {
   const d = (await docker()).container.dockerode;
   const filters = JSON.stringify({ label: [RUN_LABEL] });
-  const ended = (labels: Record<string, string> | undefined) => {
+  const counted = (labels: Record<string, string> | undefined) => {
     const pid = Number(labels?.[PID_LABEL]);
-    return !Number.isInteger(pid) || pid === Deno.pid || !processAlive(pid);
+    return !Number.isInteger(pid) || !processAlive(pid) || descendsFromMe(pid);
   };
   const containers = (await d.listContainers({ all: true, filters })).filter((c) =>
-    ended(c.Labels)
+    counted(c.Labels)
   );
-  const networks = (await d.listNetworks({ filters })).filter((n) => ended(n.Labels));
+  const networks = (await d.listNetworks({ filters })).filter((n) => counted(n.Labels));
   return [
     ...containers.map((c) => `container ${c.Names.join(",")} (${c.State})`),
     ...networks.map((n) => `network ${n.Name}`),
@@ -74,6 +75,20 @@ function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `pid` is this process or one it started (through any number of parents). */
+function descendsFromMe(pid: number): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    if (p === Deno.pid) return true;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${p}/stat`);
+      p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** Retries `ok` until it holds, for at most `ms`. */
