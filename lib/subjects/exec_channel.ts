@@ -76,6 +76,12 @@ export class ExecChannel {
     if (!command || command.length === 0) {
       throw new SubjectShapeError(`an exec channel needs a command (--subject 'exec:CMD ARGS')`);
     }
+    if (ctx.secured) {
+      // The program would need the certificates and the password; they are not passed on (yet).
+      throw new SubjectShapeError(
+        `exec: subjects cannot reach a cluster over TLS or with a user yet: drill them on --cluster process or container`,
+      );
+    }
     this.#ctx = ctx;
     this.#command = command;
     this.#scenario = opts.scenario;
