@@ -183,28 +183,34 @@ Deno.test("exec lock: the program is paused with its node and killed with it", a
   }
 });
 
-Deno.test("exec lock: a SIGKILLed runner takes every program with it", async () => {
-  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const tag = `drills-tag-${crypto.randomUUID()}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "lock", "--subject", subject(tag), "--faults", "none"]
-      .concat(["--duration", "60s", "--out", out]),
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    await eventually("five programs running", () => processesWith(tag).length === 5, 60_000);
-    child.kill("SIGKILL");
-    await child.status;
-    await eventually("every program gone", () => processesWith(tag).length === 0);
-    await eventually("every etcd and node gone", () => leftoverProcesses(out).length === 0);
-  } finally {
+for (const signal of ["SIGINT", "SIGKILL"] as const) {
+  Deno.test(`exec lock: a runner stopped by ${signal} leaves no program behind`, async () => {
+    const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+    const tag = `drills-tag-${crypto.randomUUID()}`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", MAIN, "lock", "--subject", subject(tag), "--faults", "none"]
+        .concat(["--duration", "60s", "--out", out]),
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
     try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-    await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
-    await Deno.remove(out, { recursive: true });
-  }
-});
+      await eventually("five programs running", () => processesWith(tag).length === 5, 60_000);
+      child.kill(signal);
+      const status = await child.status;
+      if (signal === "SIGINT") {
+        assert.equal(status.code, 130, "Ctrl-C cleans up and exits 130");
+        assert.deepEqual(processesWith(tag), [], "the clean-up ended every program");
+      }
+      await eventually("every program gone", () => processesWith(tag).length === 0);
+      await eventually("every etcd and node gone", () => leftoverProcesses(out).length === 0);
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
+      await Deno.remove(out, { recursive: true });
+    }
+  });
+}
