@@ -138,3 +138,11 @@ Deno.test("exec channel: a cluster reached over TLS or as a user is refused (not
   // Without either, a channel is made (and starts nothing until its first call).
   assert.ok(new ExecChannel(context(`exec:python3 ${SCRIPTED}`), { scenario: "lock" }));
 });
+
+Deno.test("exec channel: a program that cannot start, three times, cannot run", async () => {
+  await withChannel("exec:/nonexistent/drills-program", async (c) => {
+    // Through setpriv the exec fails in the child (exit 127); without it, the spawn itself throws.
+    for (let i = 0; i < 3; i++) await assert.rejects(c.call("echo", {}, 5000), ExecUnknownError);
+    await assert.rejects(c.call("echo", {}, 5000), SubjectShapeError);
+  });
+});
