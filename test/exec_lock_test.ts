@@ -7,7 +7,7 @@
  * a SIGKILLed runner.
  */
 import assert from "node:assert/strict";
-import { cli } from "./cli_helper.ts";
+import { cli, lines } from "./cli_helper.ts";
 import { leftoverProcesses } from "./run_helper.ts";
 import type { RunResult } from "../lib/runner/run.ts";
 import { HistoryWriter, wallClock } from "../lib/history/writer.ts";
@@ -214,3 +214,21 @@ for (const signal of ["SIGINT", "SIGKILL"] as const) {
     }
   });
 }
+
+Deno.test("exec lock: a program that exits before answering anything stops the run: exit 2, one line", async () => {
+  const exits = new URL("./fixtures/exec/exits.sh", import.meta.url).pathname;
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    const r = await cli(["lock", "--subject", `exec:${exits}`, "--duration", "5s", "--faults"]
+      .concat(["none", "--quiet", "--out", out]));
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(lines(r.stderr).length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /exited \(or could not start\) 3 times in a row before answering a call/,
+    );
+    assert.deepEqual(leftoverProcesses(out), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
