@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { checkedSubject, shapeProblem, SubjectShapeError } from "../lib/subjects/shape.ts";
 import type { SubjectShape } from "../lib/subjects/shape.ts";
 import { parseSubjectRef, splitCommand } from "../lib/subjects/subject_ref.ts";
+import { subjectSlug } from "../lib/runner/run_dir.ts";
 
 const lockShape: SubjectShape = { factory: ["acquire", "write", "release", "lease"] };
 const partsShape: SubjectShape = {
@@ -39,7 +40,7 @@ Deno.test("shapeProblem: names the wrong type or the missing part, passes a fitt
     shapeProblem(undefined, lockShape, "m")!,
     /must be a function.*undefined \(is it exported\?\)/,
   );
-  assert.match(shapeProblem({}, lockShape, "m")!, /must be a function.*not a object/);
+  assert.match(shapeProblem({}, lockShape, "m")!, /must be a function.*not an object/);
   assert.equal(shapeProblem(() => ({}), lockShape, "m"), undefined);
   assert.match(
     shapeProblem({ service: () => ({}) }, partsShape, "m")!,
@@ -69,4 +70,12 @@ Deno.test("checkedSubject: a factory's result is checked for every method when i
   const notObject = checkedSubject<(...a: unknown[]) => unknown>(() => 5, lockShape, "m");
   assert.throws(() => notObject(), /must return an object/);
   assert.throws(() => checkedSubject(42, lockShape, "m"), SubjectShapeError);
+});
+
+Deno.test("run directories name the subject plainly, wherever it comes from", () => {
+  assert.equal(subjectSlug("reference"), "reference");
+  assert.equal(subjectSlug("./test/fixtures/subjects/fenced_lock.ts"), "fenced_lock");
+  assert.equal(subjectSlug("exec:python3 test/fixtures/exec/lock.py --unfenced"), "exec-lock");
+  assert.equal(subjectSlug("exec:/opt/bin/my-lock"), "exec-my-lock");
+  assert.equal(subjectSlug(`exec:python3 "x`), "exec_python3_x");
 });
