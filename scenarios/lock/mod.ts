@@ -17,9 +17,10 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
+import { execLock } from "./exec.ts";
 
 const SUBJECTS: Record<string, LockSubjectFactory> = { reference, etcd3: etcd3Lock, naive };
-const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE, exec: execLock };
 
 const counterKey = (prefix: string) => `${prefix}counter`;
 
@@ -76,6 +77,7 @@ const scenario: Scenario = {
     naive: "create-if-absent transaction, wait for release, unfenced writes (the classic write-up)",
   },
   subjectShape: LOCK_SHAPE,
+  execProtocol: "docs/exec-protocol.md#lock",
   defaultSubject: "reference",
   roles: { contender },
   layout: (nodes) => Array.from({ length: nodes ?? 5 }, () => "contender"),
