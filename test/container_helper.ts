@@ -5,6 +5,7 @@
  * missing, so a test never depends on a registry.
  */
 import { docker, dockerAvailable, PID_LABEL, RUN_LABEL } from "../lib/cluster/docker.ts";
+import { oneContainerTestAtATime } from "./container_turns.ts";
 import {
   buildLocalImage,
   defaultImage,
@@ -39,9 +40,12 @@ if (noContainers) {
   }
 }
 
-/** A test that needs a Docker engine: ignored (and said so above) where there is none. */
+/**
+ * A test that needs a Docker engine: ignored (and said so above) where there
+ * is none. Container tests take turns (see {@link oneContainerTestAtATime}).
+ */
 export function containerTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name, ignore: noContainers !== undefined, fn });
+  Deno.test({ name, ignore: noContainers !== undefined, fn: () => oneContainerTestAtATime(fn) });
 }
 
 /**

@@ -29,5 +29,6 @@ Deno.test("convergence: an external cluster is not judged on it (others may writ
   };
   const r = await convergenceCheck(external, 500);
   assert.equal(r.decides, false);
-  assert.match(r.summary, /not checked/);
+  assert.equal(r.applies, false);
+  assert.match(r.summary, /does not apply: a external cluster had no member fault/);
 });

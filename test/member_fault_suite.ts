@@ -6,6 +6,7 @@
  * container_cluster_test.ts: containers).
  */
 import assert from "node:assert/strict";
+import { oneContainerTestAtATime } from "./container_turns.ts";
 import { mulberry32 } from "../lib/random.ts";
 import { memberHashKV, waitConverged } from "../lib/cluster/converged.ts";
 import { gatewayCall, memberStatus } from "../lib/cluster/gateway.ts";
@@ -71,7 +72,8 @@ export function memberFaultSuite(
     Deno.test({
       name: kind === "process" ? name : `[${kind}] ${name}`,
       ignore: opts.ignore,
-      fn,
+      // Container tests take turns: parallel test files share one process (container_turns.ts).
+      fn: kind === "container" ? () => oneContainerTestAtATime(fn) : fn,
     });
 
   test("isolate-leader: a new leader rises among the others; the isolated one serves no linearizable read", async () => {
