@@ -52,8 +52,11 @@ export class RunContext {
     this.prefix = `/drills/${o.scenario.name}/${at.started.getTime().toString(36)}-${
       crypto.randomUUID().slice(0, 8)
     }/`;
+    // On a Ctrl-C the keys of a cluster the harness started (the run's own, or run all's shared
+    // one) go with it, and it may be gone already: only an operator's cluster needs them deleted.
+    const ownCluster = (o.cluster?.kind ?? "process") !== "external";
     this.#forget.push(
-      onCleanup("run keys", () => this.removeKeys()),
+      onCleanup("run keys", () => ownCluster ? undefined : this.removeKeys()),
       onCleanup("nodes", () => this.disposeNodes()),
     );
   }

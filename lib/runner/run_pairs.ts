@@ -17,6 +17,7 @@ import type { RunOptions } from "./options.ts";
 import type { RunResult } from "./result.ts";
 import { convergenceCheck } from "./convergence.ts";
 import { makeRunDir } from "./run_dir.ts";
+import { HarnessError } from "../errors.ts";
 
 /** One scenario × subject pair and the verdict expected of it. */
 export interface Pair {
@@ -93,6 +94,7 @@ export async function runPairs(pairs: readonly Pair[], o: PairOptions): Promise<
   const kind = o.base.cluster?.kind ?? "process";
   const sharing = o.jobs > 1 && kind !== "external" && runs.some(canShare);
   let shared: Cluster | undefined;
+  let forgetSignals = () => {};
   const results: RunResult[] = new Array(pairs.length);
   try {
     if (sharing) {
@@ -111,8 +113,13 @@ export async function runPairs(pairs: readonly Pair[], o: PairOptions): Promise<
     );
     let next = 0;
     let failure: unknown;
+    // After a Ctrl-C (the clean-up registry tears down what runs), start no further pair.
+    let stopped = false;
+    const stop = () => stopped = true;
+    for (const sig of SIGNALS) Deno.addSignalListener(sig, stop);
+    forgetSignals = () => SIGNALS.forEach((sig) => Deno.removeSignalListener(sig, stop));
     const worker = async () => {
-      while (next < order.length && failure === undefined) {
+      while (next < order.length && failure === undefined && !stopped) {
         const i = order[next++];
         o.onStart?.(i);
         try {
@@ -129,9 +136,13 @@ export async function runPairs(pairs: readonly Pair[], o: PairOptions): Promise<
     };
     await Promise.all(Array.from({ length: Math.min(o.jobs, runs.length) }, worker));
     if (failure !== undefined) throw failure;
+    if (stopped) throw new HarnessError("run all stopped by a signal before every pair ran");
     const converged = shared ? await convergenceCheck(shared, 10_000) : undefined;
     return { results, shared: converged };
   } finally {
+    forgetSignals();
     await shared?.stop();
   }
 }
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
