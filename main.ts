@@ -80,7 +80,9 @@ Options:
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
   --jobs N             with "all": pairs run at once (default ${DEFAULT_JOBS}); pairs with node faults
                        only share one cluster, each under its own key prefix; a pair with a
-                       member fault or compact gets its own; 1: one by one, a cluster each
+                       member fault or compact, or of a scenario reading the whole cluster
+                       (discovery counts every lease), gets its own; 1: one by one, a cluster
+                       each
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
   --list               list scenarios, subjects and faults
