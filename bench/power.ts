@@ -9,6 +9,7 @@
 import { runPairs } from "../lib/runner/run_pairs.ts";
 import type { Pair } from "../lib/runner/run_pairs.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
+import { EXPECTATION_DEFAULTS } from "../lib/scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
 /** One row: a pair, what it was run under, and how many seeds gave the expected verdict. */
@@ -41,7 +42,7 @@ export async function power(seeds: number, jobs: number) {
         subject: e.subject,
         faults: faults.join(","),
         kind: reference ? "valid" : "caught",
-        durationMs: e.durationMs,
+        durationMs: e.durationMs ?? EXPECTATION_DEFAULTS.durationMs,
         expected: 0,
         runs: 0,
         missedSeeds: [],

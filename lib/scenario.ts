@@ -15,6 +15,9 @@ export interface ExpectedFault {
   holdMs?: number;
 }
 
+/** The seed and duration of an expectation that does not pin them. */
+export const EXPECTATION_DEFAULTS = { seed: 1, durationMs: 30_000 } as const;
+
 /**
  * The verdict a scenario expects for a subject under a fault set
  * (`run all --expect`), with what makes it come out the same on every run:
@@ -27,10 +30,13 @@ export interface Expectation {
   /** The faults (with `plan`: the names it uses). */
   faults: string[];
   valid: boolean;
-  /** Seed of the fault plan and its targets. */
-  seed: number;
-  /** Workload length, ms. */
-  durationMs: number;
+  /**
+   * Seed of the fault plan and its targets. Every built-in expectation pins
+   * one; a plugin's may leave it out (seed 1, so it is still the same every run).
+   */
+  seed?: number;
+  /** Workload length, ms (default 30 s). */
+  durationMs?: number;
   /** Mean gap between fault starts, ms (default 3000). */
   faultIntervalMs?: number;
   /** An exact schedule instead of one drawn from the seed. */

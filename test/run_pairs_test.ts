@@ -94,7 +94,8 @@ Deno.test("run all: every built-in expectation pins a seed and a duration that i
     for (const e of scenario.expectations) {
       n++;
       assert.ok(Number.isInteger(e.seed), `${name}/${e.subject}: no seed`);
-      assert.ok(e.durationMs > 0 && e.durationMs <= 30_000, `${name}/${e.subject}: duration`);
+      const ms = e.durationMs ?? 0;
+      assert.ok(ms > 0 && ms <= 30_000, `${name}/${e.subject}: duration`);
       // A plan parses (or this throws) and names only the expectation's faults.
       const r = pairRun(pair(e, scenario), opts());
       for (const p of r.faultPlan ?? []) assert.ok(e.faults.includes(p.fault), p.fault);

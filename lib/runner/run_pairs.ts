@@ -7,6 +7,7 @@
  * Results come back in the pairs' order, whatever order they finish in.
  */
 import type { Expectation, Scenario } from "../scenario.ts";
+import { EXPECTATION_DEFAULTS } from "../scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import { startCluster } from "../cluster/create.ts";
 import { FAULTS } from "../../chaos/mod.ts";
@@ -51,8 +52,8 @@ export interface PairsOutcome {
 /** The options of one pair's run: the expectation's pinned seed, duration and plan unless overridden. */
 export function pairRun(p: Pair, o: PairOptions): RunOptions {
   const e = p.expectation;
-  const seed = o.override.seed ?? e.seed;
-  const durationMs = o.override.durationMs ?? e.durationMs;
+  const seed = o.override.seed ?? e.seed ?? EXPECTATION_DEFAULTS.seed;
+  const durationMs = o.override.durationMs ?? e.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
   const ttl = o.base.ttl;
   const usePlan = e.plan && o.override.faults === undefined && o.base.faultPlan === undefined;
   const faultPlan = usePlan
