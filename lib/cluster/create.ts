@@ -29,6 +29,12 @@ export interface ClusterOptions {
   endpoints?: string[];
   /** TLS and auth (external). */
   connect?: ConnectOptions;
+  /** TLS on client and peer traffic with the run's own CA (process). */
+  tls?: boolean;
+  /** Auth with a root user for the harness and a user per node (process). */
+  auth?: boolean;
+  /** etcd's --auth-token-ttl in seconds, with auth (process). */
+  authTokenTtl?: number;
 }
 
 /** Parses `--cluster`. */
@@ -63,8 +69,16 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         members: o.members,
         logDir: o.logDir,
         portsFrom: o.portsFrom,
+        tls: o.tls,
+        auth: o.auth,
+        authTokenTtl: o.authTokenTtl,
       });
     case "container":
+      if (o.tls || o.auth) {
+        throw new UsageError(
+          "--tls and --auth run on --cluster process for now: containers do not have them yet",
+        );
+      }
       return await ContainerCluster.start({
         members: o.members,
         logDir: o.logDir,

@@ -6,6 +6,12 @@ import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
 import { onCleanup, spawnTied } from "../runner/cleanup.ts";
+import { makeCertificates } from "./certs.ts";
+import type { RunCertificates } from "./certs.ts";
+import { registerAccess } from "./access.ts";
+import type { ConnectOptions } from "./connect.ts";
+import { enableAuth, prefixUsers, randomPassword } from "./auth.ts";
+import type { Credentials } from "./auth.ts";
 
 /** Options of a {@link ProcessCluster}. */
 export interface ProcessClusterOptions {
@@ -18,6 +24,12 @@ export interface ProcessClusterOptions {
   /** Raft timing; small values make failover fast on loopback. */
   heartbeatMs?: number;
   electionMs?: number;
+  /** TLS on client and peer traffic, with certificates from a CA the run makes. */
+  tls?: boolean;
+  /** Auth enabled: a root user for the harness, a user per node (see usersFor). */
+  auth?: boolean;
+  /** etcd's --auth-token-ttl, seconds (simple tokens; etcd's default 300). */
+  authTokenTtl?: number;
 }
 
 interface ProcessMember extends MemberInfo {
@@ -40,12 +52,19 @@ export class ProcessCluster implements Cluster, MemberControl {
   readonly kind = "process";
   readonly control: MemberControl = this;
   #members: ProcessMember[] = [];
-  #opts: Required<Omit<ProcessClusterOptions, "portsFrom">> & { portsFrom?: number };
+  #opts:
+    & Required<Omit<ProcessClusterOptions, "portsFrom" | "tls" | "auth" | "authTokenTtl">>
+    & Pick<ProcessClusterOptions, "portsFrom" | "tls" | "auth" | "authTokenTtl">;
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
   #forget: () => void = () => {};
+  #forgetAccess: () => void = () => {};
   #stopped = false;
+  #certs?: RunCertificates;
+  #root?: Credentials;
+  /** How the harness connects: the run's CA with --tls, root with --auth. */
+  access?: ConnectOptions;
 
   private constructor(opts: ProcessClusterOptions) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -66,6 +85,11 @@ export class ProcessCluster implements Cluster, MemberControl {
     c.#tmp = await makeOwnedTempDir();
     c.#forget = onCleanup("process cluster", () => c.stop());
     await Deno.mkdir(opts.logDir, { recursive: true });
+    if (opts.tls) {
+      await Deno.mkdir(`${c.#tmp}/pki`);
+      c.#certs = await makeCertificates(`${c.#tmp}/pki`);
+    }
+    const scheme = opts.tls ? "https" : "http";
     for (let i = 0; i < opts.members; i++) {
       const name = `m${i + 1}`;
       let clientPort: number, proxyPort: number;
@@ -83,23 +107,62 @@ export class ProcessCluster implements Cluster, MemberControl {
         clientPort,
         peerPort: freePort(),
         proxyPort,
-        clientUrl: `http://127.0.0.1:${clientPort}`,
+        clientUrl: `${scheme}://127.0.0.1:${clientPort}`,
         dataDir: `${c.#tmp}/${name}`,
       });
     }
-    c.#net = new PeerNetwork(c.#members.map((m) => ({
-      name: m.name,
-      listenPort: m.proxyPort,
-      targetPort: m.peerPort,
-    })));
+    const pem = c.#certs && {
+      cert: await Deno.readTextFile(c.#certs.certFile),
+      key: await Deno.readTextFile(c.#certs.keyFile),
+      caCerts: [await Deno.readTextFile(c.#certs.caFile)],
+    };
+    c.#net = new PeerNetwork(
+      c.#members.map((m) => ({ name: m.name, listenPort: m.proxyPort, targetPort: m.peerPort })),
+      pem,
+    );
+    // grpc-js under Deno refuses an IP address as the TLS server name: check the certificate as localhost.
+    if (c.#certs) c.#setAccess({ caFile: c.#certs.caFile, serverName: "localhost" });
     c.#net.start();
     for (const m of c.#members) c.#spawn(m, "new");
     return c;
   }
 
+  #setAccess(connect: ConnectOptions): void {
+    this.#forgetAccess();
+    this.access = connect;
+    this.#forgetAccess = registerAccess(this.#members.map((m) => m.clientUrl), connect);
+  }
+
+  /** etcd's flags for --tls and --auth (none for a plain cluster). */
+  #secureArgs(): string[] {
+    const args: string[] = [];
+    const c = this.#certs;
+    if (c) {
+      args.push(
+        "--cert-file",
+        c.certFile,
+        "--key-file",
+        c.keyFile,
+        "--peer-cert-file",
+        c.certFile,
+        "--peer-key-file",
+        c.keyFile,
+        "--peer-trusted-ca-file",
+        c.caFile,
+        "--peer-client-cert-auth",
+      ); // deno-fmt-ignore
+    }
+    if (this.#opts.auth && this.#opts.authTokenTtl !== undefined) {
+      args.push("--auth-token-ttl", String(this.#opts.authTokenTtl));
+    }
+    return args;
+  }
+
   #spawn(m: ProcessMember, state: "new" | "existing"): void {
-    const initialCluster = this.#members.map((p) => `${p.name}=http://127.0.0.1:${p.proxyPort}`)
-      .join(",");
+    const scheme = this.#certs ? "https" : "http";
+    const initialCluster = this.#members.map((p) =>
+      `${p.name}=${scheme}://127.0.0.1:${p.proxyPort}`
+    ).join(",");
     const args = [
       "--name",
       m.name,
@@ -110,9 +173,9 @@ export class ProcessCluster implements Cluster, MemberControl {
       "--advertise-client-urls",
       m.clientUrl,
       "--listen-peer-urls",
-      `http://127.0.0.1:${m.peerPort}`,
+      `${scheme}://127.0.0.1:${m.peerPort}`,
       "--initial-advertise-peer-urls",
-      `http://127.0.0.1:${m.proxyPort}`,
+      `${scheme}://127.0.0.1:${m.proxyPort}`,
       "--initial-cluster",
       initialCluster,
       "--initial-cluster-state",
@@ -127,6 +190,7 @@ export class ProcessCluster implements Cluster, MemberControl {
       "zap",
       "--log-outputs",
       `${this.#opts.logDir}/${m.name}.log`,
+      ...this.#secureArgs(),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -161,6 +225,17 @@ export class ProcessCluster implements Cluster, MemberControl {
       for (const m of this.#members) m.id = list.find((x) => x.name === m.name)?.id;
       this.#net.setIds(Object.fromEntries(this.#members.map((m) => [hexId(m.id!), m.name])));
     }
+    if (this.#opts.auth && !this.#root) {
+      this.#root = { username: "root", password: randomPassword() };
+      await enableAuth(this.#members[0].clientUrl, this.#root);
+      this.#setAccess({ ...this.access, ...this.#root });
+    }
+  }
+
+  /** With --auth: a user per node that may touch only keys below `prefix`. */
+  async usersFor(prefix: string, nodes: readonly string[]): Promise<Record<string, Credentials>> {
+    if (!this.#root) return {};
+    return await prefixUsers(this.#members[0].clientUrl, prefix, nodes);
   }
 
   async #startFailure(m: ProcessMember): Promise<string> {
@@ -235,6 +310,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     await Promise.all(this.#members.map((m) => this.kill(m.name).catch(() => {})));
     this.#net?.close();
     if (this.#tmp) await Deno.remove(this.#tmp, { recursive: true }).catch(() => {});
+    this.#forgetAccess();
     this.#forget();
   }
 }

@@ -35,6 +35,13 @@ export interface TcpProxyOptions {
   refuse?: (head: string) => boolean;
   /** The policy of the link for a connection from `peer`; asked for every chunk. */
   policy: (peer: string | undefined) => LinkPolicy;
+  /**
+   * Terminate TLS on both legs (PEM text): the proxy presents `cert` to its
+   * clients and to the target (as a client certificate), and checks the
+   * target against `caCerts`. Needed where `identify` must read what a
+   * TLS client sends (raft's X-Server-From between members with --tls).
+   */
+  tls?: { cert: string; key: string; caCerts: string[] };
 }
 
 const MAX_QUEUED_BYTES = 1 << 20;
@@ -63,7 +70,11 @@ export class TcpProxy {
 
   /** Starts listening on 127.0.0.1; resolves with the port. */
   start(): number {
-    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 });
+    const at = { hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 };
+    const tls = this.#opts.tls;
+    this.#listener = tls
+      ? Deno.listenTls({ ...at, cert: tls.cert, key: tls.key })
+      : Deno.listen(at);
     this.#acceptLoop(this.#listener);
     return this.port;
   }
@@ -120,7 +131,10 @@ export class TcpProxy {
       // A cut link must not even connect: wait for the heal before dialing.
       await this.#waitOpen(link);
       if (link.closed) return;
-      link.upstream = await Deno.connect(this.#opts.target);
+      const tls = this.#opts.tls;
+      link.upstream = tls
+        ? await Deno.connectTls({ ...this.#opts.target, ...tls })
+        : await Deno.connect(this.#opts.target);
       if (link.closed) {
         link.upstream.close();
         return;

@@ -3,7 +3,7 @@ import type { Scenario } from "../scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import { kindCapabilities, startCluster } from "../cluster/create.ts";
 import type { ClusterOptions } from "../cluster/create.ts";
-import { clientOptions, nodeConnect } from "../cluster/connect.ts";
+import { clientOptions, dialHosts, nodeConnect, withUser } from "../cluster/connect.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
 import { NodeHandle } from "../node/node_handle.ts";
 import { resolveFaults } from "../../chaos/mod.ts";
@@ -120,12 +120,14 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       portsFrom: o.portsFrom,
     });
     await cluster.waitReady(30_000);
-    const connect = o.cluster?.connect;
+    const connect = cluster.access ?? o.cluster?.connect;
     admin = new Etcd3({
-      hosts: cluster.members.map((m) => m.clientUrl),
+      hosts: dialHosts(cluster.members.map((m) => m.clientUrl), connect),
       ...clientOptions(connect),
     });
     const layout = o.scenario.layout(o.nodes);
+    // With --auth each node connects as a user of its own, allowed only below the prefix.
+    const users = await cluster.usersFor?.(prefix, layout.map((_, i) => `n${i + 1}`)) ?? {};
     await Deno.mkdir(`${dir}/nodes`, { recursive: true });
     for (const [i, role] of layout.entries()) {
       nodes.push(
@@ -141,7 +143,10 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
               ttl: o.ttl,
               seed: o.seed,
               params,
-              connect: nodeConnect(connect, cluster.members.map((m) => m.clientUrl)),
+              connect: withUser(
+                nodeConnect(connect, cluster.members.map((m) => m.clientUrl)),
+                users[`n${i + 1}`],
+              ),
             },
           },
           cluster.members.map((m) => m.clientUrl),
