@@ -13,8 +13,14 @@ export interface RunCertificates {
   keyFile: string;
 }
 
-/** Makes the CA and the member certificate in `dir` (it must exist). */
-export async function makeCertificates(dir: string): Promise<RunCertificates> {
+/**
+ * Makes the CA and the member certificate in `dir` (it must exist), valid for
+ * 127.0.0.1, localhost and `hostNames` (members' names on a container network).
+ */
+export async function makeCertificates(
+  dir: string,
+  hostNames: readonly string[] = [],
+): Promise<RunCertificates> {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   await openssl(dir, [
     "req",
@@ -35,7 +41,8 @@ export async function makeCertificates(dir: string): Promise<RunCertificates> {
   await Deno.writeTextFile(
     `${dir}/member.ext`,
     [
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      `subjectAltName=${["IP:127.0.0.1", "DNS:localhost", ...hostNames.map((h) => `DNS:${h}`)]
+        .join(",")}`,
       "extendedKeyUsage=serverAuth,clientAuth",
       "keyUsage=digitalSignature,keyEncipherment",
       "",
@@ -59,6 +66,8 @@ export async function makeCertificates(dir: string): Promise<RunCertificates> {
     "member.ext",
   ]); // deno-fmt-ignore
   await Deno.remove(`${dir}/ca.key`); // nothing signs after this
+  // Readable by a container's etcd whatever user it runs as; the dir is the run's own.
+  await Deno.chmod(`${dir}/member.key`, 0o644);
   return { caFile: `${dir}/ca.pem`, certFile: `${dir}/member.pem`, keyFile: `${dir}/member.key` };
 }
 

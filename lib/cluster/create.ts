@@ -29,11 +29,11 @@ export interface ClusterOptions {
   endpoints?: string[];
   /** TLS and auth (external). */
   connect?: ConnectOptions;
-  /** TLS on client and peer traffic with the run's own CA (process). */
+  /** TLS on client and peer traffic with the run's own CA (process, container). */
   tls?: boolean;
-  /** Auth with a root user for the harness and a user per node (process). */
+  /** Auth with a root user for the harness and a user per node (process, container). */
   auth?: boolean;
-  /** etcd's --auth-token-ttl in seconds, with auth (process). */
+  /** etcd's --auth-token-ttl in seconds, with auth (process, container). */
   authTokenTtl?: number;
 }
 
@@ -74,16 +74,14 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         authTokenTtl: o.authTokenTtl,
       });
     case "container":
-      if (o.tls || o.auth) {
-        throw new UsageError(
-          "--tls and --auth run on --cluster process for now: containers do not have them yet",
-        );
-      }
       return await ContainerCluster.start({
         members: o.members,
         logDir: o.logDir,
         portsFrom: o.portsFrom,
         image: o.image,
+        tls: o.tls,
+        auth: o.auth,
+        authTokenTtl: o.authTokenTtl,
       });
     case "external":
       if (!o.endpoints?.length) {

@@ -6,15 +6,13 @@ import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
 import { onCleanup, spawnTied } from "../runner/cleanup.ts";
-import { makeCertificates } from "./certs.ts";
-import type { RunCertificates } from "./certs.ts";
-import { registerAccess } from "./access.ts";
 import type { ConnectOptions } from "./connect.ts";
-import { enableAuth, prefixUsers, randomPassword } from "./auth.ts";
 import type { Credentials } from "./auth.ts";
+import { ClusterSecurity } from "./security.ts";
+import type { SecurityOptions } from "./security.ts";
 
 /** Options of a {@link ProcessCluster}. */
-export interface ProcessClusterOptions {
+export interface ProcessClusterOptions extends SecurityOptions {
   /** 1, 3 or 5. */
   members: number;
   /** Where member logs go (kept after the run). */
@@ -24,12 +22,6 @@ export interface ProcessClusterOptions {
   /** Raft timing; small values make failover fast on loopback. */
   heartbeatMs?: number;
   electionMs?: number;
-  /** TLS on client and peer traffic, with certificates from a CA the run makes. */
-  tls?: boolean;
-  /** Auth enabled: a root user for the harness, a user per node (see usersFor). */
-  auth?: boolean;
-  /** etcd's --auth-token-ttl, seconds (simple tokens; etcd's default 300). */
-  authTokenTtl?: number;
 }
 
 interface ProcessMember extends MemberInfo {
@@ -53,18 +45,14 @@ export class ProcessCluster implements Cluster, MemberControl {
   readonly control: MemberControl = this;
   #members: ProcessMember[] = [];
   #opts:
-    & Required<Omit<ProcessClusterOptions, "portsFrom" | "tls" | "auth" | "authTokenTtl">>
-    & Pick<ProcessClusterOptions, "portsFrom" | "tls" | "auth" | "authTokenTtl">;
+    & Required<Omit<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>>
+    & Pick<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>;
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
   #forget: () => void = () => {};
-  #forgetAccess: () => void = () => {};
   #stopped = false;
-  #certs?: RunCertificates;
-  #root?: Credentials;
-  /** How the harness connects: the run's CA with --tls, root with --auth. */
-  access?: ConnectOptions;
+  #security!: ClusterSecurity;
 
   private constructor(opts: ProcessClusterOptions) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -85,11 +73,8 @@ export class ProcessCluster implements Cluster, MemberControl {
     c.#tmp = await makeOwnedTempDir();
     c.#forget = onCleanup("process cluster", () => c.stop());
     await Deno.mkdir(opts.logDir, { recursive: true });
-    if (opts.tls) {
-      await Deno.mkdir(`${c.#tmp}/pki`);
-      c.#certs = await makeCertificates(`${c.#tmp}/pki`);
-    }
-    const scheme = opts.tls ? "https" : "http";
+    c.#security = await ClusterSecurity.make(opts, `${c.#tmp}/pki`);
+    const scheme = c.#security.scheme;
     for (let i = 0; i < opts.members; i++) {
       const name = `m${i + 1}`;
       let clientPort: number, proxyPort: number;
@@ -111,55 +96,29 @@ export class ProcessCluster implements Cluster, MemberControl {
         dataDir: `${c.#tmp}/${name}`,
       });
     }
-    const pem = c.#certs && {
-      cert: await Deno.readTextFile(c.#certs.certFile),
-      key: await Deno.readTextFile(c.#certs.keyFile),
-      caCerts: [await Deno.readTextFile(c.#certs.caFile)],
+    const certs = c.#security.certs;
+    const pem = certs && {
+      cert: await Deno.readTextFile(certs.certFile),
+      key: await Deno.readTextFile(certs.keyFile),
+      caCerts: [await Deno.readTextFile(certs.caFile)],
     };
     c.#net = new PeerNetwork(
       c.#members.map((m) => ({ name: m.name, listenPort: m.proxyPort, targetPort: m.peerPort })),
       pem,
     );
-    // grpc-js under Deno refuses an IP address as the TLS server name: check the certificate as localhost.
-    if (c.#certs) c.#setAccess({ caFile: c.#certs.caFile, serverName: "localhost" });
+    c.#security.register(c.#members.map((m) => m.clientUrl));
     c.#net.start();
     for (const m of c.#members) c.#spawn(m, "new");
     return c;
   }
 
-  #setAccess(connect: ConnectOptions): void {
-    this.#forgetAccess();
-    this.access = connect;
-    this.#forgetAccess = registerAccess(this.#members.map((m) => m.clientUrl), connect);
-  }
-
-  /** etcd's flags for --tls and --auth (none for a plain cluster). */
-  #secureArgs(): string[] {
-    const args: string[] = [];
-    const c = this.#certs;
-    if (c) {
-      args.push(
-        "--cert-file",
-        c.certFile,
-        "--key-file",
-        c.keyFile,
-        "--peer-cert-file",
-        c.certFile,
-        "--peer-key-file",
-        c.keyFile,
-        "--peer-trusted-ca-file",
-        c.caFile,
-        "--peer-client-cert-auth",
-      ); // deno-fmt-ignore
-    }
-    if (this.#opts.auth && this.#opts.authTokenTtl !== undefined) {
-      args.push("--auth-token-ttl", String(this.#opts.authTokenTtl));
-    }
-    return args;
+  /** How the harness connects: the run's CA with --tls, root with --auth. */
+  get access(): ConnectOptions | undefined {
+    return this.#security.access;
   }
 
   #spawn(m: ProcessMember, state: "new" | "existing"): void {
-    const scheme = this.#certs ? "https" : "http";
+    const scheme = this.#security.scheme;
     const initialCluster = this.#members.map((p) =>
       `${p.name}=${scheme}://127.0.0.1:${p.proxyPort}`
     ).join(",");
@@ -190,7 +149,7 @@ export class ProcessCluster implements Cluster, MemberControl {
       "zap",
       "--log-outputs",
       `${this.#opts.logDir}/${m.name}.log`,
-      ...this.#secureArgs(),
+      ...this.#security.etcdArgs(),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -225,17 +184,12 @@ export class ProcessCluster implements Cluster, MemberControl {
       for (const m of this.#members) m.id = list.find((x) => x.name === m.name)?.id;
       this.#net.setIds(Object.fromEntries(this.#members.map((m) => [hexId(m.id!), m.name])));
     }
-    if (this.#opts.auth && !this.#root) {
-      this.#root = { username: "root", password: randomPassword() };
-      await enableAuth(this.#members[0].clientUrl, this.#root);
-      this.#setAccess({ ...this.access, ...this.#root });
-    }
+    await this.#security.enable(this.#members[0].clientUrl);
   }
 
   /** With --auth: a user per node that may touch only keys below `prefix`. */
-  async usersFor(prefix: string, nodes: readonly string[]): Promise<Record<string, Credentials>> {
-    if (!this.#root) return {};
-    return await prefixUsers(this.#members[0].clientUrl, prefix, nodes);
+  usersFor(prefix: string, nodes: readonly string[]): Promise<Record<string, Credentials>> {
+    return this.#security.usersFor(this.#members[0].clientUrl, prefix, nodes);
   }
 
   async #startFailure(m: ProcessMember): Promise<string> {
@@ -310,7 +264,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     await Promise.all(this.#members.map((m) => this.kill(m.name).catch(() => {})));
     this.#net?.close();
     if (this.#tmp) await Deno.remove(this.#tmp, { recursive: true }).catch(() => {});
-    this.#forgetAccess();
+    this.#security?.close();
     this.#forget();
   }
 }
