@@ -54,7 +54,13 @@ function httpClient(c: ConnectOptions): Deno.HttpClient {
 }
 
 const tokens = new Map<string, string>();
-async function authToken(clientUrl: string, c: ConnectOptions, timeoutMs: number): Promise<string> {
+/**
+ * A token for the harness's user at this member, cached until the member
+ * refuses it. Authenticating costs the member a bcrypt hash and a raft round,
+ * so it gets a deadline of its own, longer than a probe's.
+ */
+async function authToken(clientUrl: string, c: ConnectOptions, probeMs: number): Promise<string> {
+  const timeoutMs = Math.max(probeMs, 5000);
   const origin = new URL(clientUrl).origin;
   const cached = tokens.get(origin);
   if (cached) return cached;
