@@ -23,7 +23,7 @@ import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
 import { parseKind } from "./lib/cluster/create.ts";
 import type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
-import { checkConnect, parseUser, usesTls } from "./lib/cluster/connect.ts";
+import { checkConnect, PASSWORD_ENV, readUser, usesTls } from "./lib/cluster/connect.ts";
 import type { ConnectOptions } from "./lib/cluster/connect.ts";
 import { parseEndpoints } from "./lib/cluster/external_cluster.ts";
 import { docker } from "./lib/cluster/docker.ts";
@@ -74,7 +74,16 @@ Options:
   --endpoints U,U      client URLs of the members of --cluster external, e.g. https://etcd-1:2379
   --cacert F           --cluster external over TLS: CA certificate (PEM) of the members
   --cert F, --key F    --cluster external: client certificate and key (PEM), if it checks clients
-  --user NAME:PASS     --cluster external with auth enabled: etcd user and password
+  --user NAME          --cluster external with auth enabled: the etcd user; its password comes
+                       from --password-file F or the ${PASSWORD_ENV} environment variable
+                       (never the command line)
+  --password-file F    the password of --user (first line of F)
+  --tls                process and container clusters: TLS on client and peer traffic,
+                       certificates from a CA the run makes (openssl)
+  --auth               process and container clusters: auth on; the harness keeps a root user
+                       to itself and each node connects as its own user, allowed only below
+                       the run's prefix
+  --auth-token-ttl S   with --auth: etcd's --auth-token-ttl in seconds (etcd's default 300)
   --expect V           one run: exit 0 exactly when the verdict is V (valid or invalid), 1 when
                        not, e.g. a CI job pinning "my lock survives pause-node"
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
@@ -110,6 +119,10 @@ interface Flags {
   cert?: string;
   key?: string;
   user?: string;
+  "password-file"?: string;
+  tls: boolean;
+  auth: boolean;
+  "auth-token-ttl"?: string;
   expect: boolean;
   jobs?: string;
   /** `--expect valid|invalid` of a single run (read before parseArgs: `--expect` alone is run all's). */
@@ -171,6 +184,10 @@ function parse(all: string[]): { flags: Flags; positionals: string[] } {
         cert: { type: "string" },
         key: { type: "string" },
         user: { type: "string" },
+        "password-file": { type: "string" },
+        tls: { type: "boolean", default: false },
+        auth: { type: "boolean", default: false },
+        "auth-token-ttl": { type: "string" },
         expect: { type: "boolean", default: false },
         jobs: { type: "string" },
         junit: { type: "string" },
@@ -323,8 +340,24 @@ function clusterOptions(flags: Flags): Omit<ClusterOptions, "members" | "logDir"
     }
   };
   only(["image"], "container");
-  only(["endpoints", "cacert", "cert", "key", "user"], "external");
-  if (kind !== "external") return { kind, image: flags.image };
+  only(["endpoints", "cacert", "cert", "key", "user", "password-file"], "external");
+  if (kind === "external" && (flags.tls || flags.auth)) {
+    throw new UsageError(
+      "--tls and --auth set up clusters the harness runs: an external cluster's TLS and user come from --cacert and --user",
+    );
+  }
+  if (flags["auth-token-ttl"] !== undefined && !flags.auth) {
+    throw new UsageError("--auth-token-ttl goes with --auth");
+  }
+  if (kind !== "external") {
+    return {
+      kind,
+      image: flags.image,
+      tls: flags.tls,
+      auth: flags.auth,
+      authTokenTtl: integer(flags["auth-token-ttl"], "--auth-token-ttl", 1, 86400),
+    };
+  }
   if (flags.endpoints === undefined) {
     throw new UsageError("--cluster external needs --endpoints URL,URL (the members' client URLs)");
   }
@@ -335,11 +368,14 @@ function clusterOptions(flags: Flags): Omit<ClusterOptions, "members" | "logDir"
       );
     }
   }
+  if (flags["password-file"] !== undefined && flags.user === undefined) {
+    throw new UsageError("--password-file goes with --user NAME");
+  }
   const connect: ConnectOptions = {
     caFile: flags.cacert,
     certFile: flags.cert,
     keyFile: flags.key,
-    ...(flags.user !== undefined ? parseUser(flags.user) : {}),
+    ...(flags.user !== undefined ? readUser(flags.user, flags["password-file"]) : {}),
   };
   checkConnect(connect);
   return { kind, endpoints: parseEndpoints(flags.endpoints, usesTls(connect)), connect };

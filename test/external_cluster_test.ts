@@ -98,6 +98,8 @@ Deno.test("external: a cluster with auth enabled, reached with --user", async ()
     await client.user("root").create("s3cret");
     await client.user("root").addRole("root");
     await client.auth.authEnable({});
+    const passwordFile = await Deno.makeTempFile({ prefix: "drills-test-password-" });
+    await Deno.writeTextFile(passwordFile, "s3cret\n");
     const r = await runCli([
       "lock",
       "--cluster",
@@ -105,12 +107,15 @@ Deno.test("external: a cluster with auth enabled, reached with --user", async ()
       "--endpoints",
       endpointsOf(c),
       "--user",
-      "root:s3cret",
+      "root",
+      "--password-file",
+      passwordFile,
       "--faults",
       "kill-node",
       "--duration",
       "6s",
     ]);
+    await Deno.remove(passwordFile);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const root = new Etcd3({
       hosts: c.members.map((m) => m.clientUrl),

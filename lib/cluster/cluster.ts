@@ -2,6 +2,7 @@
  * A running etcd cluster behind one interface. Scenarios see only client
  * URLs; faults use the member controls, which a kind may not offer.
  */
+import type { ConnectOptions } from "./connect.ts";
 
 /** One member as the harness knows it. */
 export interface MemberInfo {
@@ -36,6 +37,20 @@ export interface Cluster {
   waitReady(timeoutMs: number): Promise<void>;
   /** The name of the current raft leader, if one is known. */
   leader(): Promise<string | undefined>;
+  /**
+   * How the harness itself connects, where plain HTTP is not enough: the
+   * run's CA with --tls, root with --auth, the operator's settings on an
+   * external cluster.
+   */
+  readonly access?: ConnectOptions;
+  /**
+   * With auth that the harness set up: makes one user per node, allowed to
+   * read and write only below `prefix`; their credentials by node id.
+   */
+  usersFor?(
+    prefix: string,
+    nodes: readonly string[],
+  ): Promise<Record<string, { username: string; password: string }>>;
   /** Stops every member and removes what the cluster made; idempotent. */
   stop(): Promise<void>;
 }

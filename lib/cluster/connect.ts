@@ -30,11 +30,52 @@ export function usesTls(c: ConnectOptions | undefined): boolean {
   return !!(c?.caFile || c?.certFile);
 }
 
-/** Parses `--user name:password`. */
-export function parseUser(text: string): { username: string; password: string } {
-  const i = text.indexOf(":");
-  if (i <= 0) throw new UsageError(`--user ${JSON.stringify(text)}: give name:password`);
-  return { username: text.slice(0, i), password: text.slice(i + 1) };
+/** The environment variable `--user NAME` takes the password from, without --password-file. */
+export const PASSWORD_ENV = "ETCD_DRILLS_PASSWORD";
+
+/**
+ * `--user NAME` with its password from `--password-file F` (first line) or
+ * the ETCD_DRILLS_PASSWORD environment variable: never from the command
+ * line, where `ps` shows it to everyone.
+ */
+export function readUser(
+  name: string,
+  passwordFile: string | undefined,
+): { username: string; password: string } {
+  if (name.includes(":")) {
+    throw new UsageError(
+      `--user takes a name only: put the password in --password-file F or ${PASSWORD_ENV}, not on the command line`,
+    );
+  }
+  if (name === "") throw new UsageError("--user: give the etcd user's name");
+  if (passwordFile !== undefined) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(passwordFile);
+    } catch (e) {
+      throw new UsageError(
+        `--password-file ${passwordFile}: cannot read it (${
+          (e as Error).message.split("\n")[0]
+        }): give a readable file holding the password`,
+      );
+    }
+    return { username: name, password: text.split(/\r?\n/)[0] };
+  }
+  const fromEnv = Deno.env.get(PASSWORD_ENV);
+  if (fromEnv === undefined) {
+    throw new UsageError(
+      `--user ${name}: give the password in --password-file F or the ${PASSWORD_ENV} environment variable`,
+    );
+  }
+  return { username: name, password: fromEnv };
+}
+
+/** These settings with a node's own user in place of any other (unchanged without one). */
+export function withUser(
+  c: ConnectOptions | undefined,
+  user: { username: string; password: string } | undefined,
+): ConnectOptions | undefined {
+  return user ? { ...c, username: user.username, password: user.password } : c;
 }
 
 function read(path: string, flag: string): Buffer {
@@ -60,6 +101,18 @@ export function checkConnect(c: ConnectOptions): void {
   if (c.caFile) read(c.caFile, "--cacert");
   if (c.certFile) read(c.certFile, "--cert");
   if (c.keyFile) read(c.keyFile, "--key");
+}
+
+/**
+ * The hosts a client dials. With TLS checked as `localhost` (the clusters the
+ * harness runs), loopback addresses are dialled by that name: grpc-js under
+ * Deno refuses an IP address as the TLS server name, and etcd3 1.1.2 makes
+ * its authentication channel without the name override
+ * (connection-pool.js getCredentialsFromHost).
+ */
+export function dialHosts(hosts: readonly string[], c: ConnectOptions | undefined): string[] {
+  if (!usesTls(c) || c?.serverName !== "localhost") return [...hosts];
+  return hosts.map((h) => h.replace(/(^|\/\/)127\.0\.0\.1:/, "$1localhost:"));
 }
 
 /** etcd3 client options for these settings (empty for a plain cluster). */

@@ -9,9 +9,14 @@ import { docker, removeRun, runLabels, spawnWatchdog, sweepStaleDocker } from ".
 import type { Dockerode } from "./docker.ts";
 import { defaultImage, ETCD_IN_IMAGE, imageExists, LOCAL_IMAGE_REPO } from "./image.ts";
 import { delayPeers, dropPeers, netemUnavailable, PEER_PORT } from "./netns.ts";
+import { ClusterSecurity } from "./security.ts";
+import type { SecurityOptions } from "./security.ts";
+import type { ConnectOptions } from "./connect.ts";
+import type { Credentials } from "./auth.ts";
+import { makeOwnedTempDir } from "./stale.ts";
 
 /** Options of a {@link ContainerCluster}. */
-export interface ContainerClusterOptions {
+export interface ContainerClusterOptions extends SecurityOptions {
   /** 1, 3 or 5. */
   members: number;
   /** Where member logs go (written when the cluster stops). */
@@ -65,7 +70,9 @@ export class ContainerCluster implements Cluster, MemberControl {
   readonly runId: string;
   readonly image: string;
   #members: ContainerMember[] = [];
-  #opts: Required<Omit<ContainerClusterOptions, "portsFrom" | "image">> & { portsFrom?: number };
+  #opts:
+    & Required<Omit<ContainerClusterOptions, "portsFrom" | "image" | keyof SecurityOptions>>
+    & Pick<ContainerClusterOptions, "portsFrom" | keyof SecurityOptions>;
   #d!: Dockerode;
   #network = "";
   #cuts: [string, string][] = [];
@@ -73,6 +80,9 @@ export class ContainerCluster implements Cluster, MemberControl {
   #forget: () => void = () => {};
   #watchdog?: { close(): Promise<void> };
   #stopped = false;
+  #security?: ClusterSecurity;
+  /** Holds the run's certificates (--tls), bind-mounted read-only into every member. */
+  #pkiDir?: string;
 
   private constructor(opts: ContainerClusterOptions, image: string) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -139,9 +149,17 @@ export class ContainerCluster implements Cluster, MemberControl {
           name: `m${i + 1}`,
           hostPort,
           host: `etcd-drills-${c.runId}-m${i + 1}`,
-          clientUrl: `http://127.0.0.1:${hostPort}`,
+          clientUrl: "",
         });
       }
+      if (opts.tls) c.#pkiDir = await makeOwnedTempDir();
+      c.#security = await ClusterSecurity.make(
+        opts,
+        c.#pkiDir ?? "",
+        c.#members.map((m) => m.host),
+      );
+      for (const m of c.#members) m.clientUrl = `${c.#security.scheme}://127.0.0.1:${m.hostPort}`;
+      c.#security.register(c.#members.map((m) => m.clientUrl));
       await Promise.all(c.#members.map((m) => c.#create(m)));
     } catch (e) {
       await c.stop().catch(() => {});
@@ -154,7 +172,9 @@ export class ContainerCluster implements Cluster, MemberControl {
   }
 
   async #create(m: ContainerMember): Promise<void> {
-    const initialCluster = this.#members.map((p) => `${p.name}=http://${p.host}:${PEER_PORT}`)
+    const security = this.#security!;
+    const scheme = security.scheme;
+    const initialCluster = this.#members.map((p) => `${p.name}=${scheme}://${p.host}:${PEER_PORT}`)
       .join(",");
     const args = [
       "--name",
@@ -162,13 +182,13 @@ export class ContainerCluster implements Cluster, MemberControl {
       "--data-dir",
       "/var/lib/etcd/data",
       "--listen-client-urls",
-      `http://0.0.0.0:${CLIENT_PORT}`,
+      `${scheme}://0.0.0.0:${CLIENT_PORT}`,
       "--advertise-client-urls",
       m.clientUrl,
       "--listen-peer-urls",
-      `http://0.0.0.0:${PEER_PORT}`,
+      `${scheme}://0.0.0.0:${PEER_PORT}`,
       "--initial-advertise-peer-urls",
-      `http://${m.host}:${PEER_PORT}`,
+      `${scheme}://${m.host}:${PEER_PORT}`,
       "--initial-cluster",
       initialCluster,
       "--initial-cluster-state",
@@ -183,6 +203,7 @@ export class ContainerCluster implements Cluster, MemberControl {
       "zap",
       "--log-outputs",
       "stderr",
+      ...security.etcdArgs((path) => `/pki/${path.split("/").pop()}`),
     ]; // deno-fmt-ignore
     const container = new EtcdContainer(this.image)
       .withName(m.host)
@@ -198,6 +219,9 @@ export class ContainerCluster implements Cluster, MemberControl {
       // The harness removes what it made (labels, watchdog, sweep): no reaper. testcontainers
       // would also take a file lock per container for one, serialising a parallel start.
       .withAutoCleanup(false);
+    if (this.#pkiDir) {
+      container.withBindMounts([{ source: this.#pkiDir, target: "/pki", mode: "ro" }]);
+    }
     try {
       m.started = await container.start();
       m.containerId = m.started.getId();
@@ -259,6 +283,18 @@ export class ContainerCluster implements Cluster, MemberControl {
       const list = await memberList(this.#members[0].clientUrl);
       for (const m of this.#members) m.id = list.find((x) => x.name === m.name)?.id;
     }
+    await this.#security?.enable(this.#members[0].clientUrl);
+  }
+
+  /** How the harness connects: the run's CA with --tls, root with --auth. */
+  get access(): ConnectOptions | undefined {
+    return this.#security?.access;
+  }
+
+  /** With --auth: a user per node that may touch only keys below `prefix`. */
+  usersFor(prefix: string, nodes: readonly string[]): Promise<Record<string, Credentials>> {
+    return this.#security?.usersFor(this.#members[0].clientUrl, prefix, nodes) ??
+      Promise.resolve({});
   }
 
   async leader(): Promise<string | undefined> {
@@ -368,6 +404,8 @@ export class ContainerCluster implements Cluster, MemberControl {
         await removeRun(this.#d, this.runId);
       }
     } finally {
+      this.#security?.close();
+      if (this.#pkiDir) await Deno.remove(this.#pkiDir, { recursive: true }).catch(() => {});
       await this.#watchdog?.close();
       this.#forget();
     }

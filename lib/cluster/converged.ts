@@ -7,6 +7,8 @@ import { Etcd3 } from "etcd3";
 import type { IHashKVResponse } from "etcd3";
 import type { Cluster } from "./cluster.ts";
 import { linearizableRead, memberStatus } from "./gateway.ts";
+import { accessFor } from "./access.ts";
+import { clientOptions, dialHosts } from "./connect.ts";
 import { HarnessError } from "../errors.ts";
 
 /** What one member reported in one poll; `error` when it did not answer. */
@@ -37,7 +39,8 @@ export async function memberHashKV(
   clientUrl: string,
   timeoutMs = 1000,
 ): Promise<{ revision: number; hash: number; compactRevision: number }> {
-  const client = new Etcd3({ hosts: [clientUrl] });
+  const access = accessFor(clientUrl);
+  const client = new Etcd3({ hosts: dialHosts([clientUrl], access), ...clientOptions(access) });
   try {
     // etcd3 1.1.2's maintenance.hashKV asks grpc-js for a method "hashKV", which its
     // proto loader names "HashKV" (keepCase), so it always fails; call it by that name.

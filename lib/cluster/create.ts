@@ -29,6 +29,12 @@ export interface ClusterOptions {
   endpoints?: string[];
   /** TLS and auth (external). */
   connect?: ConnectOptions;
+  /** TLS on client and peer traffic with the run's own CA (process, container). */
+  tls?: boolean;
+  /** Auth with a root user for the harness and a user per node (process, container). */
+  auth?: boolean;
+  /** etcd's --auth-token-ttl in seconds, with auth (process, container). */
+  authTokenTtl?: number;
 }
 
 /** Parses `--cluster`. */
@@ -63,6 +69,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         members: o.members,
         logDir: o.logDir,
         portsFrom: o.portsFrom,
+        tls: o.tls,
+        auth: o.auth,
+        authTokenTtl: o.authTokenTtl,
       });
     case "container":
       return await ContainerCluster.start({
@@ -70,6 +79,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         logDir: o.logDir,
         portsFrom: o.portsFrom,
         image: o.image,
+        tls: o.tls,
+        auth: o.auth,
+        authTokenTtl: o.authTokenTtl,
       });
     case "external":
       if (!o.endpoints?.length) {

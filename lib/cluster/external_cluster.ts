@@ -53,10 +53,13 @@ export class ExternalCluster implements Cluster {
   readonly control = undefined;
   readonly members: readonly MemberInfo[];
   readonly connect?: ConnectOptions;
+  /** The operator's TLS and user: the harness's own probes use them too. */
+  readonly access?: ConnectOptions;
   #clients: Etcd3[];
 
   constructor(opts: ExternalClusterOptions) {
     this.connect = opts.connect;
+    this.access = opts.connect;
     this.members = opts.endpoints.map((url, i) => ({ name: `e${i + 1}`, clientUrl: url }));
     // One client per member, pinned to it: readiness is checked member by member.
     this.#clients = this.members.map((m) =>

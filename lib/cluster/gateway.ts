@@ -1,7 +1,10 @@
 /**
  * etcd's JSON gRPC gateway, used where a client library is too heavy:
- * readiness probes, status and leader discovery.
+ * readiness probes, status and leader discovery. Members that need TLS or a
+ * user are reached with what their cluster registered (access.ts).
  */
+import { accessFor } from "./access.ts";
+import type { ConnectOptions } from "./connect.ts";
 
 const b64 = (s: string) => btoa(s);
 
@@ -12,14 +15,67 @@ export async function gatewayCall(
   body: unknown,
   timeoutMs = 1000,
 ): Promise<Record<string, unknown>> {
-  const res = await fetch(`${clientUrl}${path}`, {
-    method: "POST",
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const json = await res.json();
+  const access = accessFor(clientUrl);
+  const call = async (token?: string) => {
+    const res = await fetch(`${clientUrl}${path}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: token ? { Authorization: token } : {},
+      ...(access ? { client: httpClient(access) } : {}),
+    } as RequestInit);
+    return { res, json: await res.json() };
+  };
+  let token = access?.username ? await authToken(clientUrl, access, timeoutMs) : undefined;
+  let { res, json } = await call(token);
+  if (!res.ok && token && /auth token|invalid auth/i.test(JSON.stringify(json))) {
+    // Simple tokens die with the member that issued them (or expire): get a new one once.
+    tokens.delete(new URL(clientUrl).origin);
+    token = await authToken(clientUrl, access!, timeoutMs);
+    ({ res, json } = await call(token));
+  }
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+const clients = new WeakMap<ConnectOptions, Deno.HttpClient>();
+function httpClient(c: ConnectOptions): Deno.HttpClient {
+  let client = clients.get(c);
+  if (!client) {
+    client = Deno.createHttpClient({
+      caCerts: c.caFile ? [Deno.readTextFileSync(c.caFile)] : undefined,
+      ...(c.certFile && c.keyFile
+        ? { cert: Deno.readTextFileSync(c.certFile), key: Deno.readTextFileSync(c.keyFile) }
+        : {}),
+    });
+    clients.set(c, client);
+  }
+  return client;
+}
+
+const tokens = new Map<string, string>();
+/**
+ * A token for the harness's user at this member, cached until the member
+ * refuses it. Authenticating costs the member a bcrypt hash and a raft round,
+ * so it gets a deadline of its own, longer than a probe's.
+ */
+async function authToken(clientUrl: string, c: ConnectOptions, probeMs: number): Promise<string> {
+  const timeoutMs = Math.max(probeMs, 5000);
+  const origin = new URL(clientUrl).origin;
+  const cached = tokens.get(origin);
+  if (cached) return cached;
+  const res = await fetch(`${clientUrl}/v3/auth/authenticate`, {
+    method: "POST",
+    body: JSON.stringify({ name: c.username, password: c.password ?? "" }),
+    signal: AbortSignal.timeout(timeoutMs),
+    client: httpClient(c),
+  } as RequestInit);
+  const json = await res.json();
+  if (!res.ok || typeof json.token !== "string") {
+    throw new Error(`/v3/auth/authenticate as ${c.username}: ${res.status}`);
+  }
+  tokens.set(origin, json.token);
+  return json.token;
 }
 
 /** A linearizable read through one member: succeeds only with a leader and a quorum. */

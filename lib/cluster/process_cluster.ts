@@ -6,9 +6,13 @@ import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
 import { onCleanup, spawnTied } from "../runner/cleanup.ts";
+import type { ConnectOptions } from "./connect.ts";
+import type { Credentials } from "./auth.ts";
+import { ClusterSecurity } from "./security.ts";
+import type { SecurityOptions } from "./security.ts";
 
 /** Options of a {@link ProcessCluster}. */
-export interface ProcessClusterOptions {
+export interface ProcessClusterOptions extends SecurityOptions {
   /** 1, 3 or 5. */
   members: number;
   /** Where member logs go (kept after the run). */
@@ -40,12 +44,15 @@ export class ProcessCluster implements Cluster, MemberControl {
   readonly kind = "process";
   readonly control: MemberControl = this;
   #members: ProcessMember[] = [];
-  #opts: Required<Omit<ProcessClusterOptions, "portsFrom">> & { portsFrom?: number };
+  #opts:
+    & Required<Omit<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>>
+    & Pick<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>;
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
   #forget: () => void = () => {};
   #stopped = false;
+  #security!: ClusterSecurity;
 
   private constructor(opts: ProcessClusterOptions) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -66,6 +73,8 @@ export class ProcessCluster implements Cluster, MemberControl {
     c.#tmp = await makeOwnedTempDir();
     c.#forget = onCleanup("process cluster", () => c.stop());
     await Deno.mkdir(opts.logDir, { recursive: true });
+    c.#security = await ClusterSecurity.make(opts, `${c.#tmp}/pki`);
+    const scheme = c.#security.scheme;
     for (let i = 0; i < opts.members; i++) {
       const name = `m${i + 1}`;
       let clientPort: number, proxyPort: number;
@@ -83,23 +92,36 @@ export class ProcessCluster implements Cluster, MemberControl {
         clientPort,
         peerPort: freePort(),
         proxyPort,
-        clientUrl: `http://127.0.0.1:${clientPort}`,
+        clientUrl: `${scheme}://127.0.0.1:${clientPort}`,
         dataDir: `${c.#tmp}/${name}`,
       });
     }
-    c.#net = new PeerNetwork(c.#members.map((m) => ({
-      name: m.name,
-      listenPort: m.proxyPort,
-      targetPort: m.peerPort,
-    })));
+    const certs = c.#security.certs;
+    const pem = certs && {
+      cert: await Deno.readTextFile(certs.certFile),
+      key: await Deno.readTextFile(certs.keyFile),
+      caCerts: [await Deno.readTextFile(certs.caFile)],
+    };
+    c.#net = new PeerNetwork(
+      c.#members.map((m) => ({ name: m.name, listenPort: m.proxyPort, targetPort: m.peerPort })),
+      pem,
+    );
+    c.#security.register(c.#members.map((m) => m.clientUrl));
     c.#net.start();
     for (const m of c.#members) c.#spawn(m, "new");
     return c;
   }
 
+  /** How the harness connects: the run's CA with --tls, root with --auth. */
+  get access(): ConnectOptions | undefined {
+    return this.#security.access;
+  }
+
   #spawn(m: ProcessMember, state: "new" | "existing"): void {
-    const initialCluster = this.#members.map((p) => `${p.name}=http://127.0.0.1:${p.proxyPort}`)
-      .join(",");
+    const scheme = this.#security.scheme;
+    const initialCluster = this.#members.map((p) =>
+      `${p.name}=${scheme}://127.0.0.1:${p.proxyPort}`
+    ).join(",");
     const args = [
       "--name",
       m.name,
@@ -110,9 +132,9 @@ export class ProcessCluster implements Cluster, MemberControl {
       "--advertise-client-urls",
       m.clientUrl,
       "--listen-peer-urls",
-      `http://127.0.0.1:${m.peerPort}`,
+      `${scheme}://127.0.0.1:${m.peerPort}`,
       "--initial-advertise-peer-urls",
-      `http://127.0.0.1:${m.proxyPort}`,
+      `${scheme}://127.0.0.1:${m.proxyPort}`,
       "--initial-cluster",
       initialCluster,
       "--initial-cluster-state",
@@ -127,6 +149,7 @@ export class ProcessCluster implements Cluster, MemberControl {
       "zap",
       "--log-outputs",
       `${this.#opts.logDir}/${m.name}.log`,
+      ...this.#security.etcdArgs(),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -161,6 +184,12 @@ export class ProcessCluster implements Cluster, MemberControl {
       for (const m of this.#members) m.id = list.find((x) => x.name === m.name)?.id;
       this.#net.setIds(Object.fromEntries(this.#members.map((m) => [hexId(m.id!), m.name])));
     }
+    await this.#security.enable(this.#members[0].clientUrl);
+  }
+
+  /** With --auth: a user per node that may touch only keys below `prefix`. */
+  usersFor(prefix: string, nodes: readonly string[]): Promise<Record<string, Credentials>> {
+    return this.#security.usersFor(this.#members[0].clientUrl, prefix, nodes);
   }
 
   async #startFailure(m: ProcessMember): Promise<string> {
@@ -235,6 +264,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     await Promise.all(this.#members.map((m) => this.kill(m.name).catch(() => {})));
     this.#net?.close();
     if (this.#tmp) await Deno.remove(this.#tmp, { recursive: true }).catch(() => {});
+    this.#security?.close();
     this.#forget();
   }
 }

@@ -14,7 +14,11 @@ export class PeerNetwork {
   #delay = { delayMs: 0, jitterMs: 0 };
   #bootstrapping = true;
 
-  constructor(members: { name: string; listenPort: number; targetPort: number }[]) {
+  /** With `tls` (PEM text) the proxies terminate the members' peer TLS to read who is sending. */
+  constructor(
+    members: { name: string; listenPort: number; targetPort: number }[],
+    tls?: { cert: string; key: string; caCerts: string[] },
+  ) {
     for (const m of members) {
       this.#proxies.set(
         m.name,
@@ -27,6 +31,7 @@ export class PeerNetwork {
           // at once during bootstrap saves those seconds.
           refuse: (head) => this.#bootstrapping && head.startsWith("GET /members"),
           policy: (sender) => this.#policy(sender, m.name),
+          tls,
         }),
       );
     }

@@ -35,6 +35,13 @@ export interface TcpProxyOptions {
   refuse?: (head: string) => boolean;
   /** The policy of the link for a connection from `peer`; asked for every chunk. */
   policy: (peer: string | undefined) => LinkPolicy;
+  /**
+   * Terminate TLS on both legs (PEM text): the proxy presents `cert` to its
+   * clients and to the target (as a client certificate), and checks the
+   * target against `caCerts`. Needed where `identify` must read what a
+   * TLS client sends (raft's X-Server-From between members with --tls).
+   */
+  tls?: { cert: string; key: string; caCerts: string[] };
 }
 
 const MAX_QUEUED_BYTES = 1 << 20;
@@ -44,15 +51,15 @@ const SNIFF_TAIL_CHARS = 256;
 /** A connection through the proxy, with the peer it was identified as. */
 interface Link {
   peer: string | undefined;
-  client: Deno.TcpConn;
-  upstream: Deno.TcpConn | undefined;
+  client: Deno.Conn;
+  upstream: Deno.Conn | undefined;
   closed: boolean;
 }
 
 /** The proxy; see the module comment. */
 export class TcpProxy {
   #opts: TcpProxyOptions;
-  #listener: Deno.TcpListener | undefined;
+  #listener: Deno.Listener | undefined;
   #links = new Set<Link>();
   #wake = Promise.withResolvers<void>();
   #closed = false;
@@ -63,7 +70,11 @@ export class TcpProxy {
 
   /** Starts listening on 127.0.0.1; resolves with the port. */
   start(): number {
-    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 });
+    const at = { hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 };
+    const tls = this.#opts.tls;
+    this.#listener = tls
+      ? Deno.listenTls({ ...at, cert: tls.cert, key: tls.key })
+      : Deno.listen(at);
     this.#acceptLoop(this.#listener);
     return this.port;
   }
@@ -94,9 +105,9 @@ export class TcpProxy {
     this.refresh();
   }
 
-  async #acceptLoop(listener: Deno.TcpListener): Promise<void> {
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
     while (!this.#closed) {
-      let conn: Deno.TcpConn;
+      let conn: Deno.Conn;
       try {
         conn = await listener.accept();
       } catch {
@@ -106,13 +117,13 @@ export class TcpProxy {
     }
   }
 
-  async #serve(client: Deno.TcpConn): Promise<void> {
+  async #serve(client: Deno.Conn): Promise<void> {
     const link: Link = { peer: undefined, client, upstream: undefined, closed: false };
     this.#links.add(link);
     try {
       // Both legs send each chunk at once: Nagle's algorithm would hold gRPC's and raft's
       // small frames back for an ACK (milliseconds a request, worst on a loaded machine).
-      client.setNoDelay(true);
+      noDelay(client);
       let head: Uint8Array = new Uint8Array(0);
       if (this.#opts.identify) {
         head = await this.#readHead(client);
@@ -123,8 +134,12 @@ export class TcpProxy {
       // A cut link must not even connect: wait for the heal before dialing.
       await this.#waitOpen(link);
       if (link.closed) return;
-      link.upstream = await Deno.connect(this.#opts.target);
-      link.upstream.setNoDelay(true);
+      const tls = this.#opts.tls;
+      const upstream = tls
+        ? await Deno.connectTls({ ...this.#opts.target, ...tls })
+        : await Deno.connect(this.#opts.target);
+      noDelay(upstream);
+      link.upstream = upstream;
       if (link.closed) {
         link.upstream.close();
         return;
@@ -254,6 +269,14 @@ export class TcpProxy {
     }
     this.refresh();
   }
+}
+
+/**
+ * TCP_NODELAY where the connection offers it: Deno's TLS connections do not
+ * (the peer proxies of a --tls cluster), and there the small frames may wait.
+ */
+function noDelay(conn: Deno.Conn): void {
+  (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
 }
 
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {

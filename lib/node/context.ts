@@ -1,10 +1,10 @@
-import { Etcd3 } from "etcd3";
+import { Etcd3, EtcdPermissionDeniedError } from "etcd3";
 import { noop } from "cockatiel";
 import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../random.ts";
-import { clientOptions, usesTls } from "../cluster/connect.ts";
+import { clientOptions, dialHosts, usesTls } from "../cluster/connect.ts";
 import type { ConnectOptions } from "../cluster/connect.ts";
 import { parseSubjectRef } from "../subjects/subject_ref.ts";
 import { SubjectShapeError } from "../subjects/shape.ts";
@@ -98,7 +98,7 @@ export class NodeContext {
   client(extra: Partial<IOptions> = {}): Etcd3 {
     const timeout = this.callTimeoutMs;
     return new Etcd3({
-      hosts: this.endpoints,
+      hosts: dialHosts(this.endpoints, this.#connect),
       ...clientOptions(this.#connect),
       defaultCallOptions: (ctx) => ctx.isStream ? {} : { deadline: new Date(Date.now() + timeout) },
       faultHandling: { global: noop },
@@ -120,6 +120,12 @@ export class NodeContext {
     } catch (e) {
       if (e instanceof SubjectShapeError) throw e;
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      if (refusedByEtcd(e)) {
+        // etcd checked permissions before applying anything: it surely did not happen.
+        const out = fail(error);
+        this.#emit({ t: "op", op, f, wall: wallClock(), ...out, value });
+        return out;
+      }
       // The node log keeps what the subject threw; the history keeps the unknown outcome.
       console.error(`${f} #${op}: outcome unknown: ${error}`);
       this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
@@ -176,6 +182,12 @@ export class NodeContext {
   between(min: number, max: number): number {
     return min + this.random() * (max - min);
   }
+}
+
+/** A permission refusal (gRPC PERMISSION_DENIED): etcd rejects such a request before applying it. */
+function refusedByEtcd(e: unknown): boolean {
+  return e instanceof EtcdPermissionDeniedError ||
+    (e instanceof Error && /\bPERMISSION_DENIED\b|etcdserver: permission denied/.test(e.message));
 }
 
 function hash(s: string): number {

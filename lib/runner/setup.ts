@@ -1,6 +1,6 @@
 import { Etcd3 } from "etcd3";
 import { startCluster } from "../cluster/create.ts";
-import { clientOptions, nodeConnect } from "../cluster/connect.ts";
+import { clientOptions, dialHosts, nodeConnect, withUser } from "../cluster/connect.ts";
 import { NodeHandle } from "../node/node_handle.ts";
 import { UsageError } from "../errors.ts";
 import type { RunContext } from "./run_context.ts";
@@ -23,9 +23,12 @@ export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }>
     portsFrom: o.portsFrom,
   });
   await run.cluster.waitReady(30_000);
-  const connect = o.cluster?.connect;
-  run.admin = new Etcd3({ hosts: run.clientUrls, ...clientOptions(connect) });
+  // The cluster's own TLS and root user (--tls, --auth), else the operator's (--cluster external).
+  const connect = run.cluster.access ?? o.cluster?.connect;
+  run.admin = new Etcd3({ hosts: dialHosts(run.clientUrls, connect), ...clientOptions(connect) });
   const layout = o.scenario.layout(o.nodes);
+  // With --auth each node connects as a user of its own, allowed only below the prefix.
+  const users = await run.cluster.usersFor?.(run.prefix, layout.map((_, i) => `n${i + 1}`)) ?? {};
   await Deno.mkdir(`${run.dir}/nodes`, { recursive: true });
   for (const [i, role] of layout.entries()) {
     run.nodes.push(
@@ -41,7 +44,7 @@ export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }>
             ttl: o.ttl,
             seed: o.seed,
             params: run.params,
-            connect: nodeConnect(connect, run.clientUrls),
+            connect: withUser(nodeConnect(connect, run.clientUrls), users[`n${i + 1}`]),
           },
         },
         run.clientUrls,
