@@ -4,6 +4,9 @@
  * back-pressure then stalls the sender) and a heal lets them flow again.
  */
 
+import { ResettableListener } from "./reset_socket.ts";
+import type { ByteConn, ResettableConn } from "./reset_socket.ts";
+
 /** What a link does to the bytes crossing it right now. */
 export interface LinkPolicy {
   /** Hold every byte until the link heals. */
@@ -35,6 +38,11 @@ export interface TcpProxyOptions {
   refuse?: (head: string) => boolean;
   /** The policy of the link for a connection from `peer`; asked for every chunk. */
   policy: (peer: string | undefined) => LinkPolicy;
+  /**
+   * Accept through node:net so that {@link TcpProxy.resetConnections} can
+   * send a TCP RST to the clients (Deno.Conn can only close with a FIN).
+   */
+  resettable?: boolean;
 }
 
 const MAX_QUEUED_BYTES = 1 << 20;
@@ -44,7 +52,7 @@ const SNIFF_TAIL_CHARS = 256;
 /** A connection through the proxy, with the peer it was identified as. */
 interface Link {
   peer: string | undefined;
-  client: Deno.Conn;
+  client: ByteConn;
   upstream: Deno.Conn | undefined;
   closed: boolean;
 }
@@ -53,6 +61,7 @@ interface Link {
 export class TcpProxy {
   #opts: TcpProxyOptions;
   #listener: Deno.Listener | undefined;
+  #resettable: ResettableListener | undefined;
   #links = new Set<Link>();
   #wake = Promise.withResolvers<void>();
   #closed = false;
@@ -63,13 +72,37 @@ export class TcpProxy {
 
   /** Starts listening on 127.0.0.1; resolves with the port. */
   start(): number {
+    if (this.#opts.resettable) {
+      this.#resettable = new ResettableListener(this.#opts.listenPort ?? 0);
+      this.#acceptLoop(this.#resettable);
+      return this.port;
+    }
     this.#listener = Deno.listen({ hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 });
     this.#acceptLoop(this.#listener);
     return this.port;
   }
 
   get port(): number {
-    return (this.#listener!.addr as Deno.NetAddr).port;
+    return this.#resettable?.port ?? (this.#listener!.addr as Deno.NetAddr).port;
+  }
+
+  /** How many client connections are open now. */
+  get connections(): number {
+    return this.#links.size;
+  }
+
+  /**
+   * Resets every open connection at once: the clients get a TCP RST (with
+   * `resettable`; a plain close otherwise), the upstream side is closed. New
+   * connections are accepted as before. Returns how many were reset.
+   */
+  resetConnections(): number {
+    const links = [...this.#links];
+    for (const link of links) {
+      (link.client as Partial<ResettableConn>).reset?.();
+      this.#closeLink(link);
+    }
+    return links.length;
   }
 
   /** Re-reads the policy now (call after changing what `policy` returns). */
@@ -90,13 +123,14 @@ export class TcpProxy {
     try {
       this.#listener?.close();
     } catch { /* already closed */ }
+    this.#resettable?.close();
     this.dropConnections();
     this.refresh();
   }
 
-  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+  async #acceptLoop(listener: { accept(): Promise<ByteConn> }): Promise<void> {
     while (!this.#closed) {
-      let conn: Deno.Conn;
+      let conn: ByteConn;
       try {
         conn = await listener.accept();
       } catch {
@@ -106,7 +140,7 @@ export class TcpProxy {
     }
   }
 
-  async #serve(client: Deno.Conn): Promise<void> {
+  async #serve(client: ByteConn): Promise<void> {
     const link: Link = { peer: undefined, client, upstream: undefined, closed: false };
     this.#links.add(link);
     try {
@@ -136,7 +170,7 @@ export class TcpProxy {
     }
   }
 
-  async #readHead(conn: Deno.Conn): Promise<Uint8Array> {
+  async #readHead(conn: ByteConn): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let size = 0;
     const buf = new Uint8Array(MAX_HEAD_BYTES);
@@ -160,8 +194,8 @@ export class TcpProxy {
   /** Copies src to dst through the link's policy: held while blocked, delayed in order. */
   async #pump(
     link: Link,
-    src: Deno.Conn,
-    dst: Deno.Conn,
+    src: ByteConn,
+    dst: ByteConn,
     first: Uint8Array,
     fromClient: boolean,
   ): Promise<void> {
@@ -252,7 +286,7 @@ export class TcpProxy {
   }
 }
 
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteConn, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) off += await conn.write(data.subarray(off));
 }
