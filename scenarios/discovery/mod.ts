@@ -21,8 +21,9 @@ import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { etcd3Discovery } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
+const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive, etcd3: etcd3Discovery };
 const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE };
 
 const registry = (prefix: string) => `${prefix}services/`;
@@ -110,6 +111,8 @@ const scenario: Scenario = {
       "one lease kept alive through any member, re-registered when lost; discoverers watch from the read revision + 1",
     naive:
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
+    etcd3:
+      "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; getAll().prefix() then watch().prefix().startRevision().create() with its own resume",
   },
   subjectShape: DISCOVERY_SHAPE,
   defaultSubject: "reference",
