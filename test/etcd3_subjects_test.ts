@@ -54,3 +54,24 @@ Deno.test("etcd3 subjects: the reference subscriber loses nothing on the same fl
   assert.equal(delivery.valid, true, delivery.summary);
   assert.ok(Number(delivery.figures?.required) > 300, delivery.summary);
 });
+
+Deno.test("etcd3 subjects: discovery's etcd3 subject keeps its registrations and views under flap-node", async () => {
+  const r = await runCli([
+    "discovery",
+    "--subject",
+    "etcd3",
+    "--faults",
+    "flap-node",
+    "--duration",
+    "20s",
+    "--seed",
+    "1",
+  ]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, true);
+  assert.ok(r.result!.plan.some((p) => p.fault === "flap-node"), "the plan flaps a node");
+  assert.deepEqual(r.result!.skippedFaults, [], "every flap found a node");
+  const views = r.result!.checks.find((c) => c.name === "monotonic-views")!;
+  assert.ok(Number(views.figures?.views) > 0, views.summary);
+  assert.equal(r.result!.checks.find((c) => c.name === "convergence")?.valid, true);
+});

@@ -13,6 +13,8 @@ export interface ByteConn {
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
   close(): void;
+  /** Turns Nagle's algorithm off (TCP_NODELAY) or on, where the connection offers it. */
+  setNoDelay?(noDelay?: boolean): void;
 }
 
 /** Bytes buffered from the socket before it is paused (back-pressure to the sender). */
@@ -70,6 +72,11 @@ export class ResettableConn implements ByteConn {
       // The socket may keep the buffer until it is sent: give it its own copy.
       this.#socket.write(p.slice(), (e) => e ? reject(e) : resolve(p.length));
     });
+  }
+
+  /** Sets TCP_NODELAY, as Deno.Conn.setNoDelay does. */
+  setNoDelay(noDelay = true): void {
+    this.#socket.setNoDelay(noDelay);
   }
 
   /** Closes in order (FIN), as Deno.Conn.close does. */
