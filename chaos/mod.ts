@@ -14,6 +14,9 @@ import { isolateLeader } from "./isolate_leader.ts";
 import { partition } from "./partition.ts";
 import { latencyPeer } from "./latency_peer.ts";
 import { compact } from "./compact.ts";
+import { resetNode } from "./reset_node.ts";
+import { flapNode } from "./flap_node.ts";
+import { restartNode } from "./restart_node.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
 
@@ -32,6 +35,9 @@ export const FAULTS: readonly Fault[] = [
   partition,
   latencyPeer,
   compact,
+  resetNode,
+  flapNode,
+  restartNode,
 ];
 
 /**

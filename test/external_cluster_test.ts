@@ -66,6 +66,9 @@ Deno.test("external: a run keeps to its own prefix and removes it; node faults o
       "partition-node",
       "latency-node",
       "kill-lease",
+      "reset-node",
+      "flap-node",
+      "restart-node",
     ]);
     const acks = r.result!.checks.find((x) => x.name === "resource-safety")!;
     assert.ok(Number(acks.figures?.acknowledged) > 0, acks.summary);

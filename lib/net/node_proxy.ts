@@ -19,6 +19,7 @@ export class NodeProxy {
           !this.#blocked && this.#delay.delayMs === 0
             ? OPEN_LINK
             : { blocked: this.#blocked, ...this.#delay },
+        resettable: true, // reset-node and flap-node send the node an RST
       });
     });
     for (const p of this.#proxies) p.start();
@@ -41,6 +42,17 @@ export class NodeProxy {
     for (const p of this.#proxies) p.refresh();
   }
 
+  /** Resets every connection of the node with a TCP RST; new ones are accepted. Returns how many. */
+  reset(): number {
+    return this.#proxies.reduce((n, p) => n + p.resetConnections(), 0);
+  }
+
+  /** How many connections the node has open through its proxies. */
+  get connections(): number {
+    return this.#proxies.reduce((n, p) => n + p.connections, 0);
+  }
+
+  /** Closes the listeners and every connection. */
   close(): void {
     for (const p of this.#proxies) p.close();
   }

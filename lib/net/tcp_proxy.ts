@@ -4,6 +4,9 @@
  * back-pressure then stalls the sender) and a heal lets them flow again.
  */
 
+import { ResettableListener } from "./reset_socket.ts";
+import type { ByteConn, ResettableConn } from "./reset_socket.ts";
+
 /** What a link does to the bytes crossing it right now. */
 export interface LinkPolicy {
   /** Hold every byte until the link heals. */
@@ -42,6 +45,11 @@ export interface TcpProxyOptions {
    * TLS client sends (raft's X-Server-From between members with --tls).
    */
   tls?: { cert: string; key: string; caCerts: string[] };
+  /**
+   * Accept through node:net so that {@link TcpProxy.resetConnections} can
+   * send a TCP RST to the clients (Deno.Conn can only close with a FIN).
+   */
+  resettable?: boolean;
 }
 
 const MAX_QUEUED_BYTES = 1 << 20;
@@ -51,7 +59,7 @@ const SNIFF_TAIL_CHARS = 256;
 /** A connection through the proxy, with the peer it was identified as. */
 interface Link {
   peer: string | undefined;
-  client: Deno.Conn;
+  client: ByteConn;
   upstream: Deno.Conn | undefined;
   closed: boolean;
 }
@@ -60,6 +68,7 @@ interface Link {
 export class TcpProxy {
   #opts: TcpProxyOptions;
   #listener: Deno.Listener | undefined;
+  #resettable: ResettableListener | undefined;
   #links = new Set<Link>();
   #wake = Promise.withResolvers<void>();
   #closed = false;
@@ -70,6 +79,11 @@ export class TcpProxy {
 
   /** Starts listening on 127.0.0.1; resolves with the port. */
   start(): number {
+    if (this.#opts.resettable) {
+      this.#resettable = new ResettableListener(this.#opts.listenPort ?? 0);
+      this.#acceptLoop(this.#resettable);
+      return this.port;
+    }
     const at = { hostname: "127.0.0.1", port: this.#opts.listenPort ?? 0 };
     const tls = this.#opts.tls;
     this.#listener = tls
@@ -80,7 +94,26 @@ export class TcpProxy {
   }
 
   get port(): number {
-    return (this.#listener!.addr as Deno.NetAddr).port;
+    return this.#resettable?.port ?? (this.#listener!.addr as Deno.NetAddr).port;
+  }
+
+  /** How many client connections are open now. */
+  get connections(): number {
+    return this.#links.size;
+  }
+
+  /**
+   * Resets every open connection at once: the clients get a TCP RST (with
+   * `resettable`; a plain close otherwise), the upstream side is closed. New
+   * connections are accepted as before. Returns how many were reset.
+   */
+  resetConnections(): number {
+    const links = [...this.#links];
+    for (const link of links) {
+      (link.client as Partial<ResettableConn>).reset?.();
+      this.#closeLink(link);
+    }
+    return links.length;
   }
 
   /** Re-reads the policy now (call after changing what `policy` returns). */
@@ -101,13 +134,14 @@ export class TcpProxy {
     try {
       this.#listener?.close();
     } catch { /* already closed */ }
+    this.#resettable?.close();
     this.dropConnections();
     this.refresh();
   }
 
-  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+  async #acceptLoop(listener: { accept(): Promise<ByteConn> }): Promise<void> {
     while (!this.#closed) {
-      let conn: Deno.Conn;
+      let conn: ByteConn;
       try {
         conn = await listener.accept();
       } catch {
@@ -117,7 +151,7 @@ export class TcpProxy {
     }
   }
 
-  async #serve(client: Deno.Conn): Promise<void> {
+  async #serve(client: ByteConn): Promise<void> {
     const link: Link = { peer: undefined, client, upstream: undefined, closed: false };
     this.#links.add(link);
     try {
@@ -155,7 +189,7 @@ export class TcpProxy {
     }
   }
 
-  async #readHead(conn: Deno.Conn): Promise<Uint8Array> {
+  async #readHead(conn: ByteConn): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let size = 0;
     const buf = new Uint8Array(MAX_HEAD_BYTES);
@@ -179,8 +213,8 @@ export class TcpProxy {
   /** Copies src to dst through the link's policy: held while blocked, delayed in order. */
   async #pump(
     link: Link,
-    src: Deno.Conn,
-    dst: Deno.Conn,
+    src: ByteConn,
+    dst: ByteConn,
     first: Uint8Array,
     fromClient: boolean,
   ): Promise<void> {
@@ -275,11 +309,11 @@ export class TcpProxy {
  * TCP_NODELAY where the connection offers it: Deno's TLS connections do not
  * (the peer proxies of a --tls cluster), and there the small frames may wait.
  */
-function noDelay(conn: Deno.Conn): void {
+function noDelay(conn: ByteConn): void {
   (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
 }
 
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+async function writeAll(conn: ByteConn, data: Uint8Array): Promise<void> {
   let off = 0;
   while (off < data.length) off += await conn.write(data.subarray(off));
 }

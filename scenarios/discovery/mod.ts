@@ -22,8 +22,9 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { execDiscovery } from "./exec.ts";
+import { etcd3Discovery } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
+const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive, etcd3: etcd3Discovery };
 const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
 const registry = (prefix: string) => `${prefix}services/`;
@@ -111,6 +112,8 @@ const scenario: Scenario = {
       "one lease kept alive through any member, re-registered when lost; discoverers watch from the read revision + 1",
     naive:
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
+    etcd3:
+      "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; getAll().prefix() then watch().prefix().startRevision().create() with its own resume",
   },
   subjectShape: DISCOVERY_SHAPE,
   execProtocol: "docs/exec-protocol.md#discovery",

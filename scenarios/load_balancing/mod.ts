@@ -21,8 +21,9 @@ import { LB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { etcd3Lb } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, LbSubject> = { reference, naive };
+const SUBJECTS: Record<string, LbSubject> = { reference, naive, etcd3: etcd3Lb };
 const CHOICES = { builtins: SUBJECTS, shape: LB_SHAPE };
 
 /** Where servers register: key `registry + addr`, value `addr` (the write-up's layout). */
@@ -80,6 +81,8 @@ const scenario: Scenario = {
       "kept-alive lease, re-registered when lost; resolver applies the watch by key, revision by revision",
     naive:
       "a new lease every interval; resolver removes a delete event's (empty) value (the classic write-up)",
+    etcd3:
+      "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; resolver feed from getAll().prefix() then watch().prefix().startRevision().create()",
   },
   subjectShape: LB_SHAPE,
   defaultSubject: "reference",

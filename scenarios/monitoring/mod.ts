@@ -17,8 +17,9 @@ import { MONITOR_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { etcd3Monitor } from "./etcd3.ts";
 
-const MONITORS: Record<string, MonitorFactory> = { reference, naive };
+const MONITORS: Record<string, MonitorFactory> = { reference, naive, etcd3: etcd3Monitor };
 const CHOICES = { builtins: MONITORS, shape: MONITOR_SHAPE };
 
 const heartbeats = (prefix: string) => `${prefix}heartbeats/`;
@@ -72,6 +73,8 @@ const scenario: Scenario = {
     reference:
       "watches the heartbeats from the read revision + 1; a key replaced under a new lease is a down and an up",
     naive: "polls the heartbeat prefix every second without revisions (short flaps go unseen)",
+    etcd3:
+      "etcd3 as its README teaches: getAll().prefix(), then watch().prefix().startRevision().create() with its own resume; delete is down, a put under a new lease down and up",
   },
   subjectShape: MONITOR_SHAPE,
   defaultSubject: "reference",

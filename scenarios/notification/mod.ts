@@ -19,8 +19,13 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { job } from "./job.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { etcd3Notification } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, NotificationSubjectFactory> = { reference, naive };
+const SUBJECTS: Record<string, NotificationSubjectFactory> = {
+  reference,
+  naive,
+  etcd3: etcd3Notification,
+};
 const CHOICES = { builtins: SUBJECTS, shape: NOTIFICATION_SHAPE };
 
 /**
@@ -72,6 +77,8 @@ const scenario: Scenario = {
       "read, then watch from the read's revision + 1; re-read when the watch ends or goes quiet",
     naive:
       "watch only, from now, no initial read (the classic write-up): a late watcher waits forever",
+    etcd3:
+      "etcd3 as its README teaches: get(key), then watch().key().startRevision().create() with its own resume until a put says done; no re-read",
   },
   subjectShape: NOTIFICATION_SHAPE,
   defaultSubject: "reference",

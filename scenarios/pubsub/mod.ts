@@ -20,8 +20,9 @@ import { PUBSUB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { etcd3PubSub } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, PubSubSubject> = { reference, naive };
+const SUBJECTS: Record<string, PubSubSubject> = { reference, naive, etcd3: etcd3PubSub };
 const CHOICES = { builtins: SUBJECTS, shape: PUBSUB_SHAPE };
 
 const keysOf = (prefix: string): PubSubKeys => ({
@@ -104,6 +105,8 @@ const scenario: Scenario = {
       "unique key per message, every put delivered in revision order, guarded checkpoint, resume, named gaps",
     naive:
       "keys from the clock's second (overwrites), creates only, no resume revision (the classic write-up)",
+    etcd3:
+      "etcd3 as its README teaches: put per message; watch().prefix().startRevision().create() with its own resume, put events delivered; a plain put checkpoint across restarts",
   },
   subjectShape: PUBSUB_SHAPE,
   defaultSubject: "reference",
@@ -124,6 +127,20 @@ const scenario: Scenario = {
       durationMs: 15_000,
     },
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
+    // etcd3's watcher resumes from its last header revision + 1: a catch-up cut by a reset is
+    // skipped. The plan of examples/etcd3-pubsub-flap.json, which caught it 10/10 on seed 7.
+    {
+      subject: "etcd3",
+      faults: ["flap-node"],
+      valid: false,
+      seed: 7,
+      durationMs: 20_000,
+      plan: [{ at: 2000, fault: "flap-node", holdMs: 7000 }, {
+        at: 10_000,
+        fault: "flap-node",
+        holdMs: 7000,
+      }],
+    },
   ],
   finalReads,
   checkers: [deliveryChecker(), revisionOrderChecker(), noPhantomChecker()],
