@@ -14,7 +14,7 @@ import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
-import { FAULTS } from "./chaos/mod.ts";
+import { allowDisruptiveFaults, FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
 import { loadPlanFile } from "./chaos/plan_file.ts";
 import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
@@ -45,13 +45,15 @@ Options:
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
   --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s)
-  --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's)
+  --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's); an
+                       entry may be a fault module of yours (./my_fault.ts, a file: or https:
+                       URL) whose default export is a Fault (README, Faults as plugins)
   --fault-interval D   mean gap between fault starts (default 3s)
   --faults-file F      run exactly this fault schedule instead of drawing one (not with --faults):
                        a JSON array like [{"at": "5s", "fault": "kill-leader", "hold": "3s"}],
                        "at" the offset into the workload (before --duration ends), "hold" or
                        "holdMs" how long it holds (default: the fault's shortest); targets still
-                       come from --seed
+                       come from --seed; "fault" may be a module path (relative to the file)
   --seed N             seed of the fault schedule (default: random, printed)
   --ttl SECONDS        lease TTL (default 2)
   --out DIR            where run directories go (default ./runs)
@@ -66,6 +68,8 @@ Options:
   --cacert F           --cluster external over TLS: CA certificate (PEM) of the members
   --cert F, --key F    --cluster external: client certificate and key (PEM), if it checks clients
   --user NAME:PASS     --cluster external with auth enabled: etcd user and password
+  --allow-disruptive   --cluster external: also run the faults that change the cluster for
+                       every client through etcd's API (compact, defrag); refused without it
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
@@ -94,6 +98,7 @@ interface Flags {
   cert?: string;
   key?: string;
   user?: string;
+  "allow-disruptive": boolean;
   expect: boolean;
   junit?: string;
   quiet: boolean;
@@ -126,6 +131,7 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         cert: { type: "string" },
         key: { type: "string" },
         user: { type: "string" },
+        "allow-disruptive": { type: "boolean", default: false },
         expect: { type: "boolean", default: false },
         junit: { type: "string" },
         quiet: { type: "boolean", default: false },
@@ -165,7 +171,11 @@ async function list(): Promise<void> {
     }
   }
   console.log("faults:");
-  for (const f of FAULTS) console.log(`  ${f.name.padEnd(16)} [${f.side}] ${f.description}`);
+  for (const f of FAULTS) {
+    const side = f.apiOnly ? `${f.side}, api` : f.side;
+    console.log(`  ${f.name.padEnd(16)} [${side}] ${f.description}`);
+  }
+  console.log("  ./my_fault.ts    [plugin] a module whose default export is a Fault (README)");
 }
 
 async function main(args: string[]): Promise<number> {
@@ -182,6 +192,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError("name one scenario (or all): deno task run lock; see --help");
   }
   const cluster = clusterOptions(flags);
+  allowDisruptiveFaults(flags["allow-disruptive"]);
   const members = integer(flags.members ?? "3", "--members", 1, 5)!;
   if (![1, 3, 5].includes(members)) {
     throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
@@ -204,8 +215,8 @@ async function main(args: string[]): Promise<number> {
   const { scenario, url } = await loadScenario(positionals[0]);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
-  const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
-    scenario.defaultFaults;
+  const faults = faultList(flags) ?? scenario.defaultFaults;
+  await loadFaultPlugins(faults);
   console.log(`seed ${base.seed}`);
   const result = await runScenario({
     ...base,
@@ -218,6 +229,11 @@ async function main(args: string[]): Promise<number> {
   console.log(runSummary(result));
   if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
   return result.valid === true ? 0 : 1;
+}
+
+/** The --faults entries (built-in names and fault modules), or undefined without the flag. */
+function faultList(flags: Flags): string[] | undefined {
+  return flags.faults?.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The --faults-file schedule, checked before anything starts; undefined without the flag. */
@@ -293,10 +309,11 @@ async function runAll(
   const cases: JunitCase[] = [];
   let matched = true;
   let allValid = true;
+  await loadFaultPlugins(faultList(flags) ?? []);
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario, url } = await loadScenario(name);
     for (const e of scenario.expectations) {
-      const faults = flags.faults?.split(",") ?? e.faults;
+      const faults = faultList(flags) ?? e.faults;
       const r: RunResult = await runScenario({
         ...base,
         scenario,
