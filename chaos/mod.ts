@@ -14,6 +14,7 @@ import { isolateLeader } from "./isolate_leader.ts";
 import { partition } from "./partition.ts";
 import { latencyPeer } from "./latency_peer.ts";
 import { compact } from "./compact.ts";
+import { defrag } from "./defrag.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
@@ -34,6 +35,7 @@ export const FAULTS: readonly Fault[] = [
   partition,
   latencyPeer,
   compact,
+  defrag,
 ];
 
 /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */

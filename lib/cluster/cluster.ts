@@ -2,6 +2,7 @@
  * A running etcd cluster behind one interface. Scenarios see only client
  * URLs; faults use the member controls, which a kind may not offer.
  */
+import type { ConnectOptions } from "./connect.ts";
 
 /** One member as the harness knows it. */
 export interface MemberInfo {
@@ -30,6 +31,8 @@ export interface MemberControl {
 export interface Cluster {
   readonly kind: string;
   readonly members: readonly MemberInfo[];
+  /** How clients reach it (TLS, auth), where it needs any (external). */
+  readonly clientConnect?: ConnectOptions;
   /** Present where the kind can fault its members. */
   readonly control?: MemberControl;
   /** Resolves when a linearizable read succeeds through every member, or throws after `timeoutMs`. */

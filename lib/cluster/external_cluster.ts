@@ -55,6 +55,11 @@ export class ExternalCluster implements Cluster {
   readonly connect?: ConnectOptions;
   #clients: Etcd3[];
 
+  /** The same as `connect`, under the name every {@link Cluster} uses. */
+  get clientConnect(): ConnectOptions | undefined {
+    return this.connect;
+  }
+
   constructor(opts: ExternalClusterOptions) {
     this.connect = opts.connect;
     this.members = opts.endpoints.map((url, i) => ({ name: `e${i + 1}`, clientUrl: url }));

@@ -1,0 +1,86 @@
+/**
+ * Operator drills on a real process cluster: each takes effect, heals, and
+ * leaves members that agree on revision and KV hash. External clusters run
+ * the API-only ones (compact, defrag) only when the operator opts in.
+ */
+import assert from "node:assert/strict";
+import { mulberry32 } from "../lib/random.ts";
+import { waitConverged } from "../lib/cluster/converged.ts";
+import { backendSize } from "../lib/cluster/maintenance.ts";
+import type { ActiveFault, World } from "../chaos/fault.ts";
+import { FAULTS, resolveFaults } from "../chaos/mod.ts";
+import { defrag } from "../chaos/defrag.ts";
+import type { ControlledCluster } from "./member_cluster_helper.ts";
+import { withCluster } from "./member_cluster_helper.ts";
+import { cli, lines } from "./cli_helper.ts";
+
+/** Heals, checks the claim is released, and waits for the members to agree. */
+async function healAndConverge(world: World, c: ControlledCluster, active: ActiveFault) {
+  await active.heal();
+  assert.equal(world.busyMembers.size, 0, "the heal releases the members");
+  const agreed = await waitConverged(c, 15_000);
+  assert.ok(agreed.revision > 0 && agreed.leader !== "0");
+  return agreed;
+}
+
+/** Writes then deletes `count` keys of 4 KiB and compacts, so a defragmentation has space to give back. */
+async function churn(world: World, count: number): Promise<void> {
+  const value = "x".repeat(4096);
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) => world.admin.put(`churn/${i + j}`).value(value).exec()),
+    );
+  }
+  const del = await world.admin.delete().prefix("churn/").exec();
+  await world.admin.kv.compact({ revision: del.header.revision, physical: true });
+}
+
+Deno.test("defrag: one member's backend shrinks, the member side is claimed until the heal, members agree after", async () => {
+  await withCluster(3, async (c, world) => {
+    await churn(world, 1000);
+    const active = await defrag.start(world, mulberry32(5));
+    assert.ok(active, "defrag found a member");
+    const [member] = active.targets;
+    assert.deepEqual([...world.busyMembers], [member], "it claims its member while it holds");
+    const d = active.detail as Record<string, number | boolean>;
+    assert.equal(d.defragmented, true, JSON.stringify(d));
+    assert.ok(
+      (d.dbSizeAfter as number) < (d.dbSizeBefore as number),
+      `backend did not shrink: ${JSON.stringify(d)}`,
+    );
+    assert.equal((await backendSize(c, member)).dbSize, d.dbSizeAfter);
+    // A member fault refuses while defrag holds the member side.
+    assert.equal(await defrag.start(world, mulberry32(6)), undefined);
+    await healAndConverge(world, c, active);
+  });
+});
+
+Deno.test("external cluster: compact and defrag are refused without --allow-disruptive, drawn by all with it", async () => {
+  const external = { kind: "external", canControlMembers: false };
+  for (const name of ["defrag", "compact"]) {
+    assert.throws(
+      () => resolveFaults([name], { ...external, allowDisruptive: false }),
+      new RegExp(`fault ${name} changes the whole external cluster .*--allow-disruptive`),
+    );
+    assert.equal(resolveFaults([name], { ...external, allowDisruptive: true })[0].name, name);
+  }
+  assert.throws(
+    () => resolveFaults(["kill-member"], { ...external, allowDisruptive: true }),
+    /needs member control/,
+  );
+  const all = (allowDisruptive: boolean) =>
+    resolveFaults(["all"], { ...external, allowDisruptive }).map((f) => f.name);
+  assert.ok(!all(false).includes("defrag") && !all(false).includes("compact"));
+  assert.deepEqual(
+    all(true).filter((n) => !FAULTS.find((f) => f.name === n)!.side.startsWith("node")),
+    ["compact", "defrag"],
+  );
+  // Through the CLI: refused at start, before it connects (nothing listens on port 1).
+  const r = await cli([
+    "discovery",
+    ...["--cluster", "external", "--endpoints", "http://127.0.0.1:1", "--faults", "defrag"],
+  ]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
+  assert.match(r.stderr, /fault defrag changes the whole external cluster .*--allow-disruptive/);
+});
