@@ -28,7 +28,11 @@ export interface ActiveFault {
   at: number;
   targets: string[];
   detail?: Record<string, unknown>;
-  heal(): Promise<void>;
+  /**
+   * Undoes it. It may resolve with what the heal did (an operator's steps,
+   * with their times): the history's stop event carries it as `detail`.
+   */
+  heal(): Promise<void | Record<string, unknown>>;
 }
 
 /** A kind of fault. One module each in chaos/. */

@@ -15,6 +15,7 @@ import { partition } from "./partition.ts";
 import { latencyPeer } from "./latency_peer.ts";
 import { compact } from "./compact.ts";
 import { defrag } from "./defrag.ts";
+import { rollingRestart } from "./rolling_restart.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
@@ -36,6 +37,7 @@ export const FAULTS: readonly Fault[] = [
   latencyPeer,
   compact,
   defrag,
+  rollingRestart,
 ];
 
 /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */

@@ -10,6 +10,7 @@ import { backendSize } from "../lib/cluster/maintenance.ts";
 import type { ActiveFault, World } from "../chaos/fault.ts";
 import { FAULTS, resolveFaults } from "../chaos/mod.ts";
 import { defrag } from "../chaos/defrag.ts";
+import { rollingRestart } from "../chaos/rolling_restart.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 import { withCluster } from "./member_cluster_helper.ts";
 import { cli, lines } from "./cli_helper.ts";
@@ -21,6 +22,15 @@ async function healAndConverge(world: World, c: ControlledCluster, active: Activ
   const agreed = await waitConverged(c, 15_000);
   assert.ok(agreed.revision > 0 && agreed.leader !== "0");
   return agreed;
+}
+
+/** When the member's etcd process started (its own metric), seconds since the epoch. */
+async function startedAt(c: ControlledCluster, member: string): Promise<number> {
+  const url = c.members.find((m) => m.name === member)!.clientUrl;
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+  const line = text.split("\n").find((l) => l.startsWith("process_start_time_seconds "));
+  if (!line) throw new Error(`${member} reports no process_start_time_seconds`);
+  return Number(line.split(" ")[1]);
 }
 
 /** Writes then deletes `count` keys of 4 KiB and compacts, so a defragmentation has space to give back. */
@@ -52,6 +62,36 @@ Deno.test("defrag: one member's backend shrinks, the member side is claimed unti
     // A member fault refuses while defrag holds the member side.
     assert.equal(await defrag.start(world, mulberry32(6)), undefined);
     await healAndConverge(world, c, active);
+  });
+});
+
+Deno.test("rolling-restart: every member restarts in turn, each serving before the next stops", async () => {
+  await withCluster(3, async (c, world) => {
+    const names = c.members.map((m) => m.name);
+    const before = await Promise.all(names.map((n) => startedAt(c, n)));
+    const active = await rollingRestart.start(world, mulberry32(2));
+    assert.ok(active);
+    assert.deepEqual([...active.targets].sort(), names, "every member is in the rollout");
+    assert.deepEqual([...world.busyMembers].sort(), names, "it holds the whole member side");
+    const detail = await active.heal() as {
+      turns: { member: string; stoppedAt: number; startedAt: number; servingAt: number }[];
+      restarted: number;
+    };
+    assert.equal(world.busyMembers.size, 0);
+    assert.equal(detail.restarted, 3, JSON.stringify(detail));
+    assert.deepEqual(detail.turns.map((t) => t.member), active.targets);
+    for (const [i, t] of detail.turns.entries()) {
+      assert.ok(t.stoppedAt <= t.startedAt && t.startedAt <= t.servingAt, JSON.stringify(t));
+      if (i > 0) {
+        assert.ok(t.stoppedAt >= detail.turns[i - 1].servingAt, "one member down at a time");
+      }
+    }
+    const after = await Promise.all(names.map((n) => startedAt(c, n)));
+    for (const [i, n] of names.entries()) {
+      assert.ok(after[i] > before[i], `${n} was not restarted (${before[i]} → ${after[i]})`);
+    }
+    const agreed = await waitConverged(c, 15_000);
+    assert.ok(agreed.revision > 0);
   });
 });
 

@@ -29,6 +29,8 @@ export interface ClusterOptions {
   endpoints?: string[];
   /** TLS and auth (external). */
   connect?: ConnectOptions;
+  /** etcd's `--quota-backend-bytes` for the members (process, container); the nospace fault needs a small one. */
+  quotaBackendBytes?: number;
 }
 
 /** Parses `--cluster`. */
@@ -63,6 +65,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         members: o.members,
         logDir: o.logDir,
         portsFrom: o.portsFrom,
+        quotaBackendBytes: o.quotaBackendBytes,
       });
     case "container":
       return await ContainerCluster.start({
@@ -70,6 +73,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         logDir: o.logDir,
         portsFrom: o.portsFrom,
         image: o.image,
+        quotaBackendBytes: o.quotaBackendBytes,
       });
     case "external":
       if (!o.endpoints?.length) {

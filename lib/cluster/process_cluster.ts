@@ -1,7 +1,7 @@
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { findEtcd } from "./etcd_binary.ts";
 import { assertPortFree, freePort } from "./free_port.ts";
-import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
+import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
@@ -18,6 +18,8 @@ export interface ProcessClusterOptions {
   /** Raft timing; small values make failover fast on loopback. */
   heartbeatMs?: number;
   electionMs?: number;
+  /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
+  quotaBackendBytes?: number;
 }
 
 interface ProcessMember extends MemberInfo {
@@ -40,7 +42,10 @@ export class ProcessCluster implements Cluster, MemberControl {
   readonly kind = "process";
   readonly control: MemberControl = this;
   #members: ProcessMember[] = [];
-  #opts: Required<Omit<ProcessClusterOptions, "portsFrom">> & { portsFrom?: number };
+  #opts: Required<Omit<ProcessClusterOptions, "portsFrom" | "quotaBackendBytes">> & {
+    portsFrom?: number;
+    quotaBackendBytes?: number;
+  };
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
@@ -127,6 +132,9 @@ export class ProcessCluster implements Cluster, MemberControl {
       "zap",
       "--log-outputs",
       `${this.#opts.logDir}/${m.name}.log`,
+      ...(this.#opts.quotaBackendBytes
+        ? ["--quota-backend-bytes", String(this.#opts.quotaBackendBytes)]
+        : []),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -205,6 +213,58 @@ export class ProcessCluster implements Cluster, MemberControl {
     if (m.child) await this.kill(name);
     this.#spawn(m, "existing");
     await Promise.resolve();
+  }
+
+  async terminate(name: string, graceMs: number): Promise<void> {
+    const m = this.#member(name);
+    const child = m.child;
+    if (!child) return;
+    signal(child, "SIGCONT");
+    signal(child, "SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gone = await Promise.race([
+      child.status.then(() => true),
+      new Promise<boolean>((r) => timer = setTimeout(() => r(false), graceMs)),
+    ]);
+    clearTimeout(timer);
+    if (!gone) await this.kill(name);
+    m.child = undefined;
+  }
+
+  async remove(name: string): Promise<string> {
+    const m = this.#member(name);
+    const id = m.id;
+    if (!id) throw new Error(`member ${name} has no id yet (is the cluster ready?)`);
+    await this.kill(name);
+    await this.#throughOthers(m, (url) => removeMember(url, id));
+    m.id = undefined;
+    await Deno.remove(m.dataDir, { recursive: true }).catch(() => {});
+    return id;
+  }
+
+  async addBack(name: string): Promise<string> {
+    const m = this.#member(name);
+    if (m.child) throw new Error(`member ${name} is running: remove it first`);
+    const peerUrl = `http://127.0.0.1:${m.proxyPort}`;
+    const id = await this.#throughOthers(m, (url) => addMember(url, [peerUrl]));
+    m.id = id;
+    this.#net.setIds({ [hexId(id)]: m.name });
+    this.#spawn(m, "existing");
+    return id;
+  }
+
+  /** A cluster call through the first other member that answers (each bounded by its own deadline). */
+  async #throughOthers<T>(not: ProcessMember, call: (url: string) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (const o of this.#members) {
+      if (o === not || !o.child) continue;
+      try {
+        return await call(o.clientUrl);
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw new Error(`no member took the call: ${(last as Error)?.message ?? "none running"}`);
   }
 
   pause(name: string): Promise<void> {
