@@ -16,6 +16,7 @@ import { latencyPeer } from "./latency_peer.ts";
 import { compact } from "./compact.ts";
 import { defrag } from "./defrag.ts";
 import { rollingRestart } from "./rolling_restart.ts";
+import { replaceMember } from "./replace_member.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
@@ -38,6 +39,7 @@ export const FAULTS: readonly Fault[] = [
   compact,
   defrag,
   rollingRestart,
+  replaceMember,
 ];
 
 /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */

@@ -11,6 +11,9 @@ import type { ActiveFault, World } from "../chaos/fault.ts";
 import { FAULTS, resolveFaults } from "../chaos/mod.ts";
 import { defrag } from "../chaos/defrag.ts";
 import { rollingRestart } from "../chaos/rolling_restart.ts";
+import { replaceMember } from "../chaos/replace_member.ts";
+import { memberList } from "../lib/cluster/gateway.ts";
+import { agreedLeader, put } from "./member_cluster_helper.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 import { withCluster } from "./member_cluster_helper.ts";
 import { cli, lines } from "./cli_helper.ts";
@@ -94,6 +97,52 @@ Deno.test("rolling-restart: every member restarts in turn, each serving before t
     assert.ok(agreed.revision > 0);
   });
 });
+
+/** The first seed from which replace-member draws the leader (or a follower). */
+function seedFor(role: "leader" | "follower"): number {
+  for (let seed = 1; seed < 100; seed++) {
+    if ((mulberry32(seed)() < 0.5) === (role === "leader")) return seed;
+  }
+  throw new Error("no seed");
+}
+
+for (const role of ["leader", "follower"] as const) {
+  Deno.test(`replace-member (${role}): removed through the API, a fresh member joins on an empty data dir and converges`, async () => {
+    await withCluster(3, async (c, world) => {
+      const names = c.members.map((m) => m.name);
+      const leader = await agreedLeader(c, names);
+      await put(c, leader, "before", "1");
+      const before = await memberList(c.members[0].clientUrl);
+      const active = await replaceMember.start(world, mulberry32(seedFor(role)));
+      assert.ok(active);
+      const [member] = active.targets;
+      const d = active.detail as { role: string; removedId: string };
+      assert.equal(d.role, role);
+      assert.equal(member === leader, role === "leader");
+      const others = names.filter((n) => n !== member);
+      // Out of etcd's member list, and the two left keep a quorum: a write goes through.
+      const during = await memberList(c.members.find((m) => m.name === others[0])!.clientUrl);
+      assert.deepEqual(
+        during.map((m) => m.id).sort(),
+        before.map((m) => m.id).filter((id) => id !== d.removedId).sort(),
+      );
+      const leaderNow = await agreedLeader(c, others);
+      await put(c, leaderNow, "during", "2", 3000);
+      const healed = await active.heal() as { addedId: string };
+      assert.equal(world.busyMembers.size, 0);
+      const after = await memberList(c.members[0].clientUrl);
+      assert.equal(after.length, 3);
+      assert.ok(
+        after.some((m) => m.id === healed.addedId && m.name === member),
+        JSON.stringify(after),
+      );
+      assert.ok(!after.some((m) => m.id === d.removedId), "the removed member is gone");
+      // The fresh member holds what was written before and during (same KV hash as the others).
+      const agreed = await waitConverged(c, 15_000);
+      assert.ok(agreed.revision >= 3);
+    });
+  });
+}
 
 Deno.test("external cluster: compact and defrag are refused without --allow-disruptive, drawn by all with it", async () => {
   const external = { kind: "external", canControlMembers: false };

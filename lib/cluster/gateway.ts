@@ -61,20 +61,32 @@ export async function removeMember(clientUrl: string, id: string, timeoutMs = 30
 
 /**
  * Adds a member with these peer URLs (it joins when started with
- * `--initial-cluster-state existing`); resolves with its new id (decimal string).
+ * `--initial-cluster-state existing`); resolves with its new id (decimal
+ * string). etcd refuses an add ("unhealthy cluster") until its leader has
+ * been connected to every voting member for 5 s (its HealthInterval), e.g.
+ * right after a removal or a restart: such refusals are retried until
+ * `timeoutMs` has passed.
  */
 export async function addMember(
   clientUrl: string,
   peerUrls: string[],
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<string> {
-  const r = await gatewayCall(
-    clientUrl,
-    "/v3/cluster/member/add",
-    { peerURLs: peerUrls },
-    timeoutMs,
-  );
-  return String((r.member as { ID: string }).ID);
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      const r = await gatewayCall(
+        clientUrl,
+        "/v3/cluster/member/add",
+        { peerURLs: peerUrls },
+        3000,
+      );
+      return String((r.member as { ID: string }).ID);
+    } catch (e) {
+      if (!/unhealthy cluster/.test(String(e)) || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 /** Resolves once a linearizable read succeeds through the member at `clientUrl`; throws after `timeoutMs`. */
