@@ -15,7 +15,8 @@ import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
 import { allowDisruptiveFaults, FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
-import { loadPlanFile } from "./chaos/plan_file.ts";
+import { loadPlanFile, planFaultNames } from "./chaos/plan_file.ts";
+import { NOSPACE_QUOTA_BYTES } from "./chaos/nospace.ts";
 import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
@@ -220,6 +221,7 @@ async function main(args: string[]): Promise<number> {
   console.log(`seed ${base.seed}`);
   const result = await runScenario({
     ...base,
+    cluster: withQuota(base.cluster, faultPlan ? planFaultNames(faultPlan) : faults),
     faultPlan,
     scenario,
     scenarioUrl: url,
@@ -229,6 +231,20 @@ async function main(args: string[]): Promise<number> {
   console.log(runSummary(result));
   if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
   return result.valid === true ? 0 : 1;
+}
+
+/**
+ * The cluster options with the small backend quota `nospace` needs when the
+ * run may draw it (named, or "all"); other runs keep etcd's default quota.
+ */
+function withQuota(
+  cluster: Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> = { kind: "process" },
+  faults: readonly string[],
+): Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> {
+  const may = faults.includes("nospace") || faults.includes("all");
+  return may && cluster.kind !== "external"
+    ? { ...cluster, quotaBackendBytes: NOSPACE_QUOTA_BYTES }
+    : cluster;
 }
 
 /** The --faults entries (built-in names and fault modules), or undefined without the flag. */
@@ -316,6 +332,10 @@ async function runAll(
       const faults = faultList(flags) ?? e.faults;
       const r: RunResult = await runScenario({
         ...base,
+        cluster: withQuota(
+          base.cluster,
+          base.faultPlan ? planFaultNames(base.faultPlan) : faults,
+        ),
         scenario,
         scenarioUrl: url,
         subject: e.subject,

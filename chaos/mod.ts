@@ -17,6 +17,7 @@ import { compact } from "./compact.ts";
 import { defrag } from "./defrag.ts";
 import { rollingRestart } from "./rolling_restart.ts";
 import { replaceMember } from "./replace_member.ts";
+import { nospace } from "./nospace.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 export type { ActiveFault, Fault, World } from "./fault.ts";
@@ -40,6 +41,7 @@ export const FAULTS: readonly Fault[] = [
   defrag,
   rollingRestart,
   replaceMember,
+  nospace,
 ];
 
 /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */

@@ -13,6 +13,9 @@ import { defrag } from "../chaos/defrag.ts";
 import { rollingRestart } from "../chaos/rolling_restart.ts";
 import { replaceMember } from "../chaos/replace_member.ts";
 import { memberList } from "../lib/cluster/gateway.ts";
+import { nospace, NOSPACE_QUOTA_BYTES } from "../chaos/nospace.ts";
+import { startCluster } from "../lib/cluster/create.ts";
+import { Etcd3 } from "etcd3";
 import { agreedLeader, put } from "./member_cluster_helper.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 import { withCluster } from "./member_cluster_helper.ts";
@@ -143,6 +146,84 @@ for (const role of ["leader", "follower"] as const) {
     });
   });
 }
+
+/** Like withCluster, with the members on the small backend quota nospace needs. */
+async function withQuotaCluster(fn: (c: ControlledCluster, world: World) => Promise<void>) {
+  const logDir = await Deno.makeTempDir({ prefix: "drills-test-etcd-" });
+  let cluster: ControlledCluster | undefined;
+  let admin: Etcd3 | undefined;
+  try {
+    cluster = await startCluster({
+      kind: "process",
+      members: 3,
+      logDir,
+      quotaBackendBytes: NOSPACE_QUOTA_BYTES,
+    }) as ControlledCluster;
+    await cluster.waitReady(20_000);
+    admin = new Etcd3({ hosts: cluster.members.map((m) => m.clientUrl) });
+    const start = performance.now();
+    await fn(cluster, {
+      cluster,
+      nodes: [],
+      admin,
+      ttlMs: 2000,
+      busyNodes: new Set(),
+      busyMembers: new Set(),
+      now: () => performance.now() - start,
+    });
+  } finally {
+    admin?.close();
+    await cluster?.stop();
+    await Deno.remove(logDir, { recursive: true });
+  }
+}
+
+Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's heal makes them succeed again", async () => {
+  await withQuotaCluster(async (c, world) => {
+    const active = await nospace.start(world, mulberry32(1));
+    assert.ok(active);
+    const d = active.detail as Record<string, unknown>;
+    assert.equal(d.filled, true, JSON.stringify(d));
+    assert.match(String(d.refused), /database space exceeded/);
+    assert.ok((d.alarms as string[]).some((a) => /nospace/i.test(a)), JSON.stringify(d));
+    await assert.rejects(
+      world.admin.put("probe").value("1").options({ deadline: new Date(Date.now() + 3000) }).exec(),
+      /database space exceeded/,
+    );
+    const healed = await active.heal() as {
+      compacted: boolean;
+      alarmsLeft: string[];
+      steps: { step: string; member?: string; dbSizeAfter?: number }[];
+    };
+    assert.equal(world.busyMembers.size, 0);
+    assert.equal(healed.compacted, true);
+    assert.deepEqual(healed.alarmsLeft, []);
+    assert.deepEqual(
+      healed.steps.map((s) => s.step),
+      [
+        "delete the filler key",
+        "compact",
+        "defragment",
+        "defragment",
+        "defragment",
+        "alarm disarm",
+      ],
+    );
+    for (const s of healed.steps.filter((s) => s.step === "defragment")) {
+      assert.ok(s.dbSizeAfter! < NOSPACE_QUOTA_BYTES / 4, JSON.stringify(s));
+      assert.ok((await backendSize(c, s.member!)).dbSize < NOSPACE_QUOTA_BYTES / 4);
+    }
+    await world.admin.put("probe").value("2").exec();
+    await waitConverged(c, 15_000);
+  });
+});
+
+Deno.test("nospace: skipped on a cluster without a small backend quota", async () => {
+  await withCluster(1, async (_c, world) => {
+    assert.equal(await nospace.start(world, mulberry32(1)), undefined);
+    assert.equal(world.busyMembers.size, 0);
+  });
+});
 
 Deno.test("external cluster: compact and defrag are refused without --allow-disruptive, drawn by all with it", async () => {
   const external = { kind: "external", canControlMembers: false };

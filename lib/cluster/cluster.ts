@@ -51,6 +51,8 @@ export interface MemberControl {
 export interface Cluster {
   readonly kind: string;
   readonly members: readonly MemberInfo[];
+  /** The members' `--quota-backend-bytes`, where the harness set one (process, container). */
+  readonly quotaBackendBytes?: number;
   /** How clients reach it (TLS, auth), where it needs any (external). */
   readonly clientConnect?: ConnectOptions;
   /** Present where the kind can fault its members. */

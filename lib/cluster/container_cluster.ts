@@ -89,6 +89,10 @@ export class ContainerCluster implements Cluster, MemberControl {
     return this.#members;
   }
 
+  get quotaBackendBytes(): number | undefined {
+    return this.#opts.quotaBackendBytes;
+  }
+
   /** The Docker network of the run. */
   get network(): string {
     return this.#network;

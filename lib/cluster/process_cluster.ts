@@ -60,6 +60,10 @@ export class ProcessCluster implements Cluster, MemberControl {
     return this.#members;
   }
 
+  get quotaBackendBytes(): number | undefined {
+    return this.#opts.quotaBackendBytes;
+  }
+
   /** Starts the members in parallel; resolve once they are spawned (see waitReady). */
   static async start(opts: ProcessClusterOptions): Promise<ProcessCluster> {
     if (![1, 3, 5].includes(opts.members)) {
