@@ -1,5 +1,6 @@
 import type { Fault } from "./fault.ts";
-import { membersBusy, pickMember } from "./member_targets.ts";
+import { membersFree } from "./members_free.ts";
+import { pickMember } from "./member_targets.ts";
 import { backendSize, defragment } from "../lib/cluster/maintenance.ts";
 
 /** How long a defragmentation may take before it is recorded as failed. */
@@ -21,7 +22,7 @@ export const defrag: Fault = {
   apiOnly: true,
   holdMs: () => [0, 0],
   async start(world, random) {
-    if (membersBusy(world)) return undefined;
+    if (!await membersFree(world)) return undefined;
     const member = pickMember(world, random);
     world.busyMembers.add(member);
     const release = () => {

@@ -1,5 +1,6 @@
 import type { Fault } from "./fault.ts";
-import { HEAL_READY_MS, memberNames, membersBusy } from "./member_targets.ts";
+import { membersFree } from "./members_free.ts";
+import { HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import {
   alarms,
   backendSize,
@@ -42,7 +43,8 @@ export const nospace: Fault = {
   holdMs: (ttl) => [ttl, 2 * ttl],
   async start(world) {
     const quota = world.cluster.quotaBackendBytes;
-    if (membersBusy(world) || !quota || quota > 4 * NOSPACE_QUOTA_BYTES) return undefined;
+    if (!quota || quota > 4 * NOSPACE_QUOTA_BYTES) return undefined;
+    if (!await membersFree(world)) return undefined;
     const names = memberNames(world);
     for (const m of names) world.busyMembers.add(m);
     const release = () => {

@@ -1,4 +1,5 @@
 import type { Fault } from "./fault.ts";
+import { membersFree } from "./members_free.ts";
 import {
   controlOf,
   currentLeader,
@@ -30,7 +31,7 @@ export const replaceMember: Fault = {
   side: "member",
   holdMs: (ttl) => [0.5 * ttl, 1.5 * ttl],
   async start(world, random) {
-    if (membersBusy(world)) return undefined;
+    if (!await membersFree(world)) return undefined;
     const names = memberNames(world);
     if (names.length < 3) return undefined;
     const control = controlOf(world);

@@ -1,5 +1,6 @@
 import type { Fault } from "./fault.ts";
-import { controlOf, HEAL_READY_MS, memberNames, membersBusy } from "./member_targets.ts";
+import { membersFree } from "./members_free.ts";
+import { controlOf, HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { waitServes } from "../lib/cluster/gateway.ts";
 
 /** How long a member gets to exit after SIGTERM before it is killed. */
@@ -34,7 +35,7 @@ export const rollingRestart: Fault = {
   side: "member",
   holdMs: () => [0, 0],
   async start(world, random) {
-    if (membersBusy(world)) return undefined;
+    if (!await membersFree(world)) return undefined;
     const control = controlOf(world);
     const order = shuffle(memberNames(world), random);
     for (const m of order) world.busyMembers.add(m);

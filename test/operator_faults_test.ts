@@ -65,9 +65,15 @@ Deno.test("defrag: one member's backend shrinks, the member side is claimed unti
       `backend did not shrink: ${JSON.stringify(d)}`,
     );
     assert.equal((await backendSize(c, member)).dbSize, d.dbSizeAfter);
-    // A member fault refuses while defrag holds the member side.
-    assert.equal(await defrag.start(world, mulberry32(6)), undefined);
+    // Another drill waits for the member side, and goes ahead once the first has healed.
+    let second: ActiveFault | undefined;
+    const waiting = defrag.start(world, mulberry32(6)).then((a) => second = a);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(second, undefined, "it waits while the member side is held");
     await healAndConverge(world, c, active);
+    await waiting;
+    assert.ok(second, "it went ahead after the heal");
+    await healAndConverge(world, c, second);
   });
 });
 

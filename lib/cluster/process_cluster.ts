@@ -1,6 +1,6 @@
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { findEtcd } from "./etcd_binary.ts";
-import { assertPortFree, freePort } from "./free_port.ts";
+import { assertPortFree, freePort, waitPortFree } from "./free_port.ts";
 import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
@@ -21,6 +21,9 @@ export interface ProcessClusterOptions {
   /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
   quotaBackendBytes?: number;
 }
+
+/** How long a restarted member waits for its ports to be free. */
+const PORT_WAIT_MS = 10_000;
 
 interface ProcessMember extends MemberInfo {
   clientPort: number;
@@ -215,8 +218,14 @@ export class ProcessCluster implements Cluster, MemberControl {
   async restart(name: string): Promise<void> {
     const m = this.#member(name);
     if (m.child) await this.kill(name);
+    await this.#portsFree(m);
     this.#spawn(m, "existing");
-    await Promise.resolve();
+  }
+
+  /** Waits (bounded) until the member's own ports can be bound again. */
+  async #portsFree(m: ProcessMember): Promise<void> {
+    await waitPortFree(m.clientPort, PORT_WAIT_MS);
+    await waitPortFree(m.peerPort, PORT_WAIT_MS);
   }
 
   async terminate(name: string, graceMs: number): Promise<void> {
@@ -250,6 +259,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     const m = this.#member(name);
     if (m.child) throw new Error(`member ${name} is running: remove it first`);
     const peerUrl = `http://127.0.0.1:${m.proxyPort}`;
+    await this.#portsFree(m); // before the add: a member added that cannot start would stay a voter
     const id = await this.#throughOthers(m, (url) => addMember(url, [peerUrl]));
     m.id = id;
     this.#net.setIds({ [hexId(id)]: m.name });
