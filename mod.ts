@@ -2,6 +2,8 @@
  * etcd-drills: the public API for plugin authors. A plugin is a module whose
  * default export is a {@link Scenario}: roles (run in node processes), a
  * layout, final reads and checkers. Run it with `deno task run ./plugin.ts`.
+ * A fault plugin is a module whose default export is a {@link Fault}; name it
+ * in `--faults ./my_fault.ts` (README, "Faults as plugins").
  *
  * @module
  */

@@ -20,6 +20,7 @@ import { agreedLeader, put } from "./member_cluster_helper.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 import { withCluster } from "./member_cluster_helper.ts";
 import { cli, lines } from "./cli_helper.ts";
+import { containerTest } from "./container_helper.ts";
 
 /** Heals, checks the claim is released, and waits for the members to agree. */
 async function healAndConverge(world: World, c: ControlledCluster, active: ActiveFault) {
@@ -77,36 +78,6 @@ Deno.test("defrag: one member's backend shrinks, the member side is claimed unti
   });
 });
 
-Deno.test("rolling-restart: every member restarts in turn, each serving before the next stops", async () => {
-  await withCluster(3, async (c, world) => {
-    const names = c.members.map((m) => m.name);
-    const before = await Promise.all(names.map((n) => startedAt(c, n)));
-    const active = await rollingRestart.start(world, mulberry32(2));
-    assert.ok(active);
-    assert.deepEqual([...active.targets].sort(), names, "every member is in the rollout");
-    assert.deepEqual([...world.busyMembers].sort(), names, "it holds the whole member side");
-    const detail = await active.heal() as {
-      turns: { member: string; stoppedAt: number; startedAt: number; servingAt: number }[];
-      restarted: number;
-    };
-    assert.equal(world.busyMembers.size, 0);
-    assert.equal(detail.restarted, 3, JSON.stringify(detail));
-    assert.deepEqual(detail.turns.map((t) => t.member), active.targets);
-    for (const [i, t] of detail.turns.entries()) {
-      assert.ok(t.stoppedAt <= t.startedAt && t.startedAt <= t.servingAt, JSON.stringify(t));
-      if (i > 0) {
-        assert.ok(t.stoppedAt >= detail.turns[i - 1].servingAt, "one member down at a time");
-      }
-    }
-    const after = await Promise.all(names.map((n) => startedAt(c, n)));
-    for (const [i, n] of names.entries()) {
-      assert.ok(after[i] > before[i], `${n} was not restarted (${before[i]} → ${after[i]})`);
-    }
-    const agreed = await waitConverged(c, 15_000);
-    assert.ok(agreed.revision > 0);
-  });
-});
-
 /** The first seed from which replace-member draws the leader (or a follower). */
 function seedFor(role: "leader" | "follower"): number {
   for (let seed = 1; seed < 100; seed++) {
@@ -115,43 +86,82 @@ function seedFor(role: "leader" | "follower"): number {
   throw new Error("no seed");
 }
 
-for (const role of ["leader", "follower"] as const) {
-  Deno.test(`replace-member (${role}): removed through the API, a fresh member joins on an empty data dir and converges`, async () => {
+/** The drills that need member control, on one cluster kind. */
+function memberDrills(kind: "process" | "container"): void {
+  const test = (name: string, fn: () => Promise<void>) =>
+    kind === "process" ? Deno.test(name, fn) : containerTest(`[container] ${name}`, fn);
+
+  test("rolling-restart: every member restarts in turn, each serving before the next stops", async () => {
     await withCluster(3, async (c, world) => {
       const names = c.members.map((m) => m.name);
-      const leader = await agreedLeader(c, names);
-      await put(c, leader, "before", "1");
-      const before = await memberList(c.members[0].clientUrl);
-      const active = await replaceMember.start(world, mulberry32(seedFor(role)));
+      const before = await Promise.all(names.map((n) => startedAt(c, n)));
+      const active = await rollingRestart.start(world, mulberry32(2));
       assert.ok(active);
-      const [member] = active.targets;
-      const d = active.detail as { role: string; removedId: string };
-      assert.equal(d.role, role);
-      assert.equal(member === leader, role === "leader");
-      const others = names.filter((n) => n !== member);
-      // Out of etcd's member list, and the two left keep a quorum: a write goes through.
-      const during = await memberList(c.members.find((m) => m.name === others[0])!.clientUrl);
-      assert.deepEqual(
-        during.map((m) => m.id).sort(),
-        before.map((m) => m.id).filter((id) => id !== d.removedId).sort(),
-      );
-      const leaderNow = await agreedLeader(c, others);
-      await put(c, leaderNow, "during", "2", 3000);
-      const healed = await active.heal() as { addedId: string };
+      assert.deepEqual([...active.targets].sort(), names, "every member is in the rollout");
+      assert.deepEqual([...world.busyMembers].sort(), names, "it holds the whole member side");
+      const detail = await active.heal() as {
+        turns: { member: string; stoppedAt: number; startedAt: number; servingAt: number }[];
+        restarted: number;
+      };
       assert.equal(world.busyMembers.size, 0);
-      const after = await memberList(c.members[0].clientUrl);
-      assert.equal(after.length, 3);
-      assert.ok(
-        after.some((m) => m.id === healed.addedId && m.name === member),
-        JSON.stringify(after),
-      );
-      assert.ok(!after.some((m) => m.id === d.removedId), "the removed member is gone");
-      // The fresh member holds what was written before and during (same KV hash as the others).
+      assert.equal(detail.restarted, 3, JSON.stringify(detail));
+      assert.deepEqual(detail.turns.map((t) => t.member), active.targets);
+      for (const [i, t] of detail.turns.entries()) {
+        assert.ok(t.stoppedAt <= t.startedAt && t.startedAt <= t.servingAt, JSON.stringify(t));
+        if (i > 0) {
+          assert.ok(t.stoppedAt >= detail.turns[i - 1].servingAt, "one member down at a time");
+        }
+      }
+      const after = await Promise.all(names.map((n) => startedAt(c, n)));
+      for (const [i, n] of names.entries()) {
+        assert.ok(after[i] > before[i], `${n} was not restarted (${before[i]} → ${after[i]})`);
+      }
       const agreed = await waitConverged(c, 15_000);
-      assert.ok(agreed.revision >= 3);
-    });
+      assert.ok(agreed.revision > 0);
+    }, kind);
   });
+
+  for (const role of ["leader", "follower"] as const) {
+    test(`replace-member (${role}): removed through the API, a fresh member joins on an empty data dir and converges`, async () => {
+      await withCluster(3, async (c, world) => {
+        const names = c.members.map((m) => m.name);
+        const leader = await agreedLeader(c, names);
+        await put(c, leader, "before", "1");
+        const before = await memberList(c.members[0].clientUrl);
+        const active = await replaceMember.start(world, mulberry32(seedFor(role)));
+        assert.ok(active);
+        const [member] = active.targets;
+        const d = active.detail as { role: string; removedId: string };
+        assert.equal(d.role, role);
+        assert.equal(member === leader, role === "leader");
+        const others = names.filter((n) => n !== member);
+        // Out of etcd's member list, and the two left keep a quorum: a write goes through.
+        const during = await memberList(c.members.find((m) => m.name === others[0])!.clientUrl);
+        assert.deepEqual(
+          during.map((m) => m.id).sort(),
+          before.map((m) => m.id).filter((id) => id !== d.removedId).sort(),
+        );
+        const leaderNow = await agreedLeader(c, others);
+        await put(c, leaderNow, "during", "2", 3000);
+        const healed = await active.heal() as { addedId: string };
+        assert.equal(world.busyMembers.size, 0);
+        const after = await memberList(c.members[0].clientUrl);
+        assert.equal(after.length, 3);
+        assert.ok(
+          after.some((m) => m.id === healed.addedId && m.name === member),
+          JSON.stringify(after),
+        );
+        assert.ok(!after.some((m) => m.id === d.removedId), "the removed member is gone");
+        // The fresh member holds what was written before and during (same KV hash as the others).
+        const agreed = await waitConverged(c, 15_000);
+        assert.ok(agreed.revision >= 3);
+      }, kind);
+    });
+  }
 }
+
+memberDrills("process");
+memberDrills("container");
 
 /** Like withCluster, with the members on the small backend quota nospace needs. */
 async function withQuotaCluster(fn: (c: ControlledCluster, world: World) => Promise<void>) {
@@ -260,3 +270,38 @@ Deno.test("external cluster: compact and defrag are refused without --allow-disr
   assert.equal(lines(r.stderr).length, 1, r.stderr);
   assert.match(r.stderr, /fault defrag changes the whole external cluster .*--allow-disruptive/);
 });
+
+Deno.test("external cluster with --allow-disruptive: defrag and compact run against the operator's members", async () => {
+  await withCluster(1, async (c) => {
+    const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+    try {
+      const r = await cli([
+        "discovery",
+        ...["--cluster", "external", "--endpoints", c.members[0].clientUrl, "--allow-disruptive"],
+        ...["--faults-file", await plan(out), "--duration", "4s", "--seed", "1", "--out", out],
+        "--quiet",
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const [run] = [...Deno.readDirSync(out)].filter((e) => e.isDirectory);
+      const history = (await Deno.readTextFile(`${out}/${run.name}/history.ndjson`)).split("\n")
+        .filter(Boolean).map((l) => JSON.parse(l));
+      const starts = history.filter((e) => e.kind === "fault" && e.type === "start");
+      assert.deepEqual(starts.map((e) => e.fault), ["defrag", "compact"]);
+      assert.equal(starts[0].detail.defragmented, true, JSON.stringify(starts[0]));
+      assert.deepEqual(starts[0].targets, ["e1"]);
+      assert.equal(starts[1].detail.compacted, true, JSON.stringify(starts[1]));
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  });
+});
+
+/** A plan with one defrag and one compaction, early in a short run. */
+async function plan(dir: string): Promise<string> {
+  const path = `${dir}/plan.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify([{ at: "1s", fault: "defrag" }, { at: "2s", fault: "compact" }]),
+  );
+  return path;
+}
