@@ -2,6 +2,7 @@ import type { Fault } from "./fault.ts";
 import { membersFree } from "./members_free.ts";
 import { controlOf, HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { waitServes } from "../lib/cluster/gateway.ts";
+import { clearRaisedAlarms } from "../lib/cluster/maintenance.ts";
 
 /** How long a member gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5000;
@@ -69,7 +70,13 @@ export const rollingRestart: Fault = {
           // A rollout cut short leaves a member down: start it, as the operator would.
           for (const t of turns) if (t.servingAt === undefined) await control.restart(t.member);
           await world.cluster.waitReady(HEAL_READY_MS);
-          return { turns, restarted: turns.filter((t) => t.servingAt !== undefined).length };
+          // A restarted member replays its log; on a small quota that can raise NOSPACE again.
+          const cleared = await clearRaisedAlarms(world.cluster, world.now);
+          return {
+            turns,
+            restarted: turns.filter((t) => t.servingAt !== undefined).length,
+            ...(cleared ? { cleared } : {}),
+          };
         } finally {
           for (const m of order) world.busyMembers.delete(m);
         }

@@ -234,6 +234,26 @@ Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's h
   });
 });
 
+Deno.test("replace-member after two nospace incidents: the fresh member's replay raises NOSPACE again; the heal clears it", async () => {
+  await withQuotaCluster(async (c, world) => {
+    for (let i = 0; i < 2; i++) {
+      const filled = await nospace.start(world, mulberry32(1));
+      assert.ok(filled);
+      await filled.heal();
+    }
+    const replaced = await replaceMember.start(world, mulberry32(seedFor("follower")));
+    assert.ok(replaced);
+    const healed = await replaced.heal() as { steps: { step: string; alarms?: string[] }[] };
+    const cleared = healed.steps.find((s) => s.step.startsWith("alarms raised while catching up"));
+    assert.ok(cleared, `no alarm cleared: ${JSON.stringify(healed.steps)}`);
+    assert.ok(cleared.alarms!.some((a) => /nospace/i.test(a)));
+    await world.admin.put("probe").value("after").options({
+      deadline: new Date(Date.now() + 3000),
+    }).exec();
+    await waitConverged(c, 15_000);
+  });
+});
+
 Deno.test("nospace: skipped on a cluster without a small backend quota", async () => {
   await withCluster(1, async (_c, world) => {
     assert.equal(await nospace.start(world, mulberry32(1)), undefined);

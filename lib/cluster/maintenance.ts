@@ -70,3 +70,31 @@ export async function disarm(
       deadline(timeoutMs),
     ));
 }
+
+/**
+ * Clears alarms raised while members caught up after a heal, as an operator
+ * would: a fresh or restarted member replays the raft log into its own
+ * backend, which may cross the space quota and raise NOSPACE again though
+ * the cluster was healed. Defragments every member, then disarms each
+ * alarm. Resolves with what it did, or undefined when no alarm was raised.
+ */
+export async function clearRaisedAlarms(
+  cluster: Cluster,
+  now: () => number,
+): Promise<Record<string, unknown> | undefined> {
+  const names = cluster.members.map((m) => m.name);
+  const raised = await alarms(cluster, names[0]);
+  if (raised.length === 0) return undefined;
+  const defragmented: { member: string; dbSizeAfter?: number }[] = [];
+  for (const member of names) {
+    await defragment(cluster, member);
+    defragmented.push({ member, dbSizeAfter: (await backendSize(cluster, member)).dbSize });
+  }
+  for (const a of raised) await disarm(cluster, names[0], a);
+  return {
+    step: "alarms raised while catching up: defragment every member, disarm",
+    alarms: raised.map((a) => a.alarm),
+    defragmented,
+    at: now(),
+  };
+}
