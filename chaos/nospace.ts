@@ -32,8 +32,8 @@ const CALL_MS = 5000;
  * fault) and skips itself on a cluster without one. It holds the whole
  * member side. The heal is what an operator does: delete the junk, compact
  * the keyspace, defragment every member, disarm the alarm; the stop event's
- * detail has each step with its time (and `compacted`/`revision`, as the
- * `compact` fault's start detail has).
+ * detail has each step with its time (and `compacted`, `revision` and
+ * `compactedAt`, which checkers read as they read the `compact` fault's).
  */
 export const nospace: Fault = {
   name: "nospace",
@@ -104,13 +104,15 @@ async function recover(
   const steps: Record<string, unknown>[] = [];
   const client = memberClient(cluster, names[0]);
   let revision: number;
+  let compactedAt: number;
   try {
     const opts = () => ({ deadline: new Date(Date.now() + CALL_MS) });
     const del = await client.delete().key(FILL_KEY).options(opts()).exec();
     steps.push({ step: "delete the filler key", at: now() });
     revision = Number(del.header.revision);
     await client.kv.compact({ revision: String(revision), physical: true }, opts());
-    steps.push({ step: "compact", revision, at: now() });
+    compactedAt = now();
+    steps.push({ step: "compact", revision, at: compactedAt });
   } finally {
     client.close();
   }
@@ -125,5 +127,5 @@ async function recover(
   steps.push({ step: "alarm disarm", disarmed: raised.map((a) => a.alarm), at: now() });
   const left = await alarms(cluster, names[0]);
   await cluster.waitReady(HEAL_READY_MS);
-  return { compacted: true, revision, alarmsLeft: left.map((a) => a.alarm), steps };
+  return { compacted: true, revision, compactedAt, alarmsLeft: left.map((a) => a.alarm), steps };
 }
