@@ -1,6 +1,8 @@
 import type { Fault } from "./fault.ts";
 import { membersFree } from "./members_free.ts";
 import { HEAL_READY_MS, memberNames } from "./member_targets.ts";
+import { linearizableRead } from "../lib/cluster/gateway.ts";
+import type { Cluster } from "../lib/cluster/cluster.ts";
 import {
   alarms,
   backendSize,
@@ -50,9 +52,14 @@ export const nospace: Fault = {
     const release = () => {
       for (const m of names) world.busyMembers.delete(m);
     };
+    const via = await servingMember(world.cluster);
+    if (!via) {
+      release(); // no member serves now: nothing to fill through
+      return undefined;
+    }
     const at = world.now();
-    const detail: Record<string, unknown> = { quotaBytes: quota };
-    const client = memberClient(world.cluster, names[0]);
+    const detail: Record<string, unknown> = { quotaBytes: quota, via };
+    const client = memberClient(world.cluster, via);
     try {
       const value = "x".repeat(CHUNK_BYTES);
       const deadline = Date.now() + FILL_MS;
@@ -95,14 +102,25 @@ export const nospace: Fault = {
   },
 };
 
+/** The first member that serves a linearizable read within a second, if any. */
+async function servingMember(cluster: Cluster): Promise<string | undefined> {
+  for (const m of cluster.members) {
+    try {
+      await linearizableRead(m.clientUrl, 1000);
+      return m.name;
+    } catch { /* the next one */ }
+  }
+  return undefined;
+}
+
 /** The operator's recovery from NOSPACE, each step recorded with its time. */
 async function recover(
-  cluster: Parameters<typeof memberClient>[0] & { waitReady(ms: number): Promise<void> },
+  cluster: Cluster,
   names: string[],
   now: () => number,
 ): Promise<Record<string, unknown>> {
   const steps: Record<string, unknown>[] = [];
-  const client = memberClient(cluster, names[0]);
+  const client = memberClient(cluster, (await servingMember(cluster)) ?? names[0]);
   let revision: number;
   let compactedAt: number;
   try {

@@ -8,7 +8,7 @@ import {
   membersBusy,
 } from "./member_targets.ts";
 import { waitServes } from "../lib/cluster/gateway.ts";
-import { clearRaisedAlarms } from "../lib/cluster/maintenance.ts";
+import { settleBackends } from "../lib/cluster/maintenance.ts";
 
 /** How long the fresh member gets to catch up and serve linearizable reads. */
 const JOIN_MS = 20_000;
@@ -24,9 +24,10 @@ const JOIN_MS = 20_000;
  * of 3 → 2 of 2 → 2 of 3 → 3 of 3); a cluster of fewer than 3 members has
  * no member to spare and skips it. Start detail: the member, its role, the
  * removed id and the steps; stop detail: the added id and the steps. A
- * fresh member replays the whole log into its backend, which on a small
- * quota (after `nospace`) raises NOSPACE again: the heal then defragments
- * and disarms, as an operator would, and records that step too.
+ * fresh member replays the whole log into its backend, which after
+ * `nospace` ends larger than the quota and raises NOSPACE at its next
+ * write: the heal then defragments it (and disarms), as an operator would,
+ * and records that step too.
  */
 export const replaceMember: Fault = {
   name: "replace-member",
@@ -78,8 +79,8 @@ export const replaceMember: Fault = {
           healSteps.push({ step: "serving", at: world.now() });
           await world.cluster.waitReady(HEAL_READY_MS);
           // Replaying the log into an empty backend can cross a small quota (after nospace).
-          const cleared = await clearRaisedAlarms(world.cluster, world.now);
-          if (cleared) healSteps.push(cleared as { step: string; at: number });
+          const settled = await settleBackends(world.cluster, world.now);
+          if (settled) healSteps.push(settled as { step: string; at: number });
           return { member, addedId, steps: healSteps };
         } finally {
           release();

@@ -2,7 +2,7 @@ import type { Fault } from "./fault.ts";
 import { membersFree } from "./members_free.ts";
 import { controlOf, HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { waitServes } from "../lib/cluster/gateway.ts";
-import { clearRaisedAlarms } from "../lib/cluster/maintenance.ts";
+import { settleBackends } from "../lib/cluster/maintenance.ts";
 
 /** How long a member gets to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5000;
@@ -71,11 +71,11 @@ export const rollingRestart: Fault = {
           for (const t of turns) if (t.servingAt === undefined) await control.restart(t.member);
           await world.cluster.waitReady(HEAL_READY_MS);
           // A restarted member replays its log; on a small quota that can raise NOSPACE again.
-          const cleared = await clearRaisedAlarms(world.cluster, world.now);
+          const settled = await settleBackends(world.cluster, world.now);
           return {
             turns,
             restarted: turns.filter((t) => t.servingAt !== undefined).length,
-            ...(cleared ? { cleared } : {}),
+            ...(settled ? { settled } : {}),
           };
         } finally {
           for (const m of order) world.busyMembers.delete(m);

@@ -64,8 +64,9 @@ export async function removeMember(clientUrl: string, id: string, timeoutMs = 30
  * `--initial-cluster-state existing`); resolves with its new id (decimal
  * string). etcd refuses an add ("unhealthy cluster") until its leader has
  * been connected to every voting member for 5 s (its HealthInterval), e.g.
- * right after a removal or a restart: such refusals are retried until
- * `timeoutMs` has passed.
+ * right after a removal or a restart, and answers "member not found" right
+ * after a removal of a member that had just joined: such refusals are
+ * retried until `timeoutMs` has passed.
  */
 export async function addMember(
   clientUrl: string,
@@ -83,7 +84,7 @@ export async function addMember(
       );
       return String((r.member as { ID: string }).ID);
     } catch (e) {
-      if (!/unhealthy cluster/.test(String(e)) || Date.now() >= deadline) throw e;
+      if (!/unhealthy cluster|member not found/.test(String(e)) || Date.now() >= deadline) throw e;
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -72,29 +72,46 @@ export async function disarm(
 }
 
 /**
- * Clears alarms raised while members caught up after a heal, as an operator
+ * Settles the members' backends after some caught up, as an operator
  * would: a fresh or restarted member replays the raft log into its own
- * backend, which may cross the space quota and raise NOSPACE again though
- * the cluster was healed. Defragments every member, then disarms each
- * alarm. Resolves with what it did, or undefined when no alarm was raised.
+ * backend, which ends larger than the others' (nothing defragmented it) and
+ * on a small space quota raises NOSPACE again at its next write, though
+ * the cluster was healed. Defragments every member whose backend takes more
+ * than half the quota, then disarms any raised alarm (defragmenting every
+ * member first if none was large). Resolves with what it did, or undefined
+ * when there was nothing to do.
  */
-export async function clearRaisedAlarms(
+export async function settleBackends(
   cluster: Cluster,
   now: () => number,
 ): Promise<Record<string, unknown> | undefined> {
   const names = cluster.members.map((m) => m.name);
-  const raised = await alarms(cluster, names[0]);
-  if (raised.length === 0) return undefined;
-  const defragmented: { member: string; dbSizeAfter?: number }[] = [];
-  for (const member of names) {
+  const quota = cluster.quotaBackendBytes;
+  const defragmented: { member: string; dbSizeBefore: number; dbSizeAfter: number }[] = [];
+  const defrag = async (member: string, before: number) => {
     await defragment(cluster, member);
-    defragmented.push({ member, dbSizeAfter: (await backendSize(cluster, member)).dbSize });
+    defragmented.push({
+      member,
+      dbSizeBefore: before,
+      dbSizeAfter: (await backendSize(cluster, member)).dbSize,
+    });
+  };
+  if (quota) {
+    for (const member of names) {
+      const { dbSize } = await backendSize(cluster, member);
+      if (dbSize > quota / 2) await defrag(member, dbSize);
+    }
+  }
+  const raised = await alarms(cluster, names[0]);
+  if (raised.length > 0 && defragmented.length === 0) {
+    for (const member of names) await defrag(member, (await backendSize(cluster, member)).dbSize);
   }
   for (const a of raised) await disarm(cluster, names[0], a);
+  if (defragmented.length === 0 && raised.length === 0) return undefined;
   return {
-    step: "alarms raised while catching up: defragment every member, disarm",
-    alarms: raised.map((a) => a.alarm),
+    step: "settle backends after catch-up: defragment large ones, disarm raised alarms",
     defragmented,
+    disarmed: raised.map((a) => a.alarm),
     at: now(),
   };
 }
