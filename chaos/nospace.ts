@@ -32,7 +32,9 @@ const CALL_MS = 5000;
  * space quota. It needs the members to run with a small quota
  * ({@link NOSPACE_QUOTA_BYTES}; the CLI sets it when a run may draw this
  * fault) and skips itself on a cluster without one. It holds the whole
- * member side. The heal is what an operator does: delete the junk, compact
+ * member side; its targets are every member and every node (the alarm
+ * refuses every node's writes, so checkers excuse what that causes on them,
+ * as they do a fault on the node). The heal is what an operator does: delete the junk, compact
  * the keyspace, defragment every member, disarm the alarm; the stop event's
  * detail has each step with its time (and `compacted`, `revision` and
  * `compactedAt`, which checkers read as they read the `compact` fault's).
@@ -89,7 +91,8 @@ export const nospace: Fault = {
     }
     return {
       at,
-      targets: names,
+      // NOSPACE refuses every client's writes: it hits every node as well as every member.
+      targets: [...names, ...world.nodes.map((n) => n.id)],
       detail,
       heal: async () => {
         try {
