@@ -16,8 +16,9 @@ import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
-import { FAULTS } from "./chaos/mod.ts";
-import { loadPlanFile } from "./chaos/plan_file.ts";
+import { FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
+import { loadPlanFile, planFaultNames } from "./chaos/plan_file.ts";
+import { NOSPACE_QUOTA_BYTES } from "./chaos/nospace.ts";
 import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
@@ -53,13 +54,15 @@ Options:
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
   --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s; with "all": each
                        expectation's own)
-  --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's)
+  --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's); an
+                       entry may be a fault module of yours (./my_fault.ts, a file: or https:
+                       URL) whose default export is a Fault (README, Faults as plugins)
   --fault-interval D   mean gap between fault starts (default 3s)
   --faults-file F      run exactly this fault schedule instead of drawing one (not with --faults):
                        a JSON array like [{"at": "5s", "fault": "kill-leader", "hold": "3s"}],
                        "at" the offset into the workload (before --duration ends), "hold" or
                        "holdMs" how long it holds (default: the fault's shortest); targets still
-                       come from --seed
+                       come from --seed; "fault" may be a module path (relative to the file)
   --seed N             seed of the fault schedule (default: random, printed; with "all": each
                        expectation's pinned seed, so its verdict never depends on luck)
   --ttl SECONDS        lease TTL (default 2)
@@ -84,6 +87,8 @@ Options:
                        to itself and each node connects as its own user, allowed only below
                        the run's prefix
   --auth-token-ttl S   with --auth: etcd's --auth-token-ttl in seconds (etcd's default 300)
+  --allow-disruptive   --cluster external: also run the faults that change the cluster for
+                       every client through etcd's API (compact, defrag); refused without it
   --expect V           one run: exit 0 exactly when the verdict is V (valid or invalid), 1 when
                        not, e.g. a CI job pinning "my lock survives pause-node"
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
@@ -123,6 +128,7 @@ interface Flags {
   tls: boolean;
   auth: boolean;
   "auth-token-ttl"?: string;
+  "allow-disruptive": boolean;
   expect: boolean;
   jobs?: string;
   /** `--expect valid|invalid` of a single run (read before parseArgs: `--expect` alone is run all's). */
@@ -188,6 +194,7 @@ function parse(all: string[]): { flags: Flags; positionals: string[] } {
         tls: { type: "boolean", default: false },
         auth: { type: "boolean", default: false },
         "auth-token-ttl": { type: "string" },
+        "allow-disruptive": { type: "boolean", default: false },
         expect: { type: "boolean", default: false },
         jobs: { type: "string" },
         junit: { type: "string" },
@@ -228,7 +235,11 @@ async function list(): Promise<void> {
     }
   }
   console.log("faults:");
-  for (const f of FAULTS) console.log(`  ${f.name.padEnd(16)} [${f.side}] ${f.description}`);
+  for (const f of FAULTS) {
+    const side = f.apiOnly ? `${f.side}, api` : f.side;
+    console.log(`  ${f.name.padEnd(16)} [${side}] ${f.description}`);
+  }
+  console.log("  ./my_fault.ts    [plugin] a module whose default export is a Fault (README)");
 }
 
 async function main(args: string[]): Promise<number> {
@@ -280,11 +291,12 @@ async function main(args: string[]): Promise<number> {
   const { scenario, url } = await loadScenario(positionals[0], BUILTIN_SCENARIOS);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
-  const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
-    scenario.defaultFaults;
+  const faults = faultList(flags) ?? scenario.defaultFaults;
+  await loadFaultPlugins(faults);
   console.log(`seed ${base.seed}`);
   const result = await runScenario({
     ...base,
+    cluster: withQuota(base.cluster, faultPlan ? planFaultNames(faultPlan) : faults),
     faultPlan,
     scenario,
     scenarioUrl: url,
@@ -306,6 +318,25 @@ async function main(args: string[]): Promise<number> {
     return matched ? 0 : 1;
   }
   return result.valid === true ? 0 : 1;
+}
+
+/**
+ * The cluster options with the small backend quota `nospace` needs when the
+ * run may draw it (named, or "all"); other runs keep etcd's default quota.
+ */
+function withQuota(
+  cluster: Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> = { kind: "process" },
+  faults: readonly string[],
+): Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> {
+  const may = faults.includes("nospace") || faults.includes("all");
+  return may && cluster.kind !== "external"
+    ? { ...cluster, quotaBackendBytes: NOSPACE_QUOTA_BYTES }
+    : cluster;
+}
+
+/** The --faults entries (built-in names and fault modules), or undefined without the flag. */
+function faultList(flags: Flags): string[] | undefined {
+  return flags.faults?.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
 /** The --faults-file schedule, checked before anything starts; undefined without the flag. */
@@ -341,6 +372,11 @@ function clusterOptions(flags: Flags): Omit<ClusterOptions, "members" | "logDir"
   };
   only(["image"], "container");
   only(["endpoints", "cacert", "cert", "key", "user", "password-file"], "external");
+  if (kind !== "external" && flags["allow-disruptive"]) {
+    throw new UsageError(
+      "--allow-disruptive is for --cluster external: on the clusters the harness runs every fault is allowed",
+    );
+  }
   if (kind === "external" && (flags.tls || flags.auth)) {
     throw new UsageError(
       "--tls and --auth set up clusters the harness runs: an external cluster's TLS and user come from --cacert and --user",
@@ -378,7 +414,12 @@ function clusterOptions(flags: Flags): Omit<ClusterOptions, "members" | "logDir"
     ...(flags.user !== undefined ? readUser(flags.user, flags["password-file"]) : {}),
   };
   checkConnect(connect);
-  return { kind, endpoints: parseEndpoints(flags.endpoints, usesTls(connect)), connect };
+  return {
+    kind,
+    endpoints: parseEndpoints(flags.endpoints, usesTls(connect)),
+    connect,
+    allowDisruptive: flags["allow-disruptive"],
+  };
 }
 
 /** Fails fast, before anything starts, on what would stop the run: no etcd, no Docker engine, a busy fixed port. */
@@ -416,8 +457,10 @@ async function runAll(
     const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const expectation of scenario.expectations) pairs.push({ scenario, url, expectation });
   }
+  const faults = faultList(flags);
+  await loadFaultPlugins(faults ?? []);
   const override = {
-    faults: flags.faults?.split(",").map((f) => f.trim()).filter(Boolean),
+    faults,
     seed: flags.seed === undefined ? undefined : base.seed,
     durationMs: flags.duration === undefined ? undefined : base.durationMs,
     faultIntervalMs: flags["fault-interval"] === undefined ? undefined : base.faultIntervalMs,
@@ -428,7 +471,15 @@ async function runAll(
   console.log(`${pairs.length} pairs, ${jobs} at a time`);
   const { results, shared } = await runPairs(pairs, {
     // With several pairs at once their progress lines would interleave: one line per pair instead.
-    base: { ...base, progress: base.progress && jobs === 1 },
+    base: {
+      ...base,
+      // nospace needs its small quota; built-in expectations never draw it, so only --faults asks.
+      cluster: withQuota(base.cluster, [
+        ...(faults ?? []),
+        ...(base.faultPlan ? planFaultNames(base.faultPlan) : []),
+      ]),
+      progress: base.progress && jobs === 1,
+    },
     override,
     jobs,
     onStart: (i) => base.progress && jobs > 1 && console.error(`[${since()}] start ${label(i)}`),

@@ -5,7 +5,9 @@
  * and checkers. Run it with `deno task run ./plugin.ts`. A subject module is
  * one whose default export has a built-in scenario's subject shape (for
  * lock, a {@link LockSubjectFactory}); run it with
- * `deno task run lock --subject ./my_lock.ts`.
+ * `deno task run lock --subject ./my_lock.ts`. A fault plugin is a module
+ * whose default export is a {@link Fault}; name it in
+ * `--faults ./my_fault.ts` (README, "Faults as plugins").
  *
  * @module
  */
@@ -42,8 +44,12 @@ export { runScenario } from "./lib/runner/run.ts";
 export type { RunOptions, RunResult } from "./lib/runner/run.ts";
 export type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
 export type { ConnectOptions } from "./lib/cluster/connect.ts";
-export type { ActiveFault, Fault, World } from "./chaos/mod.ts";
-export { FAULTS } from "./chaos/mod.ts";
+export type { ActiveFault, Fault, FaultCapabilities, World } from "./chaos/mod.ts";
+export { faultProblem, FAULTS } from "./chaos/mod.ts";
+export { holdMembers } from "./chaos/member_targets.ts";
+export type { MemberAction } from "./chaos/member_targets.ts";
+export type { Cluster, MemberControl, MemberInfo } from "./lib/cluster/cluster.ts";
+export type { NodeHandle } from "./lib/node/node_handle.ts";
 
 // Subjects: the shapes a user's module (--subject ./mine.ts) implements, one per scenario.
 export { subjectOf } from "./lib/subjects/pick.ts";

@@ -15,6 +15,7 @@ export const compact: Fault = {
   description:
     "compact the keyspace to the current revision (old revisions are gone); nothing to heal",
   side: "member",
+  apiOnly: true,
   holdMs: () => [0, 0],
   async start(world) {
     const deadline = () => ({ deadline: new Date(Date.now() + CALL_MS) });

@@ -28,7 +28,11 @@ export interface ActiveFault {
   at: number;
   targets: string[];
   detail?: Record<string, unknown>;
-  heal(): Promise<void>;
+  /**
+   * Undoes it. It may resolve with what the heal did (an operator's steps,
+   * with their times): the history's stop event carries it as `detail`.
+   */
+  heal(): Promise<void | Record<string, unknown>>;
 }
 
 /** A kind of fault. One module each in chaos/. */
@@ -37,6 +41,13 @@ export interface Fault {
   description: string;
   /** `node`: needs only nodes (every cluster kind); `member`: needs the cluster's member controls. */
   side: "node" | "member";
+  /**
+   * A member fault that acts only through etcd's API (compact, defrag) and
+   * needs no member control. It can then run on a cluster the harness does
+   * not control (`external`), but changes it for every client there, so
+   * there it runs only when the operator opts in (`--allow-disruptive`).
+   */
+  apiOnly?: boolean;
   /** How long it holds, ms, drawn uniformly from this range. */
   holdMs(ttlMs: number): [number, number];
   /** Starts it; undefined when nothing can be hit right now (the fault is then skipped and said so). */

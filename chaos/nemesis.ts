@@ -84,8 +84,9 @@ export class Nemesis {
     const a = this.#active.get(id);
     if (!a) return;
     this.#active.delete(id);
+    let detail: Record<string, unknown> | undefined;
     try {
-      await a.fault.heal();
+      detail = (await a.fault.heal()) ?? undefined;
     } finally {
       if (this.#faults.get(a.planned.fault)?.side === "node") {
         for (const t of a.fault.targets) this.#world.busyNodes.delete(t);
@@ -96,6 +97,7 @@ export class Nemesis {
         id,
         fault: a.planned.fault,
         targets: a.fault.targets,
+        ...(detail ? { detail } : {}),
         time: this.#history.now(),
       });
       this.#onChange(this.active());

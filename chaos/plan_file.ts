@@ -13,12 +13,16 @@
  * `at` is the offset from the start of the workload: a duration string
  * (`500ms`, `5s`, `1.5m`) or a number of ms. The hold is `hold` (a duration
  * string) or `holdMs` (ms); without either, the fault's shortest hold at the
- * run's TTL. Targets are still drawn from the run's seed.
+ * run's TTL. Targets are still drawn from the run's seed. `fault` may name
+ * a fault module (`"./my_fault.ts"`, a path relative to the plan file, or a
+ * URL), loaded as `--faults ./my_fault.ts` would load it.
  */
 import { UsageError } from "../lib/errors.ts";
 import { mulberry32 } from "../lib/random.ts";
 import type { Fault } from "./fault.ts";
 import type { PlannedFault } from "./schedule.ts";
+import { isFaultModule } from "./plugin.ts";
+import { loadFaultPlugins } from "./mod.ts";
 
 /** What a plan is checked against. */
 export interface PlanFileOptions {
@@ -32,6 +36,8 @@ export interface PlanFileOptions {
   seed: number;
   /** How the file is named in messages. */
   source?: string;
+  /** Fault modules the plan names, by the spec written in it (see {@link loadPlanFile}). */
+  modules?: ReadonlyMap<string, Fault>;
 }
 
 const KEYS = ["at", "fault", "hold", "holdMs"];
@@ -66,7 +72,8 @@ export function parsePlanFile(text: string, o: PlanFileOptions): PlannedFault[] 
         `${at} has unknown field ${JSON.stringify(extra[0])}: use only ${KEYS.join(", ")}`,
       );
     }
-    const fault = o.faults.find((f) => f.name === e.fault);
+    const fault = o.faults.find((f) => f.name === e.fault) ??
+      (typeof e.fault === "string" ? o.modules?.get(e.fault) : undefined);
     if (!fault) {
       const names = o.faults.map((f) => f.name).join(", ");
       const what = e.fault === undefined
@@ -139,7 +146,27 @@ export async function loadPlanFile(
       `--faults-file ${path}: cannot read it (${why}): give the path of a JSON plan`,
     );
   }
-  return parsePlanFile(text, { ...o, source: path });
+  const modules = new Map<string, Fault>();
+  const base = new URL(`file://${path.startsWith("/") ? path : `${Deno.cwd()}/${path}`}`).href;
+  for (const spec of moduleSpecs(text)) {
+    const [fault] = await loadFaultPlugins([spec], base);
+    modules.set(spec, fault);
+  }
+  return parsePlanFile(text, { ...o, source: path, modules });
+}
+
+/** The fault modules a plan's entries name (none when it is not a JSON array: parsing says why). */
+function moduleSpecs(text: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(json)) return [];
+  const specs = json.map((e) => (e as Record<string, unknown> | null)?.fault)
+    .filter((f): f is string => typeof f === "string" && isFaultModule(f));
+  return [...new Set(specs)];
 }
 
 /** The distinct fault names a plan uses, in first-use order. */

@@ -177,6 +177,38 @@ Deno.test("delivered-once: a gap with no compaction behind it fails", () => {
   }
 });
 
+Deno.test("delivered-once: a gap from the compaction a nospace heal made (stop detail) is excused", () => {
+  const h = base()
+    .op("n2", "deliver", 120, 130, "ok", { messages: [msg("a", 10)] })
+    .op("n2", "gap", 400, 400, "ok", { after: 10, compactRevision: 15 }, undefined, 2)
+    .op("n2", "drain", 900, 910, "ok", {}, 20, 2);
+  const nospace = (compactedAt: number): HistoryEvent[] => {
+    const start: HistoryEvent = {
+      kind: "fault",
+      type: "start",
+      id: 7,
+      fault: "nospace",
+      targets: ["m1"],
+      time: 100,
+    };
+    const stop: HistoryEvent = {
+      kind: "fault",
+      type: "stop",
+      id: 7,
+      fault: "nospace",
+      targets: ["m1"],
+      detail: { compacted: true, revision: 15, compactedAt },
+      time: 450,
+    };
+    return [...withInvokeValues(h), start, stop].sort((a, b) => a.time - b.time);
+  };
+  const r = delivery(input(nospace(300)));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.excusedByGaps, 1);
+  // A compaction after the gap was reported cannot have caused it.
+  assert.equal(delivery(input(nospace(420))).valid, false);
+});
+
 Deno.test("delivered-once: nothing to judge is unknown", () => {
   const h = new HistoryBuilder().op("n2", "subscribe", 0, 10, "ok");
   assert.equal(delivery(input(h)).valid, "unknown");

@@ -126,14 +126,24 @@ function parse(history: readonly HistoryEvent[], final: unknown, o: BroadcastOps
   };
 }
 
-/** Compactions that took effect: when, and up to which revision. */
+/**
+ * Compactions that took effect: when, and up to which revision. Any fault
+ * event whose detail says `compacted` with a `revision` counts: the
+ * `compact` fault's start, and heals that compact (`nospace`'s stop, which
+ * says when in `compactedAt`).
+ */
 function compactions(history: readonly HistoryEvent[]): { time: number; revision: number }[] {
   const out = [];
   for (const e of history) {
-    if (e.kind !== "fault" || e.type !== "start" || e.fault !== "compact") continue;
-    const d = e.detail as { compacted?: boolean; revision?: number } | undefined;
-    if (d?.compacted && typeof d.revision === "number") {
-      out.push({ time: e.time, revision: d.revision });
+    if (e.kind !== "fault") continue;
+    const d = e.detail as
+      | { compacted?: boolean; revision?: number; compactedAt?: number }
+      | undefined;
+    if (d?.compacted === true && typeof d.revision === "number") {
+      out.push({
+        time: typeof d.compactedAt === "number" ? d.compactedAt : e.time,
+        revision: d.revision,
+      });
     }
   }
   return out;

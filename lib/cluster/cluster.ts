@@ -25,12 +25,34 @@ export interface MemberControl {
   cutLinks(pairs: [string, string][]): Promise<void>;
   /** Adds one-way delay to every member-to-member link (0 removes it). */
   delayLinks(delayMs: number, jitterMs: number): Promise<void>;
+  /**
+   * Stops a member as an operator does before an upgrade: SIGTERM, SIGKILL
+   * if it has not exited after `graceMs`. `restart` starts it again.
+   */
+  terminate(name: string, graceMs: number): Promise<void>;
+  /**
+   * Takes a member out of the cluster as an operator does with a dead
+   * machine: stops it (SIGKILL), removes it through the cluster API (member
+   * remove, via a member that serves) and wipes its data dir. It stays in
+   * `members` under its name and client URL, not serving, until `addBack`.
+   * Resolves with the removed member's id (decimal).
+   */
+  remove(name: string): Promise<string>;
+  /**
+   * Adds a fresh member in place of one `remove` took out (member add, then
+   * started on an empty data dir with `--initial-cluster-state existing`),
+   * on the same name, client URL and peer URL, so node proxies reach it
+   * unchanged. Resolves with its new id once it is started (not yet serving).
+   */
+  addBack(name: string): Promise<string>;
 }
 
 /** A cluster of any kind. */
 export interface Cluster {
   readonly kind: string;
   readonly members: readonly MemberInfo[];
+  /** The members' `--quota-backend-bytes`, where the harness set one (process, container). */
+  readonly quotaBackendBytes?: number;
   /** Present where the kind can fault its members. */
   readonly control?: MemberControl;
   /** Resolves when a linearizable read succeeds through every member, or throws after `timeoutMs`. */

@@ -2,7 +2,7 @@ import { GenericContainer, ImageName, Wait } from "testcontainers";
 import type { StartedTestContainer } from "testcontainers";
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { assertPortFree, freePort } from "./free_port.ts";
-import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
+import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { HarnessError } from "../errors.ts";
 import { onCleanup } from "../runner/cleanup.ts";
 import { docker, removeRun, runLabels, spawnWatchdog, sweepStaleDocker } from "./docker.ts";
@@ -27,6 +27,8 @@ export interface ContainerClusterOptions extends SecurityOptions {
   portsFrom?: number;
   heartbeatMs?: number;
   electionMs?: number;
+  /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
+  quotaBackendBytes?: number;
 }
 
 const CLIENT_PORT = 2379;
@@ -71,8 +73,13 @@ export class ContainerCluster implements Cluster, MemberControl {
   readonly image: string;
   #members: ContainerMember[] = [];
   #opts:
-    & Required<Omit<ContainerClusterOptions, "portsFrom" | "image" | keyof SecurityOptions>>
-    & Pick<ContainerClusterOptions, "portsFrom" | keyof SecurityOptions>;
+    & Required<
+      Omit<
+        ContainerClusterOptions,
+        "portsFrom" | "image" | "quotaBackendBytes" | keyof SecurityOptions
+      >
+    >
+    & Pick<ContainerClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>;
   #d!: Dockerode;
   #network = "";
   #cuts: [string, string][] = [];
@@ -92,6 +99,10 @@ export class ContainerCluster implements Cluster, MemberControl {
 
   get members(): readonly MemberInfo[] {
     return this.#members;
+  }
+
+  get quotaBackendBytes(): number | undefined {
+    return this.#opts.quotaBackendBytes;
   }
 
   /** The Docker network of the run. */
@@ -171,7 +182,7 @@ export class ContainerCluster implements Cluster, MemberControl {
     return c;
   }
 
-  async #create(m: ContainerMember): Promise<void> {
+  async #create(m: ContainerMember, state: "new" | "existing" = "new"): Promise<void> {
     const security = this.#security!;
     const scheme = security.scheme;
     const initialCluster = this.#members.map((p) => `${p.name}=${scheme}://${p.host}:${PEER_PORT}`)
@@ -192,7 +203,7 @@ export class ContainerCluster implements Cluster, MemberControl {
       "--initial-cluster",
       initialCluster,
       "--initial-cluster-state",
-      "new",
+      state,
       "--initial-cluster-token",
       `drills-${this.runId}`,
       "--heartbeat-interval",
@@ -204,6 +215,9 @@ export class ContainerCluster implements Cluster, MemberControl {
       "--log-outputs",
       "stderr",
       ...security.etcdArgs((path) => `/pki/${path.split("/").pop()}`),
+      ...(this.#opts.quotaBackendBytes
+        ? ["--quota-backend-bytes", String(this.#opts.quotaBackendBytes)]
+        : []),
     ]; // deno-fmt-ignore
     const container = new EtcdContainer(this.image)
       .withName(m.host)
@@ -329,6 +343,58 @@ export class ContainerCluster implements Cluster, MemberControl {
     await this.#applyLinks([m]);
   }
 
+  async terminate(name: string, graceMs: number): Promise<void> {
+    const m = this.#member(name);
+    const s = await this.#state(m);
+    if (!s.running) return;
+    if (s.paused) await this.#container(m).unpause();
+    // docker stop: SIGTERM, SIGKILL after t seconds.
+    await this.#container(m).stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) });
+  }
+
+  /** Kills the member, removes it through the cluster API and removes its container (its data). */
+  async remove(name: string): Promise<string> {
+    const m = this.#member(name);
+    const id = m.id;
+    if (!id) throw new Error(`member ${name} has no id yet (is the cluster ready?)`);
+    await this.kill(name);
+    await this.#throughOthers(m, (url) => removeMember(url, id));
+    m.id = undefined;
+    await this.#saveLog(m, `${m.name}.removed-${id}.log`);
+    await this.#container(m).remove({ force: true, v: true });
+    m.containerId = undefined;
+    m.started = undefined;
+    return id;
+  }
+
+  /** A new container for the member (same name, host and port), joining with an empty data dir. */
+  async addBack(name: string): Promise<string> {
+    const m = this.#member(name);
+    if (m.containerId) throw new Error(`member ${name} has a container: remove it first`);
+    const id = await this.#throughOthers(
+      m,
+      (url) => addMember(url, [`${this.#security!.scheme}://${m.host}:${PEER_PORT}`]),
+    );
+    m.id = id;
+    await this.#create(m, "existing");
+    await this.#applyLinks([m]);
+    return id;
+  }
+
+  /** A cluster call through the first other member that answers. */
+  async #throughOthers<T>(not: ContainerMember, call: (url: string) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (const o of this.#members) {
+      if (o === not || !o.containerId) continue;
+      try {
+        return await call(o.clientUrl);
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw new Error(`no member took the call: ${(last as Error)?.message ?? "none running"}`);
+  }
+
   async pause(name: string): Promise<void> {
     const m = this.#member(name);
     if ((await this.#state(m)).running) await this.#container(m).pause();
@@ -386,13 +452,16 @@ export class ContainerCluster implements Cluster, MemberControl {
 
   /** Writes each member's log (all its incarnations) to the log dir. */
   async #saveLogs(): Promise<void> {
-    await Promise.all(this.#members.map(async (m) => {
-      if (!m.containerId) return;
-      try {
-        const raw = await this.#container(m).logs({ stdout: true, stderr: true, follow: false });
-        await Deno.writeFile(`${this.#opts.logDir}/${m.name}.log`, demux(raw as Uint8Array));
-      } catch { /* container gone */ }
-    }));
+    await Promise.all(this.#members.map((m) => this.#saveLog(m, `${m.name}.log`)));
+  }
+
+  /** Writes the log of the member's current container to the log dir as `file`. */
+  async #saveLog(m: ContainerMember, file: string): Promise<void> {
+    if (!m.containerId) return;
+    try {
+      const raw = await this.#container(m).logs({ stdout: true, stderr: true, follow: false });
+      await Deno.writeFile(`${this.#opts.logDir}/${file}`, demux(raw as Uint8Array));
+    } catch { /* container gone */ }
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@
 import { Etcd3 } from "etcd3";
 import type { IHashKVResponse } from "etcd3";
 import type { Cluster } from "./cluster.ts";
-import { linearizableRead, memberStatus } from "./gateway.ts";
+import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
 import { accessFor } from "./access.ts";
 import { clientOptions, dialHosts } from "./connect.ts";
 import { HarnessError } from "../errors.ts";
@@ -14,6 +14,8 @@ import { HarnessError } from "../errors.ts";
 /** What one member reported in one poll; `error` when it did not answer. */
 export interface MemberView {
   name: string;
+  /** The member's raft id (decimal), as it reports it. */
+  id?: string;
   leader?: string;
   revision?: number;
   hash?: number;
@@ -68,7 +70,7 @@ export async function viewMembers(cluster: Cluster, timeoutMs = 1000): Promise<M
     try {
       await linearizableRead(m.clientUrl, timeoutMs);
       const status = await memberStatus(m.clientUrl, timeoutMs);
-      return { name: m.name, leader: status.leader, revision: status.revision };
+      return { name: m.name, id: status.id, leader: status.leader, revision: status.revision };
     } catch (e) {
       return { name: m.name, error: oneLine(e) };
     }
@@ -111,8 +113,24 @@ export function agreement(views: readonly MemberView[]): Omit<Converged, "waited
 }
 
 /**
+ * Whether etcd's member list is exactly the members the harness knows (by
+ * the ids they report): after a member was replaced, no removed member is
+ * left in it and the new one is in it. A list that cannot be read is a no.
+ */
+async function sameMembership(cluster: Cluster, views: readonly MemberView[]): Promise<boolean> {
+  try {
+    const listed = (await memberList(cluster.members[0].clientUrl)).map((m) => m.id).sort();
+    const known = views.map((v) => v.id ?? "").sort();
+    return listed.length === known.length && listed.every((id, i) => id === known[i]);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Resolves once every member serves linearizable reads, names the same
- * leader, and reports the same revision and KV hash; throws a
+ * leader, and reports the same revision and KV hash, and etcd's member list
+ * is exactly these members; throws a
  * {@link HarnessError} after `timeoutMs` naming what each member last said.
  * Meant for a quiet cluster (no writes in flight), e.g. after a heal.
  */
@@ -120,11 +138,18 @@ export async function waitConverged(cluster: Cluster, timeoutMs: number): Promis
   const started = Date.now();
   const deadline = started + timeoutMs;
   let views: MemberView[] = [];
+  let membershipOff = false;
   while (true) {
     const left = deadline - Date.now();
     views = await viewMembers(cluster, Math.max(100, Math.min(1000, left)));
     const agreed = agreement(views);
-    if (agreed) return { ...agreed, waitedMs: Date.now() - started };
+    membershipOff = false;
+    if (agreed) {
+      if (await sameMembership(cluster, views)) {
+        return { ...agreed, waitedMs: Date.now() - started };
+      }
+      membershipOff = true;
+    }
     if (Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -133,5 +158,6 @@ export async function waitConverged(cluster: Cluster, timeoutMs: number): Promis
       ? `${v.name}: ${v.error}`
       : `${v.name}: leader ${v.leader} revision ${v.revision} hash ${v.hash}`
   ).join("; ");
-  throw new HarnessError(`members did not converge within ${timeoutMs} ms: ${said}`);
+  const membership = membershipOff ? " (but etcd's member list is not these members)" : "";
+  throw new HarnessError(`members did not converge within ${timeoutMs} ms: ${said}${membership}`);
 }

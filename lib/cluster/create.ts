@@ -29,12 +29,16 @@ export interface ClusterOptions {
   endpoints?: string[];
   /** TLS and auth (external). */
   connect?: ConnectOptions;
+  /** The operator allows compact and defrag through etcd's API (external, --allow-disruptive). */
+  allowDisruptive?: boolean;
   /** TLS on client and peer traffic with the run's own CA (process, container). */
   tls?: boolean;
   /** Auth with a root user for the harness and a user per node (process, container). */
   auth?: boolean;
   /** etcd's --auth-token-ttl in seconds, with auth (process, container). */
   authTokenTtl?: number;
+  /** etcd's `--quota-backend-bytes` for the members (process, container); the nospace fault needs a small one. */
+  quotaBackendBytes?: number;
 }
 
 /** Parses `--cluster`. */
@@ -72,6 +76,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         tls: o.tls,
         auth: o.auth,
         authTokenTtl: o.authTokenTtl,
+        quotaBackendBytes: o.quotaBackendBytes,
       });
     case "container":
       return await ContainerCluster.start({
@@ -82,6 +87,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         tls: o.tls,
         auth: o.auth,
         authTokenTtl: o.authTokenTtl,
+        quotaBackendBytes: o.quotaBackendBytes,
       });
     case "external":
       if (!o.endpoints?.length) {

@@ -32,3 +32,26 @@ export function assertPortFree(port: number): void {
     );
   }
 }
+
+/**
+ * Resolves once `port` on 127.0.0.1 can be bound, polling for up to
+ * `timeoutMs`; throws a HarnessError naming it otherwise. A member restarted
+ * on its old ports waits here: while it was down, another program on the
+ * machine may have held the port for a moment.
+ */
+export async function waitPortFree(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return;
+    } catch {
+      if (Date.now() >= deadline) {
+        throw new HarnessError(
+          `port ${port} on 127.0.0.1 stayed busy for ${timeoutMs} ms: another program holds a member's port`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

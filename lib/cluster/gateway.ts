@@ -109,3 +109,59 @@ export async function memberList(clientUrl: string): Promise<{ id: string; name:
   const r = await gatewayCall(clientUrl, "/v3/cluster/member/list", {});
   return (r.members as { ID: string; name: string }[]).map((m) => ({ id: m.ID, name: m.name }));
 }
+
+/** Removes a member from the cluster by id (decimal string), through any member that serves. */
+export async function removeMember(clientUrl: string, id: string, timeoutMs = 3000): Promise<void> {
+  await gatewayCall(clientUrl, "/v3/cluster/member/remove", { ID: id }, timeoutMs);
+}
+
+/**
+ * Adds a member with these peer URLs (it joins when started with
+ * `--initial-cluster-state existing`); resolves with its new id (decimal
+ * string). etcd refuses an add ("unhealthy cluster") until its leader has
+ * been connected to every voting member for 5 s (its HealthInterval), e.g.
+ * right after a removal or a restart, and answers "member not found" right
+ * after a removal of a member that had just joined: such refusals are
+ * retried until `timeoutMs` has passed.
+ */
+export async function addMember(
+  clientUrl: string,
+  peerUrls: string[],
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      const r = await gatewayCall(
+        clientUrl,
+        "/v3/cluster/member/add",
+        { peerURLs: peerUrls },
+        3000,
+      );
+      return String((r.member as { ID: string }).ID);
+    } catch (e) {
+      if (!/unhealthy cluster|member not found/.test(String(e)) || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** Resolves once a linearizable read succeeds through the member at `clientUrl`; throws after `timeoutMs`. */
+export async function waitServes(clientUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      await linearizableRead(clientUrl, Math.max(200, Math.min(1000, deadline - Date.now())));
+      return;
+    } catch (e) {
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `${clientUrl} did not serve within ${timeoutMs} ms: ${
+            (e instanceof Error ? e.message : String(e)).split("\n")[0]
+          }`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

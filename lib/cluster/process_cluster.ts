@@ -1,7 +1,7 @@
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { findEtcd } from "./etcd_binary.ts";
-import { assertPortFree, freePort } from "./free_port.ts";
-import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
+import { assertPortFree, freePort, waitPortFree } from "./free_port.ts";
+import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
@@ -22,7 +22,12 @@ export interface ProcessClusterOptions extends SecurityOptions {
   /** Raft timing; small values make failover fast on loopback. */
   heartbeatMs?: number;
   electionMs?: number;
+  /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
+  quotaBackendBytes?: number;
 }
+
+/** How long a restarted member waits for its ports to be free. */
+const PORT_WAIT_MS = 10_000;
 
 interface ProcessMember extends MemberInfo {
   clientPort: number;
@@ -45,8 +50,10 @@ export class ProcessCluster implements Cluster, MemberControl {
   readonly control: MemberControl = this;
   #members: ProcessMember[] = [];
   #opts:
-    & Required<Omit<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>>
-    & Pick<ProcessClusterOptions, "portsFrom" | keyof SecurityOptions>;
+    & Required<
+      Omit<ProcessClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>
+    >
+    & Pick<ProcessClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>;
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
@@ -60,6 +67,10 @@ export class ProcessCluster implements Cluster, MemberControl {
 
   get members(): readonly MemberInfo[] {
     return this.#members;
+  }
+
+  get quotaBackendBytes(): number | undefined {
+    return this.#opts.quotaBackendBytes;
   }
 
   /** Starts the members in parallel; resolve once they are spawned (see waitReady). */
@@ -150,6 +161,9 @@ export class ProcessCluster implements Cluster, MemberControl {
       "--log-outputs",
       `${this.#opts.logDir}/${m.name}.log`,
       ...this.#security.etcdArgs(),
+      ...(this.#opts.quotaBackendBytes
+        ? ["--quota-backend-bytes", String(this.#opts.quotaBackendBytes)]
+        : []),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -232,8 +246,67 @@ export class ProcessCluster implements Cluster, MemberControl {
   async restart(name: string): Promise<void> {
     const m = this.#member(name);
     if (m.child) await this.kill(name);
+    await this.#portsFree(m);
     this.#spawn(m, "existing");
-    await Promise.resolve();
+  }
+
+  /** Waits (bounded) until the member's own ports can be bound again. */
+  async #portsFree(m: ProcessMember): Promise<void> {
+    await waitPortFree(m.clientPort, PORT_WAIT_MS);
+    await waitPortFree(m.peerPort, PORT_WAIT_MS);
+  }
+
+  async terminate(name: string, graceMs: number): Promise<void> {
+    const m = this.#member(name);
+    const child = m.child;
+    if (!child) return;
+    signal(child, "SIGCONT");
+    signal(child, "SIGTERM");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gone = await Promise.race([
+      child.status.then(() => true),
+      new Promise<boolean>((r) => timer = setTimeout(() => r(false), graceMs)),
+    ]);
+    clearTimeout(timer);
+    if (!gone) await this.kill(name);
+    m.child = undefined;
+  }
+
+  async remove(name: string): Promise<string> {
+    const m = this.#member(name);
+    const id = m.id;
+    if (!id) throw new Error(`member ${name} has no id yet (is the cluster ready?)`);
+    await this.kill(name);
+    await this.#throughOthers(m, (url) => removeMember(url, id));
+    m.id = undefined;
+    await Deno.remove(m.dataDir, { recursive: true }).catch(() => {});
+    return id;
+  }
+
+  async addBack(name: string): Promise<string> {
+    const m = this.#member(name);
+    if (m.child) throw new Error(`member ${name} is running: remove it first`);
+    const peerUrl = `${this.#security.scheme}://127.0.0.1:${m.proxyPort}`;
+    await this.#portsFree(m); // before the add: a member added that cannot start would stay a voter
+    const id = await this.#throughOthers(m, (url) => addMember(url, [peerUrl]));
+    m.id = id;
+    this.#net.setIds({ [hexId(id)]: m.name });
+    this.#spawn(m, "existing");
+    return id;
+  }
+
+  /** A cluster call through the first other member that answers (each bounded by its own deadline). */
+  async #throughOthers<T>(not: ProcessMember, call: (url: string) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (const o of this.#members) {
+      if (o === not || !o.child) continue;
+      try {
+        return await call(o.clientUrl);
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw new Error(`no member took the call: ${(last as Error)?.message ?? "none running"}`);
   }
 
   pause(name: string): Promise<void> {

@@ -68,7 +68,7 @@ export class RunContext {
       : await kindCapabilities(o.cluster?.kind ?? "process");
     const faults = resolveFaults(
       o.faultPlan ? planFaultNames(o.faultPlan) : o.faults,
-      capabilities,
+      { ...capabilities, allowDisruptive: o.cluster?.allowDisruptive },
     );
     const started = new Date();
     const origin = wallClock();

@@ -1,0 +1,352 @@
+/**
+ * Operator drills on a real process cluster: each takes effect, heals, and
+ * leaves members that agree on revision and KV hash. External clusters run
+ * the API-only ones (compact, defrag) only when the operator opts in.
+ */
+import assert from "node:assert/strict";
+import { mulberry32 } from "../lib/random.ts";
+import { waitConverged } from "../lib/cluster/converged.ts";
+import { backendSize } from "../lib/cluster/maintenance.ts";
+import type { ActiveFault, World } from "../chaos/fault.ts";
+import { FAULTS, resolveFaults } from "../chaos/mod.ts";
+import { defrag } from "../chaos/defrag.ts";
+import { rollingRestart } from "../chaos/rolling_restart.ts";
+import { replaceMember } from "../chaos/replace_member.ts";
+import { memberList } from "../lib/cluster/gateway.ts";
+import { nospace, NOSPACE_QUOTA_BYTES } from "../chaos/nospace.ts";
+import { startCluster } from "../lib/cluster/create.ts";
+import { Etcd3 } from "etcd3";
+import { agreedLeader, put } from "./member_cluster_helper.ts";
+import type { ControlledCluster } from "./member_cluster_helper.ts";
+import { withCluster } from "./member_cluster_helper.ts";
+import { cli, lines } from "./cli_helper.ts";
+import { containerTest } from "./container_helper.ts";
+
+/** Heals, checks the claim is released, and waits for the members to agree. */
+async function healAndConverge(world: World, c: ControlledCluster, active: ActiveFault) {
+  await active.heal();
+  assert.equal(world.busyMembers.size, 0, "the heal releases the members");
+  const agreed = await waitConverged(c, 15_000);
+  assert.ok(agreed.revision > 0 && agreed.leader !== "0");
+  return agreed;
+}
+
+/** When the member's etcd process started (its own metric), seconds since the epoch. */
+async function startedAt(c: ControlledCluster, member: string): Promise<number> {
+  const url = c.members.find((m) => m.name === member)!.clientUrl;
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+  const line = text.split("\n").find((l) => l.startsWith("process_start_time_seconds "));
+  if (!line) throw new Error(`${member} reports no process_start_time_seconds`);
+  return Number(line.split(" ")[1]);
+}
+
+/** Writes then deletes `count` keys of 4 KiB and compacts, so a defragmentation has space to give back. */
+async function churn(world: World, count: number): Promise<void> {
+  const value = "x".repeat(4096);
+  for (let i = 0; i < count; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) => world.admin.put(`churn/${i + j}`).value(value).exec()),
+    );
+  }
+  const del = await world.admin.delete().prefix("churn/").exec();
+  await world.admin.kv.compact({ revision: del.header.revision, physical: true });
+}
+
+Deno.test("defrag: one member's backend shrinks, the member side is claimed until the heal, members agree after", async () => {
+  await withCluster(3, async (c, world) => {
+    await churn(world, 1000);
+    const active = await defrag.start(world, mulberry32(5));
+    assert.ok(active, "defrag found a member");
+    const [member] = active.targets;
+    assert.deepEqual([...world.busyMembers], [member], "it claims its member while it holds");
+    const d = active.detail as Record<string, number | boolean>;
+    assert.equal(d.defragmented, true, JSON.stringify(d));
+    assert.ok(
+      (d.dbSizeAfter as number) < (d.dbSizeBefore as number),
+      `backend did not shrink: ${JSON.stringify(d)}`,
+    );
+    assert.equal((await backendSize(c, member)).dbSize, d.dbSizeAfter);
+    // Another drill waits for the member side, and goes ahead once the first has healed.
+    let second: ActiveFault | undefined;
+    const waiting = defrag.start(world, mulberry32(6)).then((a) => second = a);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(second, undefined, "it waits while the member side is held");
+    await healAndConverge(world, c, active);
+    await waiting;
+    assert.ok(second, "it went ahead after the heal");
+    await healAndConverge(world, c, second);
+  });
+});
+
+/** The first seed from which replace-member draws the leader (or a follower). */
+function seedFor(role: "leader" | "follower"): number {
+  for (let seed = 1; seed < 100; seed++) {
+    if ((mulberry32(seed)() < 0.5) === (role === "leader")) return seed;
+  }
+  throw new Error("no seed");
+}
+
+/** The drills that need member control, on one cluster kind. */
+function memberDrills(kind: "process" | "container"): void {
+  const test = (name: string, fn: () => Promise<void>) =>
+    kind === "process" ? Deno.test(name, fn) : containerTest(`[container] ${name}`, fn);
+
+  test("rolling-restart: every member restarts in turn, each serving before the next stops", async () => {
+    await withCluster(3, async (c, world) => {
+      const names = c.members.map((m) => m.name);
+      const before = await Promise.all(names.map((n) => startedAt(c, n)));
+      const active = await rollingRestart.start(world, mulberry32(2));
+      assert.ok(active);
+      assert.deepEqual([...active.targets].sort(), names, "every member is in the rollout");
+      assert.deepEqual([...world.busyMembers].sort(), names, "it holds the whole member side");
+      const detail = await active.heal() as {
+        turns: { member: string; stoppedAt: number; startedAt: number; servingAt: number }[];
+        restarted: number;
+      };
+      assert.equal(world.busyMembers.size, 0);
+      assert.equal(detail.restarted, 3, JSON.stringify(detail));
+      assert.deepEqual(detail.turns.map((t) => t.member), active.targets);
+      for (const [i, t] of detail.turns.entries()) {
+        assert.ok(t.stoppedAt <= t.startedAt && t.startedAt <= t.servingAt, JSON.stringify(t));
+        if (i > 0) {
+          assert.ok(t.stoppedAt >= detail.turns[i - 1].servingAt, "one member down at a time");
+        }
+      }
+      const after = await Promise.all(names.map((n) => startedAt(c, n)));
+      for (const [i, n] of names.entries()) {
+        assert.ok(after[i] > before[i], `${n} was not restarted (${before[i]} → ${after[i]})`);
+      }
+      const agreed = await waitConverged(c, 15_000);
+      assert.ok(agreed.revision > 0);
+    }, kind);
+  });
+
+  for (const role of ["leader", "follower"] as const) {
+    test(`replace-member (${role}): removed through the API, a fresh member joins on an empty data dir and converges`, async () => {
+      await withCluster(3, async (c, world) => {
+        const names = c.members.map((m) => m.name);
+        const leader = await agreedLeader(c, names);
+        await put(c, leader, "before", "1");
+        const before = await memberList(c.members[0].clientUrl);
+        const active = await replaceMember.start(world, mulberry32(seedFor(role)));
+        assert.ok(active);
+        const [member] = active.targets;
+        const d = active.detail as { role: string; removedId: string };
+        assert.equal(d.role, role);
+        assert.equal(member === leader, role === "leader");
+        const others = names.filter((n) => n !== member);
+        // Out of etcd's member list, and the two left keep a quorum: a write goes through.
+        const during = await memberList(c.members.find((m) => m.name === others[0])!.clientUrl);
+        assert.deepEqual(
+          during.map((m) => m.id).sort(),
+          before.map((m) => m.id).filter((id) => id !== d.removedId).sort(),
+        );
+        const leaderNow = await agreedLeader(c, others);
+        await put(c, leaderNow, "during", "2", 3000);
+        const healed = await active.heal() as { addedId: string };
+        assert.equal(world.busyMembers.size, 0);
+        const after = await memberList(c.members[0].clientUrl);
+        assert.equal(after.length, 3);
+        assert.ok(
+          after.some((m) => m.id === healed.addedId && m.name === member),
+          JSON.stringify(after),
+        );
+        assert.ok(!after.some((m) => m.id === d.removedId), "the removed member is gone");
+        // The fresh member holds what was written before and during (same KV hash as the others).
+        const agreed = await waitConverged(c, 15_000);
+        assert.ok(agreed.revision >= 3);
+      }, kind);
+    });
+  }
+}
+
+Deno.test("replace-member twice in a row on the same member: the second add waits out etcd's refusals", async () => {
+  await withCluster(3, async (c, world) => {
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const active = await replaceMember.start(world, mulberry32(seedFor("follower")));
+      assert.ok(active);
+      const healed = await active.heal() as { addedId: string };
+      ids.push(healed.addedId);
+    }
+    const listed = (await memberList(c.members[0].clientUrl)).map((m) => m.id);
+    assert.equal(listed.length, 3);
+    assert.ok(!listed.includes(ids[0]) && listed.includes(ids[1]), JSON.stringify({ ids, listed }));
+    await waitConverged(c, 15_000);
+  });
+});
+
+memberDrills("process");
+memberDrills("container");
+
+/** Like withCluster, with the members on the small backend quota nospace needs. */
+async function withQuotaCluster(fn: (c: ControlledCluster, world: World) => Promise<void>) {
+  const logDir = await Deno.makeTempDir({ prefix: "drills-test-etcd-" });
+  let cluster: ControlledCluster | undefined;
+  let admin: Etcd3 | undefined;
+  try {
+    cluster = await startCluster({
+      kind: "process",
+      members: 3,
+      logDir,
+      quotaBackendBytes: NOSPACE_QUOTA_BYTES,
+    }) as ControlledCluster;
+    await cluster.waitReady(20_000);
+    admin = new Etcd3({ hosts: cluster.members.map((m) => m.clientUrl) });
+    const start = performance.now();
+    await fn(cluster, {
+      cluster,
+      nodes: [],
+      admin,
+      ttlMs: 2000,
+      busyNodes: new Set(),
+      busyMembers: new Set(),
+      now: () => performance.now() - start,
+    });
+  } finally {
+    admin?.close();
+    await cluster?.stop();
+    await Deno.remove(logDir, { recursive: true });
+  }
+}
+
+Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's heal makes them succeed again", async () => {
+  await withQuotaCluster(async (c, world) => {
+    const active = await nospace.start(world, mulberry32(1));
+    assert.ok(active);
+    const d = active.detail as Record<string, unknown>;
+    assert.equal(d.filled, true, JSON.stringify(d));
+    assert.match(String(d.refused), /database space exceeded/);
+    assert.ok((d.alarms as string[]).some((a) => /nospace/i.test(a)), JSON.stringify(d));
+    await assert.rejects(
+      world.admin.put("probe").value("1").options({ deadline: new Date(Date.now() + 3000) }).exec(),
+      /database space exceeded/,
+    );
+    const healed = await active.heal() as {
+      compacted: boolean;
+      alarmsLeft: string[];
+      steps: { step: string; member?: string; dbSizeAfter?: number }[];
+    };
+    assert.equal(world.busyMembers.size, 0);
+    assert.equal(healed.compacted, true);
+    assert.deepEqual(healed.alarmsLeft, []);
+    assert.deepEqual(
+      healed.steps.map((s) => s.step),
+      [
+        "delete the filler key",
+        "compact",
+        "defragment",
+        "defragment",
+        "defragment",
+        "alarm disarm",
+      ],
+    );
+    for (const s of healed.steps.filter((s) => s.step === "defragment")) {
+      assert.ok(s.dbSizeAfter! < NOSPACE_QUOTA_BYTES / 4, JSON.stringify(s));
+      assert.ok((await backendSize(c, s.member!)).dbSize < NOSPACE_QUOTA_BYTES / 4);
+    }
+    await world.admin.put("probe").value("2").exec();
+    await waitConverged(c, 15_000);
+  });
+});
+
+Deno.test("replace-member after two nospace incidents: the fresh member's replayed backend is defragmented, so it raises no NOSPACE", async () => {
+  await withQuotaCluster(async (c, world) => {
+    for (let i = 0; i < 2; i++) {
+      const filled = await nospace.start(world, mulberry32(1));
+      assert.ok(filled);
+      await filled.heal();
+    }
+    const replaced = await replaceMember.start(world, mulberry32(seedFor("follower")));
+    assert.ok(replaced);
+    const [member] = replaced.targets;
+    const healed = await replaced.heal() as {
+      steps: { step: string; defragmented?: { member: string; dbSizeAfter: number }[] }[];
+    };
+    const settled = healed.steps.find((s) => s.step.startsWith("settle backends"));
+    assert.ok(settled, `nothing settled: ${JSON.stringify(healed.steps)}`);
+    const fresh = settled.defragmented!.find((d) => d.member === member);
+    assert.ok(fresh && fresh.dbSizeAfter < NOSPACE_QUOTA_BYTES / 4, JSON.stringify(settled));
+    // Writes keep going through, and no member raises NOSPACE at them.
+    for (let i = 0; i < 20; i++) {
+      await world.admin.put(`probe/${i}`).value("after").options({
+        deadline: new Date(Date.now() + 3000),
+      }).exec();
+    }
+    const raised = await world.admin.maintenance.alarm({ action: "Get", alarm: "None" });
+    assert.deepEqual(raised.alarms ?? [], []);
+    await waitConverged(c, 15_000);
+  });
+});
+
+Deno.test("nospace: skipped on a cluster without a small backend quota", async () => {
+  await withCluster(1, async (_c, world) => {
+    assert.equal(await nospace.start(world, mulberry32(1)), undefined);
+    assert.equal(world.busyMembers.size, 0);
+  });
+});
+
+Deno.test("external cluster: compact and defrag are refused without --allow-disruptive, drawn by all with it", async () => {
+  const external = { kind: "external", canControlMembers: false };
+  for (const name of ["defrag", "compact"]) {
+    assert.throws(
+      () => resolveFaults([name], { ...external, allowDisruptive: false }),
+      new RegExp(`fault ${name} changes the whole external cluster .*--allow-disruptive`),
+    );
+    assert.equal(resolveFaults([name], { ...external, allowDisruptive: true })[0].name, name);
+  }
+  assert.throws(
+    () => resolveFaults(["kill-member"], { ...external, allowDisruptive: true }),
+    /needs member control/,
+  );
+  const all = (allowDisruptive: boolean) =>
+    resolveFaults(["all"], { ...external, allowDisruptive }).map((f) => f.name);
+  assert.ok(!all(false).includes("defrag") && !all(false).includes("compact"));
+  assert.deepEqual(
+    all(true).filter((n) => !FAULTS.find((f) => f.name === n)!.side.startsWith("node")),
+    ["compact", "defrag"],
+  );
+  // Through the CLI: refused at start, before it connects (nothing listens on port 1).
+  const r = await cli([
+    "discovery",
+    ...["--cluster", "external", "--endpoints", "http://127.0.0.1:1", "--faults", "defrag"],
+  ]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
+  assert.match(r.stderr, /fault defrag changes the whole external cluster .*--allow-disruptive/);
+});
+
+Deno.test("external cluster with --allow-disruptive: defrag and compact run against the operator's members", async () => {
+  await withCluster(1, async (c) => {
+    const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+    try {
+      const r = await cli([
+        "discovery",
+        ...["--cluster", "external", "--endpoints", c.members[0].clientUrl, "--allow-disruptive"],
+        ...["--faults-file", await plan(out), "--duration", "4s", "--seed", "1", "--out", out],
+        "--quiet",
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const [run] = [...Deno.readDirSync(out)].filter((e) => e.isDirectory);
+      const history = (await Deno.readTextFile(`${out}/${run.name}/history.ndjson`)).split("\n")
+        .filter(Boolean).map((l) => JSON.parse(l));
+      const starts = history.filter((e) => e.kind === "fault" && e.type === "start");
+      assert.deepEqual(starts.map((e) => e.fault), ["defrag", "compact"]);
+      assert.equal(starts[0].detail.defragmented, true, JSON.stringify(starts[0]));
+      assert.deepEqual(starts[0].targets, ["e1"]);
+      assert.equal(starts[1].detail.compacted, true, JSON.stringify(starts[1]));
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  });
+});
+
+/** A plan with one defrag and one compaction, early in a short run. */
+async function plan(dir: string): Promise<string> {
+  const path = `${dir}/plan.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify([{ at: "1s", fault: "defrag" }, { at: "2s", fault: "compact" }]),
+  );
+  return path;
+}
