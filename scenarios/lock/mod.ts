@@ -17,8 +17,15 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
+import { etcdctlFencedLock, etcdctlLock } from "./etcdctl_lock.ts";
 
-const SUBJECTS: Record<string, LockSubjectFactory> = { reference, etcd3: etcd3Lock, naive };
+const SUBJECTS: Record<string, LockSubjectFactory> = {
+  reference,
+  etcd3: etcd3Lock,
+  naive,
+  etcdctl: etcdctlLock,
+  "etcdctl-fenced": etcdctlFencedLock,
+};
 const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE };
 
 const counterKey = (prefix: string) => `${prefix}counter`;
@@ -74,6 +81,10 @@ const scenario: Scenario = {
     reference: "queues by create revision, re-checks its key, fences writes with the token",
     etcd3: "the etcd3 library's client.lock() (try-lock, retried), unfenced writes",
     naive: "create-if-absent transaction, wait for release, unfenced writes (the classic write-up)",
+    etcdctl:
+      "etcd's Go concurrency.Mutex via `etcdctl lock NAME -- CMD` (session lease, queue); writes unfenced",
+    "etcdctl-fenced":
+      "`etcdctl lock NAME -- CMD`, each write a txn applied only while ETCD_LOCK_KEY exists (Go's IsOwner); token ETCD_LOCK_REV",
   },
   subjectShape: LOCK_SHAPE,
   defaultSubject: "reference",
