@@ -19,11 +19,13 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Election } from "./etcd3_election.ts";
 import { naive } from "./naive.ts";
+import { etcdctlElection } from "./etcdctl_election.ts";
 
 const SUBJECTS: Record<string, ElectionSubjectFactory> = {
   reference,
   etcd3: etcd3Election,
   naive,
+  etcdctl: etcdctlElection,
 };
 const CHOICES = { builtins: SUBJECTS, shape: ELECTION_SHAPE };
 
@@ -104,6 +106,8 @@ const scenario: Scenario = {
       "the etcd3 library's client.election(): campaign/resign/observe, works until it emits error, unfenced writes",
     naive:
       "whoever creates the key leads (the classic write-up): unfenced writes, unguarded resign",
+    etcdctl:
+      "etcd's Go concurrency.Election via `etcdctl elect` / `elect -l`; writes fenced on the leader key's create revision; session TTL fixed at 60 s",
   },
   subjectShape: ELECTION_SHAPE,
   defaultSubject: "reference",

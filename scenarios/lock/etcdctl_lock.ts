@@ -62,7 +62,9 @@ function etcdctlLockSubject(guard: WriteGuard): LockSubjectFactory {
           return ok({ token: held.rev, key: held.key, lease: held.lease }, held.rev);
         }
         if (got.kind === "exited") {
-          return fail(`etcdctl lock exited (code ${got.code}) before holding: ${proc.stderrTail()}`);
+          return fail(
+            `etcdctl lock exited (code ${got.code}) before holding: ${proc.stderrTail()}`,
+          );
         }
         // Given up (or stopping): SIGTERM cancels the wait and etcdctl deletes its queued key.
         await proc.stop(3000);
@@ -84,9 +86,11 @@ function etcdctlLockSubject(guard: WriteGuard): LockSubjectFactory {
         const res = await client.if(h.key, "Create", ">", 0)
           .then(client.put(counterKey).value(String(to)))
           .commit();
-        return res.succeeded
-          ? ok(value, res.header.revision)
-          : fail("fenced: ETCD_LOCK_KEY is gone (the session's lease expired)", value, res.header.revision);
+        return res.succeeded ? ok(value, res.header.revision) : fail(
+          "fenced: ETCD_LOCK_KEY is gone (the session's lease expired)",
+          value,
+          res.header.revision,
+        );
       },
       release(): Promise<Outcome> {
         const h = held;
