@@ -52,26 +52,34 @@ async function findProgram(w: Wanted): Promise<string> {
   );
 }
 
-/**
- * Installs `w`'s package. Nodes may look for a program at the same moment,
- * so apt-get waits for dpkg's lock instead of failing on it.
- */
 async function aptInstall(w: Wanted): Promise<void> {
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  const args = ["install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", w.debian];
-  let out = await new Deno.Command("apt-get", { args, env }).output();
-  if (!out.success) {
-    await new Deno.Command("apt-get", { args: ["update", "-q"], env }).output();
-    out = await new Deno.Command("apt-get", { args, env }).output();
-  }
-  if (!out.success) {
+  if (!await installDebian([w.debian])) {
     throw new HarnessError(
       `apt-get install ${w.debian} failed: install ${w.name} by hand or set ${w.env}`,
     );
   }
 }
 
-async function which(name: string): Promise<string | undefined> {
+/**
+ * Installs Debian packages with apt-get (as root), running `apt-get update`
+ * once if the first try fails; false when it still fails. Nodes may look for
+ * a program at the same moment, so apt-get waits for dpkg's lock instead of
+ * failing on it.
+ */
+export async function installDebian(packages: string[]): Promise<boolean> {
+  if (Deno.uid() !== 0 || !await which("apt-get")) return false;
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const args = ["install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", ...packages];
+  let out = await new Deno.Command("apt-get", { args, env, stdout: "null" }).output();
+  if (!out.success) {
+    await new Deno.Command("apt-get", { args: ["update", "-q"], env, stdout: "null" }).output();
+    out = await new Deno.Command("apt-get", { args, env, stdout: "null" }).output();
+  }
+  return out.success;
+}
+
+/** The first executable called `name` on PATH. */
+export async function which(name: string): Promise<string | undefined> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
     if (!dir) continue;
     const path = `${dir}/${name}`;
