@@ -60,6 +60,7 @@ export class NodeContext {
   #nextOp = 1;
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
+  #atExit: (() => void | Promise<void>)[] = [];
 
   constructor(
     config: NodeConfig,
@@ -121,6 +122,33 @@ export class NodeContext {
       this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
       return undefined;
     }
+  }
+
+  /**
+   * Registers work to do after the role returns and before the node process
+   * exits (closing a subject program's stdin, say); the node waits for it a
+   * few seconds at most.
+   */
+  atExit(fn: () => void | Promise<void>): void {
+    this.#atExit.push(fn);
+  }
+
+  /** Runs the {@link atExit} work, newest first, for at most `ms`; never throws. */
+  async runAtExit(ms: number): Promise<void> {
+    const work = this.#atExit.splice(0).reverse();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => timer = setTimeout(r, ms));
+    const all = (async () => {
+      for (const fn of work) {
+        try {
+          await fn();
+        } catch (e) {
+          console.error(`clean-up at exit failed: ${e instanceof Error ? e.message : e}`);
+        }
+      }
+    })();
+    await Promise.race([all, late]);
+    clearTimeout(timer);
   }
 
   /** Tells the runner a state faults may target (e.g. `{ primary: true }` while holding the lock). */

@@ -21,9 +21,10 @@ import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { execDiscovery } from "./exec.ts";
 
 const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
-const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
 const registry = (prefix: string) => `${prefix}services/`;
 
@@ -112,6 +113,7 @@ const scenario: Scenario = {
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
   },
   subjectShape: DISCOVERY_SHAPE,
+  execProtocol: "docs/exec-protocol.md#discovery",
   defaultSubject: "reference",
   roles: { service, discoverer },
   layout: (nodes) => {

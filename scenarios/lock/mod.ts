@@ -17,6 +17,7 @@ import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
+import { execLock } from "./exec.ts";
 import { etcdctlFencedLock, etcdctlLock } from "./etcdctl_lock.ts";
 
 const SUBJECTS: Record<string, LockSubjectFactory> = {
@@ -26,7 +27,7 @@ const SUBJECTS: Record<string, LockSubjectFactory> = {
   etcdctl: etcdctlLock,
   "etcdctl-fenced": etcdctlFencedLock,
 };
-const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE, exec: execLock };
 
 const counterKey = (prefix: string) => `${prefix}counter`;
 
@@ -87,6 +88,7 @@ const scenario: Scenario = {
       "`etcdctl lock NAME -- CMD`, each write a txn applied only while ETCD_LOCK_KEY exists (Go's IsOwner); token ETCD_LOCK_REV",
   },
   subjectShape: LOCK_SHAPE,
+  execProtocol: "docs/exec-protocol.md#lock",
   defaultSubject: "reference",
   roles: { contender },
   layout: (nodes) => Array.from({ length: nodes ?? 5 }, () => "contender"),
