@@ -7,7 +7,7 @@
  */
 import { HarnessError } from "../lib/errors.ts";
 import { installDebian, which } from "../lib/cluster/etcd_binary.ts";
-import { GO_BUILD_DIR, GO_SUBJECTS, goSubjectPath } from "./subjects.ts";
+import { GO_BUILD_DIR, GO_SUBJECTS } from "./subjects.ts";
 
 const GOCODE = "/usr/share/gocode";
 const CLIENT = `${GOCODE}/src/go.etcd.io/etcd/clientv3/concurrency`;
@@ -52,7 +52,7 @@ export async function buildGoSubjects(): Promise<string[]> {
   const built = [];
   for (const name of GO_SUBJECTS) {
     const out = await new Deno.Command(go, {
-      args: ["build", "-o", goSubjectPath(name), `./go/${name}`],
+      args: ["build", "-o", `${GO_BUILD_DIR}${name}`, `./go/${name}`],
       cwd: root,
       env: { GO111MODULE: "off", GOPATH: `${root}.build/gopath:${GOCODE}`, GOFLAGS: "" },
       stdout: "inherit",
@@ -65,7 +65,7 @@ export async function buildGoSubjects(): Promise<string[]> {
         `go build ./go/${name} failed with Debian's packages (compiler output above)`,
       );
     }
-    built.push(goSubjectPath(name));
+    built.push(`${GO_BUILD_DIR}${name}`);
   }
   return built;
 }

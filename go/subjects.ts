@@ -10,12 +10,16 @@ export const GO_SUBJECTS = ["discovery"] as const;
 /** One of {@link GO_SUBJECTS}. */
 export type GoSubject = typeof GO_SUBJECTS[number];
 
-/** The folder builds go to (ignored by git). */
+/** The folder `deno task go-subjects` builds into (ignored by git). */
 export const GO_BUILD_DIR = new URL("../.build/go/", import.meta.url).pathname;
 
-/** The path of a built Go subject program. */
+/** The environment variable naming another folder of built Go subjects. */
+export const GO_BIN_DIR_ENV = "DRILLS_GO_BIN_DIR";
+
+/** The path of a built Go subject program: in `$DRILLS_GO_BIN_DIR`, else in {@link GO_BUILD_DIR}. */
 export function goSubjectPath(name: GoSubject): string {
-  return `${GO_BUILD_DIR}${name}`;
+  const dir = Deno.env.get(GO_BIN_DIR_ENV)?.replace(/\/?$/, "/") ?? GO_BUILD_DIR;
+  return `${dir}${name}`;
 }
 
 /**

@@ -21,9 +21,14 @@ import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
-import { execDiscovery } from "./exec.ts";
+import { execDiscovery, execDiscoveryOf } from "./exec.ts";
+import { requireGoSubject } from "../../go/subjects.ts";
 
-const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
+const SUBJECTS: Record<string, DiscoverySubject> = {
+  reference,
+  naive,
+  go: execDiscoveryOf(() => [requireGoSubject("discovery")]),
+};
 const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
 const registry = (prefix: string) => `${prefix}services/`;
@@ -111,6 +116,8 @@ const scenario: Scenario = {
       "one lease kept alive through any member, re-registered when lost; discoverers watch from the read revision + 1",
     naive:
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
+    go:
+      "a Go program on etcd's clientv3 (concurrency.Session leases, its Watch's own resume) over the exec protocol; build it with `deno task go-subjects`",
   },
   subjectShape: DISCOVERY_SHAPE,
   execProtocol: "docs/exec-protocol.md#discovery",
