@@ -93,6 +93,11 @@ export class Etcdctl {
     return this.#status !== undefined;
   }
 
+  /** Its exit status once it has exited. */
+  get status(): Deno.CommandStatus | undefined {
+    return this.#status;
+  }
+
   /** The last lines etcdctl wrote on stderr, joined (for error messages). */
   stderrTail(): string {
     return this.#stderr.join(" | ") || "no message";

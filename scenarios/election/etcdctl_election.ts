@@ -91,6 +91,7 @@ export const etcdctlElection: ElectionSubjectFactory = (ctx, o) => {
       const l = leading;
       leading = undefined;
       if (!l) return fail("not leading");
+      if (l.proc.status?.code === 0) return ok({ identity: o.identity }); // resigned as the node stopped
       if (l.proc.done) return fail(`etcdctl elect had ended: ${l.proc.stderrTail()}`);
       const status = await l.proc.stop(resignMs);
       if (status.signal === "SIGKILL") {
