@@ -40,8 +40,10 @@ Scenarios: ${
 Options:
   --subject S          implementation under test: a built-in name (default: the scenario's,
                        usually reference), your module (./my_lock.ts, a file: or https: URL)
-                       whose default export has the scenario's subject shape (README), or
-                       a program speaking the scenario's line protocol ('exec:CMD ARGS')
+                       whose default export has the scenario's subject shape (README, "Drill
+                       your own implementation"), or a program speaking the scenario's line
+                       protocol, one per node, its stderr in the node's log ('exec:CMD ARGS';
+                       lock and discovery; docs/exec-protocol.md)
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
   --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s)
@@ -66,6 +68,8 @@ Options:
   --cacert F           --cluster external over TLS: CA certificate (PEM) of the members
   --cert F, --key F    --cluster external: client certificate and key (PEM), if it checks clients
   --user NAME:PASS     --cluster external with auth enabled: etcd user and password
+  --expect V           one run: exit 0 exactly when the verdict is V (valid or invalid), 1 when
+                       not, e.g. a CI job pinning "my lock survives pause-node"
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
@@ -95,13 +99,41 @@ interface Flags {
   key?: string;
   user?: string;
   expect: boolean;
+  /** `--expect valid|invalid` of a single run (read before parseArgs: `--expect` alone is run all's). */
+  expectVerdict?: "valid" | "invalid";
   junit?: string;
   quiet: boolean;
   list: boolean;
   help: boolean;
 }
 
-function parse(args: string[]): { flags: Flags; positionals: string[] } {
+/**
+ * Takes `--expect valid|invalid` (or `--expect=…`) out of the arguments:
+ * `--expect` with no verdict after it stays run all's boolean flag.
+ */
+function takeExpectVerdict(args: string[]): { rest: string[]; verdict?: "valid" | "invalid" } {
+  const rest: string[] = [];
+  let verdict: "valid" | "invalid" | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const inline = /^--expect=(.*)$/.exec(a);
+    const next = a === "--expect" ? args[i + 1] : undefined;
+    const given = inline?.[1] ?? (next === "valid" || next === "invalid" ? next : undefined);
+    if (given === undefined) {
+      rest.push(a);
+      continue;
+    }
+    if (given !== "valid" && given !== "invalid") {
+      throw new UsageError(`--expect ${JSON.stringify(given)}: give valid or invalid`);
+    }
+    verdict = given;
+    if (!inline) i++;
+  }
+  return { rest, verdict };
+}
+
+function parse(all: string[]): { flags: Flags; positionals: string[] } {
+  const { rest: args, verdict } = takeExpectVerdict(all);
   try {
     const { values, positionals } = parseArgs({
       args,
@@ -133,7 +165,7 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         help: { type: "boolean", short: "h", default: false },
       },
     });
-    return { flags: values as Flags, positionals };
+    return { flags: { ...values, expectVerdict: verdict } as Flags, positionals };
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split("\n")[0]}: see --help`);
   }
@@ -200,7 +232,19 @@ async function main(args: string[]): Promise<number> {
   };
   const faultPlan = await readFaultsFile(flags, base);
   await preflight(base);
-  if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
+  if (positionals[0] === "all") {
+    if (flags.expectVerdict) {
+      throw new UsageError(
+        `run all --expect takes no verdict: each run is held to its scenario's expectation`,
+      );
+    }
+    return await runAll({ ...base, faultPlan }, flags);
+  }
+  if (flags.expect) {
+    throw new UsageError(
+      `--expect on one run needs the verdict you expect: --expect valid or --expect invalid`,
+    );
+  }
   const { scenario, url } = await loadScenario(positionals[0]);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
@@ -216,7 +260,19 @@ async function main(args: string[]): Promise<number> {
     faults,
   });
   console.log(runSummary(result));
-  if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
+  if (flags.junit) {
+    const expectValid = flags.expectVerdict ? flags.expectVerdict === "valid" : undefined;
+    await Deno.writeTextFile(flags.junit, junitXml([{ result, expectValid }]));
+  }
+  if (flags.expectVerdict) {
+    const matched = result.valid === (flags.expectVerdict === "valid");
+    console.log(
+      `expected ${flags.expectVerdict}, got ${verdictText(result.valid)}: ${
+        matched ? "matches" : "does NOT match"
+      }`,
+    );
+    return matched ? 0 : 1;
+  }
   return result.valid === true ? 0 : 1;
 }
 
