@@ -7,6 +7,8 @@
  */
 import type { NodeContext } from "../node/context.ts";
 import { findEtcdctl } from "../cluster/etcd_binary.ts";
+import { NODE_CONFIG_ENV } from "../node/protocol.ts";
+import type { NodeConfig } from "../node/protocol.ts";
 import { spawnTied } from "../runner/cleanup.ts";
 import { SubjectShapeError } from "./shape.ts";
 
@@ -65,9 +67,9 @@ export class Etcdctl {
    */
   static async start(ctx: NodeContext, args: string[]): Promise<Etcdctl> {
     const bin = await etcdctlBinary();
-    if (ctx.endpoints.some((e) => e.startsWith("https:"))) {
+    if (needsTlsOrAuth()) {
       throw new SubjectShapeError(
-        "the etcdctl subjects speak plain HTTP only: use a process or container cluster",
+        "the etcdctl subjects speak plain HTTP without auth only: use a process or container cluster",
       );
     }
     if (!stopsWithNode) {
@@ -176,6 +178,17 @@ export class Etcdctl {
       }
     } catch { /* the process went away mid-line */ }
     if (buf.trim()) each(buf.trim());
+  }
+}
+
+/** Whether this node's cluster wants TLS or a user (an operator's cluster): its config says. */
+function needsTlsOrAuth(): boolean {
+  try {
+    const config = JSON.parse(Deno.env.get(NODE_CONFIG_ENV) ?? "null") as NodeConfig | null;
+    const c = config?.connect;
+    return !!(c?.caFile || c?.certFile || c?.username);
+  } catch {
+    return false;
   }
 }
 
