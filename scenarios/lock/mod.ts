@@ -98,6 +98,9 @@ const scenario: Scenario = {
     { subject: "reference", faults: ["pause-node"], valid: true },
     { subject: "etcd3", faults: ["pause-node"], valid: false },
     { subject: "naive", faults: ["pause-node"], valid: false },
+    // Go's Mutex through etcdctl: the paused holder's session expires, CMD is not told (10/10 seeds).
+    { subject: "etcdctl", faults: ["pause-node"], valid: false },
+    { subject: "etcdctl-fenced", faults: ["pause-node"], valid: true },
   ],
   finalReads,
   checkers: [
