@@ -70,7 +70,7 @@ export const etcdctlElection: ElectionSubjectFactory = (ctx, o) => {
         const l = parseLeader(got.line);
         leading = { proc, key: l.key, token: l.token, lease: leaseOfKey(l.key) };
         ctx.report({ lease: leading.lease });
-        return ok({ identity: o.identity, token: l.token }, l.revision);
+        return ok({ identity: o.identity, token: l.token, key: l.key }, l.revision);
       }
       if (got.kind === "exited") {
         return fail(`etcdctl elect exited (code ${got.code}) before leading: ${proc.stderrTail()}`);
