@@ -9,7 +9,7 @@
  *
  * @module
  */
-export type { Expectation, RoleFn, Scenario } from "./lib/scenario.ts";
+export type { Expectation, ExpectedFault, RoleFn, Scenario } from "./lib/scenario.ts";
 export { fail, NodeContext, ok } from "./lib/node/context.ts";
 export type { Outcome } from "./lib/node/context.ts";
 export type {

@@ -10,11 +10,12 @@ import type { NodeMessage } from "../lib/node/protocol.ts";
 import { ExecChannel, ExecUnknownError } from "../lib/subjects/exec_channel.ts";
 import { SubjectShapeError } from "../lib/subjects/shape.ts";
 import type { ExecEvent } from "../lib/subjects/exec_messages.ts";
+import type { ConnectOptions } from "../lib/cluster/connect.ts";
 
 const SCRIPTED = new URL("./fixtures/exec/scripted.py", import.meta.url).pathname;
 const EXITS = new URL("./fixtures/exec/exits.sh", import.meta.url).pathname;
 
-function context(subject: string): NodeContext {
+function context(subject: string, connect?: ConnectOptions): NodeContext {
   const messages: NodeMessage[] = [];
   return new NodeContext(
     {
@@ -28,6 +29,7 @@ function context(subject: string): NodeContext {
       ttl: 2,
       seed: 1,
       params: { workMs: 1 },
+      connect,
     },
     new AbortController().signal,
     (m) => messages.push(m),
@@ -121,6 +123,25 @@ Deno.test("exec channel: close ends the program; later calls are unknown", async
 
 Deno.test("exec channel: a program that exits before any answer, three times, cannot run", async () => {
   await withChannel(`exec:${EXITS}`, async (c) => {
+    for (let i = 0; i < 3; i++) await assert.rejects(c.call("echo", {}, 5000), ExecUnknownError);
+    await assert.rejects(c.call("echo", {}, 5000), SubjectShapeError);
+  });
+});
+
+Deno.test("exec channel: a cluster reached over TLS or as a user is refused (not passed on yet)", () => {
+  for (const connect of [{ caFile: "ca.pem" }, { username: "u", password: "p" }]) {
+    assert.throws(
+      () => new ExecChannel(context(`exec:python3 ${SCRIPTED}`, connect), { scenario: "lock" }),
+      (e: unknown) => e instanceof SubjectShapeError && /TLS or with a user/.test(e.message),
+    );
+  }
+  // Without either, a channel is made (and starts nothing until its first call).
+  assert.ok(new ExecChannel(context(`exec:python3 ${SCRIPTED}`), { scenario: "lock" }));
+});
+
+Deno.test("exec channel: a program that cannot start, three times, cannot run", async () => {
+  await withChannel("exec:/nonexistent/drills-program", async (c) => {
+    // Through setpriv the exec fails in the child (exit 127); without it, the spawn itself throws.
     for (let i = 0; i < 3; i++) await assert.rejects(c.call("echo", {}, 5000), ExecUnknownError);
     await assert.rejects(c.call("echo", {}, 5000), SubjectShapeError);
   });

@@ -7,7 +7,7 @@
  * a SIGKILLed runner.
  */
 import assert from "node:assert/strict";
-import { cli } from "./cli_helper.ts";
+import { cli, lines } from "./cli_helper.ts";
 import { leftoverProcesses } from "./run_helper.ts";
 import type { RunResult } from "../lib/runner/run.ts";
 import { HistoryWriter, wallClock } from "../lib/history/writer.ts";
@@ -183,28 +183,52 @@ Deno.test("exec lock: the program is paused with its node and killed with it", a
   }
 });
 
-Deno.test("exec lock: a SIGKILLed runner takes every program with it", async () => {
-  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
-  const tag = `drills-tag-${crypto.randomUUID()}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "lock", "--subject", subject(tag), "--faults", "none"]
-      .concat(["--duration", "60s", "--out", out]),
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    await eventually("five programs running", () => processesWith(tag).length === 5, 60_000);
-    child.kill("SIGKILL");
-    await child.status;
-    await eventually("every program gone", () => processesWith(tag).length === 0);
-    await eventually("every etcd and node gone", () => leftoverProcesses(out).length === 0);
-  } finally {
+for (const signal of ["SIGINT", "SIGKILL"] as const) {
+  Deno.test(`exec lock: a runner stopped by ${signal} leaves no program behind`, async () => {
+    const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+    const tag = `drills-tag-${crypto.randomUUID()}`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", MAIN, "lock", "--subject", subject(tag), "--faults", "none"]
+        .concat(["--duration", "60s", "--out", out]),
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
     try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-    await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
+      await eventually("five programs running", () => processesWith(tag).length === 5, 60_000);
+      child.kill(signal);
+      const status = await child.status;
+      if (signal === "SIGINT") {
+        assert.equal(status.code, 130, "Ctrl-C cleans up and exits 130");
+        assert.deepEqual(processesWith(tag), [], "the clean-up ended every program");
+      }
+      await eventually("every program gone", () => processesWith(tag).length === 0);
+      await eventually("every etcd and node gone", () => leftoverProcesses(out).length === 0);
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", CLEAN] }).output();
+      await Deno.remove(out, { recursive: true });
+    }
+  });
+}
+
+Deno.test("exec lock: a program that exits before answering anything stops the run: exit 2, one line", async () => {
+  const exits = new URL("./fixtures/exec/exits.sh", import.meta.url).pathname;
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    const r = await cli(["lock", "--subject", `exec:${exits}`, "--duration", "5s", "--faults"]
+      .concat(["none", "--quiet", "--out", out]));
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(lines(r.stderr).length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /exited \(or could not start\) 3 times in a row before answering a call/,
+    );
+    assert.deepEqual(leftoverProcesses(out), []);
+  } finally {
     await Deno.remove(out, { recursive: true });
   }
 });

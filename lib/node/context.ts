@@ -4,7 +4,7 @@ import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../random.ts";
-import { clientOptions } from "../cluster/connect.ts";
+import { clientOptions, usesTls } from "../cluster/connect.ts";
 import type { ConnectOptions } from "../cluster/connect.ts";
 import { parseSubjectRef } from "../subjects/subject_ref.ts";
 import { SubjectShapeError } from "../subjects/shape.ts";
@@ -57,6 +57,8 @@ export class NodeContext {
   /** Deadline of every unary etcd call, ms: a call to a paused member would otherwise hang. */
   readonly callTimeoutMs: number;
   readonly random: () => number;
+  /** Whether etcd is reached over TLS or as a user (an operator's cluster): what `client()` sets up. */
+  readonly secured: boolean;
   #nextOp = 1;
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
@@ -79,6 +81,7 @@ export class NodeContext {
     this.params = config.params;
     this.endpoints = config.endpoints;
     this.#connect = config.connect;
+    this.secured = usesTls(config.connect) || config.connect?.username !== undefined;
     this.signal = signal;
     this.callTimeoutMs = Number(config.params.callTimeoutMs ?? 2000);
     this.random = mulberry32(config.seed ^ hash(`${config.node}#${config.incarnation}`));

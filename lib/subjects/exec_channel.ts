@@ -76,6 +76,12 @@ export class ExecChannel {
     if (!command || command.length === 0) {
       throw new SubjectShapeError(`an exec channel needs a command (--subject 'exec:CMD ARGS')`);
     }
+    if (ctx.secured) {
+      // The program would need the certificates and the password; they are not passed on (yet).
+      throw new SubjectShapeError(
+        `exec: subjects cannot reach a cluster over TLS or with a user yet: drill them on --cluster process or container`,
+      );
+    }
     this.#ctx = ctx;
     this.#command = command;
     this.#scenario = opts.scenario;
@@ -107,7 +113,7 @@ export class ExecChannel {
     if (this.#closed) throw new ExecUnknownError(`${call}: the exec channel is closed`);
     if (this.#silentExits >= this.#maxSilentExits) {
       throw new SubjectShapeError(
-        `the exec: program exited ${this.#silentExits} times in a row before answering a call: see its stderr in the node log`,
+        `the exec: program exited (or could not start) ${this.#silentExits} times in a row before answering a call: see the node log`,
       );
     }
     const program = this.#program ?? this.#start();
@@ -181,7 +187,14 @@ export class ExecChannel {
     };
     const [cmd, ...args] = this.#command;
     // No process group of its own: it stays in the node's, so node faults reach it.
-    const process = spawnTied(cmd, args, { env, stdin: "piped", stdout: "piped", stderr: "piped" });
+    let process: Deno.ChildProcess;
+    try {
+      process = spawnTied(cmd, args, { env, stdin: "piped", stdout: "piped", stderr: "piped" });
+    } catch (e) {
+      // Counts as an exit before any answer: a program that cannot start at all stops the run.
+      this.#silentExits++;
+      throw new ExecUnknownError(`cannot start ${cmd}: ${e instanceof Error ? e.message : e}`);
+    }
     console.error(
       `exec: started ${this.#command.join(" ")} (pid ${process.pid}, start ${this.#starts})`,
     );

@@ -82,8 +82,14 @@ const scenario: Scenario = {
   },
   defaultFaults: ["kill-node", "pause-node", "partition-node"],
   expectations: [
-    { subject: "reference", faults: ["kill-node", "pause-node", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 15_000 },
   ],
   checkers: [detectionChecker(), falseAlarmChecker(), recoveryChecker()],
 };
