@@ -1,5 +1,20 @@
 import { ExecChannel } from "../../lib/subjects/exec_channel.ts";
-import type { DiscoverySubject } from "./subject.ts";
+import type { Etcd3 } from "etcd3";
+import type { NodeContext } from "../../lib/node/context.ts";
+import type { DiscovererSubject, DiscoverySubject, ServiceSubject } from "./subject.ts";
+
+/**
+ * The discovery subject of a program over the exec line protocol: the
+ * node's `--subject 'exec:CMD ARGS'`, or the program `command` names (a
+ * built-in program subject, such as the Go one; it may throw
+ * SubjectShapeError when the program cannot be had).
+ */
+export function execDiscoveryOf(command?: () => string[]): DiscoverySubject {
+  return {
+    service: (ctx, key, value) => execDiscovery.service(ctx, key, value, command?.()),
+    discoverer: (ctx, client, prefix) => execDiscovery.discoverer(ctx, client, prefix, command?.()),
+  };
+}
 
 /**
  * The discovery subject of a program (`--subject 'exec:CMD ARGS'`), over
@@ -8,9 +23,9 @@ import type { DiscoverySubject } from "./subject.ts";
  * `close`; a discoverer node's program answers `run` only when its stdin
  * closes and meanwhile writes `view` events.
  */
-export const execDiscovery: DiscoverySubject = {
-  service(ctx, key, value) {
-    const channel = new ExecChannel(ctx, { scenario: "discovery" });
+export const execDiscovery = {
+  service(ctx: NodeContext, key: string, value: string, command?: string[]): ServiceSubject {
+    const channel = new ExecChannel(ctx, { scenario: "discovery", command });
     const callMs = 2 * ctx.callTimeoutMs + 1000;
     return {
       register: () => channel.call("register", { key, value }, callMs),
@@ -35,8 +50,13 @@ export const execDiscovery: DiscoverySubject = {
       },
     };
   },
-  discoverer(ctx, _client, prefix) {
-    const channel = new ExecChannel(ctx, { scenario: "discovery" });
+  discoverer(
+    ctx: NodeContext,
+    _client: Etcd3,
+    prefix: string,
+    command?: string[],
+  ): DiscovererSubject {
+    const channel = new ExecChannel(ctx, { scenario: "discovery", command });
     return {
       async run(onView) {
         channel.on("view", (e) => {
@@ -63,4 +83,4 @@ export const execDiscovery: DiscoverySubject = {
       },
     };
   },
-};
+} satisfies DiscoverySubject;

@@ -21,10 +21,16 @@ import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
-import { execDiscovery } from "./exec.ts";
+import { execDiscovery, execDiscoveryOf } from "./exec.ts";
 import { etcd3Discovery } from "./etcd3.ts";
+import { requireGoSubject } from "../../go/subjects.ts";
 
-const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive, etcd3: etcd3Discovery };
+const SUBJECTS: Record<string, DiscoverySubject> = {
+  reference,
+  naive,
+  etcd3: etcd3Discovery,
+  go: execDiscoveryOf(() => [requireGoSubject("discovery")]),
+};
 const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
 const registry = (prefix: string) => `${prefix}services/`;
@@ -114,6 +120,8 @@ const scenario: Scenario = {
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
     etcd3:
       "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; getAll().prefix() then watch().prefix().startRevision().create() with its own resume",
+    go:
+      "a Go program on etcd's clientv3 (concurrency.Session leases, its Watch's own resume) over the exec protocol; build it with `deno task go-subjects`",
   },
   subjectShape: DISCOVERY_SHAPE,
   execProtocol: "docs/exec-protocol.md#discovery",

@@ -18,8 +18,15 @@ import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
 import { execLock } from "./exec.ts";
+import { etcdctlFencedLock, etcdctlLock } from "./etcdctl_lock.ts";
 
-const SUBJECTS: Record<string, LockSubjectFactory> = { reference, etcd3: etcd3Lock, naive };
+const SUBJECTS: Record<string, LockSubjectFactory> = {
+  reference,
+  etcd3: etcd3Lock,
+  naive,
+  etcdctl: etcdctlLock,
+  "etcdctl-fenced": etcdctlFencedLock,
+};
 const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE, exec: execLock };
 
 const counterKey = (prefix: string) => `${prefix}counter`;
@@ -75,6 +82,10 @@ const scenario: Scenario = {
     reference: "queues by create revision, re-checks its key, fences writes with the token",
     etcd3: "the etcd3 library's client.lock() (try-lock, retried), unfenced writes",
     naive: "create-if-absent transaction, wait for release, unfenced writes (the classic write-up)",
+    etcdctl:
+      "etcd's Go concurrency.Mutex via `etcdctl lock NAME -- CMD` (session lease, queue); writes unfenced",
+    "etcdctl-fenced":
+      "`etcdctl lock NAME -- CMD`, each write a txn applied only while ETCD_LOCK_KEY exists (Go's IsOwner); token ETCD_LOCK_REV",
   },
   subjectShape: LOCK_SHAPE,
   execProtocol: "docs/exec-protocol.md#lock",
@@ -90,6 +101,10 @@ const scenario: Scenario = {
     { subject: "reference", faults: ["pause-node"], valid: true, seed: 12, durationMs: 20_000 },
     { subject: "etcd3", faults: ["pause-node"], valid: false, seed: 12, durationMs: 20_000 },
     { subject: "naive", faults: ["pause-node"], valid: false, seed: 12, durationMs: 20_000 },
+    // Go's Mutex through etcdctl: a paused holder's session expires and CMD is not told (10 of 10
+    // seeds over 30 s invalid unfenced, valid fenced; seed 4 is the tests'; README).
+    { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 4, durationMs: 30_000 },
+    { subject: "etcdctl-fenced", faults: ["pause-node"], valid: true, seed: 4, durationMs: 30_000 },
   ],
   finalReads,
   checkers: [

@@ -1,0 +1,79 @@
+/**
+ * etcd's own Go lock through etcdctl as the lock subject: found like etcd
+ * (or a one-line error, exit 2), and under pauses past the TTL the unfenced
+ * `etcdctl` loses updates while `etcdctl-fenced` keeps the counter right;
+ * no etcdctl (nor the command it runs) outlives the run.
+ */
+import assert from "node:assert/strict";
+import { findEtcdctl } from "../lib/cluster/etcd_binary.ts";
+import { HarnessError } from "../lib/errors.ts";
+import { lines } from "./cli_helper.ts";
+import { processesMentioning, runAndRead, runPrefix } from "./subject_processes.ts";
+
+Deno.test("findEtcdctl: ETCDCTL_BIN names the binary", async () => {
+  const real = await findEtcdctl();
+  Deno.env.set("ETCDCTL_BIN", real);
+  try {
+    assert.equal(await findEtcdctl(), real);
+  } finally {
+    Deno.env.delete("ETCDCTL_BIN");
+  }
+});
+
+Deno.test("findEtcdctl: an ETCDCTL_BIN that is no program is one line saying what to do", async () => {
+  Deno.env.set("ETCDCTL_BIN", "/nonexistent/etcdctl");
+  try {
+    const e = await findEtcdctl().then(() => undefined, (e) => e);
+    assert.ok(e instanceof HarnessError, String(e));
+    assert.equal(lines(e.message).length, 1);
+    assert.match(e.message, /ETCDCTL_BIN=\/nonexistent\/etcdctl is not an executable file/);
+  } finally {
+    Deno.env.delete("ETCDCTL_BIN");
+  }
+});
+
+Deno.test("lock --subject etcdctl without an etcdctl stops with exit 2 and one line", async () => {
+  const r = await runAndRead(
+    ["lock", "--subject", "etcdctl", "--duration", "5s", "--faults", "none", "--seed", "1"],
+    { ETCDCTL_BIN: "/nonexistent/etcdctl" },
+  );
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
+  assert.match(r.stderr, /subject etcdctl cannot run: ETCDCTL_BIN=\/nonexistent\/etcdctl/);
+});
+
+// Seed 4 over 30 s plans pauses of up to 6 s (past the 2 s TTL) aimed at lock holders, four of
+// them disabling a holder; measured with both subjects (README, "etcd's Go client").
+const RUN = ["lock", "--faults", "pause-node", "--duration", "30s", "--seed", "4"];
+
+Deno.test("lock: etcdctl's lock, writes unfenced, loses updates under pause-node; nothing outlives the run", async () => {
+  const r = await runAndRead([...RUN, "--subject", "etcdctl"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, false);
+  const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+  assert.equal(safety.valid, false, safety.summary);
+  assert.match(safety.summary, /lost update/);
+  const evidence = safety.evidence![0] as { overwritten: { node: string }; by: { node: string } };
+  assert.notEqual(evidence.overwritten.node, evidence.by.node);
+  // The grants came from etcdctl: ETCD_LOCK_KEY under the run's lock prefix, ETCD_LOCK_REV as the token.
+  const grant = r.events.find((e) => e.f === "acquire" && e.type === "ok")!;
+  const held = grant.value as { key: string; token: number; lease: string };
+  assert.match(held.key, /\/lock\/[0-9a-f]+$/);
+  assert.equal(grant.revision, held.token);
+  assert.ok(BigInt(held.lease) > 0n);
+  const prefix = runPrefix(r.events)!;
+  assert.deepEqual(processesMentioning(prefix), []);
+});
+
+Deno.test("lock: etcdctl's lock with writes fenced on ETCD_LOCK_KEY stays valid under pause-node", async () => {
+  const r = await runAndRead([...RUN, "--subject", "etcdctl-fenced"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, true);
+  const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+  assert.ok(Number(safety.figures?.acknowledged) > 10, safety.summary);
+  // The pauses took effect: a paused holder's late write was refused by the fence.
+  const fenced = r.events.filter((e) => e.f === "write" && e.type === "fail");
+  assert.ok(fenced.length > 0, "no write was fenced: no pause outlasted a holder's lease");
+  assert.match(String(fenced[0].error), /fenced: ETCD_LOCK_KEY is gone/);
+  assert.deepEqual(processesMentioning(runPrefix(r.events)!), []);
+});
