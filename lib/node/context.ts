@@ -97,12 +97,14 @@ export class NodeContext {
    */
   client(extra: Partial<IOptions> = {}): Etcd3 {
     const timeout = this.callTimeoutMs;
+    const { hosts = this.endpoints, ...rest } = extra;
     return new Etcd3({
-      hosts: dialHosts(this.endpoints, this.#connect),
+      // Hosts given in `extra` (one member, say) are dialled the same way as the node's own.
+      hosts: dialHosts([hosts].flat(), this.#connect),
       ...clientOptions(this.#connect),
       defaultCallOptions: (ctx) => ctx.isStream ? {} : { deadline: new Date(Date.now() + timeout) },
       faultHandling: { global: noop },
-      ...extra,
+      ...rest,
     });
   }
 
