@@ -39,7 +39,8 @@ Deno.test("cli: --cluster external needs endpoints, and refuses what does not ap
 });
 
 Deno.test("cli: --cluster external TLS and user options are checked before anything starts", async () => {
-  await refused([...EXT, "--user", "nopassword"], /--user "nopassword": give name:password/);
+  await refused([...EXT, "--user", "root:pw"], /--user takes a name only/);
+  await refused([...EXT, "--user", "root"], /--password-file F or the ETCD_DRILLS_PASSWORD/);
   await refused([...EXT, "--cert", "/nonexistent.crt"], /--cert and --key go together/);
   await refused(
     ["--cluster", "external", "--endpoints", "https://127.0.0.1:1", "--cacert", "/nonexistent"],

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Etcd3 } from "etcd3";
 import { Buffer } from "node:buffer";
 import { cli, lines } from "./cli_helper.ts";
+import { secureLockRun } from "./secure_helper.ts";
 import { ProcessCluster } from "../lib/cluster/process_cluster.ts";
 
 const FIXTURE = new URL("./fixtures/outside_prefix_plugin.ts", import.meta.url).pathname;
@@ -21,37 +22,15 @@ function* files(dir: string): Generator<string> {
 }
 
 Deno.test("--tls --auth: the reference lock stays valid under pause-node; members run TLS and auth", async () => {
-  const out = await Deno.makeTempDir({ prefix: "drills-test-secure-" });
-  try {
-    const r = await cli([
-      "lock",
-      "--tls",
-      "--auth",
-      "--faults",
-      "pause-node",
-      "--duration",
-      "10s",
-      "--seed",
-      "12",
-      "--out",
-      out,
-      "--quiet",
-    ]); // deno-fmt-ignore
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const [dir] = [...Deno.readDirSync(out)].map((e) => `${out}/${e.name}`);
-    const result = JSON.parse(await Deno.readTextFile(`${dir}/results.json`));
-    assert.equal(result.valid, true);
-    const acks = result.checks.find((c: { name: string }) => c.name === "resource-safety");
-    assert.ok(Number(acks.figures.acknowledged) > 0, acks.summary);
-    for (const m of ["m1", "m2", "m3"]) {
-      const log = await Deno.readTextFile(`${dir}/etcd/${m}.log`);
-      assert.match(log, /"msg":"starting with client TLS"/, m);
-      assert.match(log, /"msg":"starting with peer TLS".*client-cert-auth = true/, m);
-      assert.match(log, /"msg":"enabled authentication"/, m);
-    }
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  const result = await secureLockRun([
+    "--faults",
+    "pause-node",
+    "--duration",
+    "10s",
+    "--seed",
+    "12",
+  ]);
+  assert.equal(result.valid, true);
 });
 
 Deno.test("--auth: a node cannot read or write outside its prefix, and the refusal is a fail", async () => {
