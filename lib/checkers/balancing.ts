@@ -12,7 +12,8 @@
  * - `call` (clients): ok value `{ server: { node, incarnation, addr }, peer }`;
  *   fail value `{ peer }` (the address it was sent to, when it got that far).
  */
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { KeyTimeline } from "../history/key_log.ts";
@@ -34,6 +35,9 @@ export interface BalancingOps {
 }
 
 const OPS: BalancingOps = { call: "call", resolve: "resolve", register: "register" };
+
+/** Faults that make etcd remove a server (its lease runs out or is revoked). */
+const REMOVING = ["kill-node", "pause-node", "partition-node", "kill-lease"];
 
 /** Evidence lists are cut here; the figures keep the full counts. */
 const MAX_EVIDENCE = 50;
@@ -211,22 +215,24 @@ function removedAt(timeline: KeyTimeline, addr: string, r: number): number | und
  */
 export function deadRoutingChecker(
   opts: { slackMs?: number; ops?: BalancingOps } = {},
-): Checker {
+): BuiltinChecker {
   const slack = opts.slackMs ?? 1000;
   return {
     name: "no-calls-to-the-dead",
     description:
       "after etcd removes a server, clients drop it at their next resolver update and stop calling it within 1 s",
-    check({ history, final }) {
+    check(input) {
+      const { history, final } = input;
       const h = parseBalancing(history, final, opts.ops);
       const tl = h.timeline;
       if (!tl) {
-        return {
-          valid: "unknown",
+        return nothingJudged(input, {
+          exercisedBy: REMOVING,
+          why: "no registry log",
           summary: `etcd's registry log could not be read: ${
             (final as BalancingFinal)?.error ?? "no final read"
           }`,
-        };
+        });
       }
       const listed = memoListed(tl);
       const owners = ownersOf(h);
@@ -323,6 +329,7 @@ export function deadRoutingChecker(
       if (staleLists > 0 || deadCallCount > 0) {
         return {
           valid: false,
+          judged: lags.length + stale.size + deadCallCount,
           summary:
             `${stale.size} time(s) a resolver kept a removed server (${staleLists} lists), ` +
             `${deadCallCount} call(s) went to one after ${slack} ms; ${removals} removals, ${lagText}`,
@@ -330,11 +337,18 @@ export function deadRoutingChecker(
           figures,
         };
       }
+      if (lags.length === 0) {
+        return nothingJudged(input, {
+          exercisedBy: REMOVING,
+          why: `no client saw etcd remove a server it listed (${removals} removals${unseenText})`,
+          figures,
+        });
+      }
       return {
         valid: true,
-        summary: lags.length === 0
-          ? `not exercised: no client saw etcd remove a server it listed (${removals} removals${unseenText})`
-          : `${removals} removals, every client's next list dropped the server: ${lagText}${unseenText}`,
+        judged: lags.length,
+        summary:
+          `${removals} removals, every client's next list dropped the server: ${lagText}${unseenText}`,
         figures,
       };
     },
@@ -368,7 +382,7 @@ function ownersOf(h: BalancingHistory): Map<string, string> {
  * addresses their own resolver gave them, and are answered only by servers
  * that registered the address they answer on.
  */
-export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checker {
+export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): BuiltinChecker {
   return {
     name: "no-phantoms",
     description:
@@ -447,9 +461,11 @@ export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checke
         strangers,
       };
       const bad = phantomLists + unresolvedCalls + strangers;
+      const judged = figures.lists + h.calls.length;
       if (bad > 0) {
         return {
           valid: false,
+          judged,
           summary:
             `${phantomLists} list(s) with unregistered addresses, ${unresolvedCalls} call(s) ` +
             `to unresolved addresses, ${strangers} answer(s) from unregistered servers`,
@@ -458,10 +474,11 @@ export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checke
         };
       }
       if (answered === 0) {
-        return { valid: "unknown", summary: "no call was answered", figures };
+        return { valid: "unknown", judged: 0, summary: "no call was answered", figures };
       }
       return {
         valid: true,
+        judged,
         summary: `${figures.lists} lists and ${answered} answers, every address registered in etcd${
           h.timeline ? "" : " (lists unchecked: no registry log)"
         }`,

@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { excusedWindows, faultFreeMs } from "./fault_free.ts";
@@ -32,7 +32,7 @@ export interface CompletionFinal {
  * wait that ended without seeing the completion (stopped, killed, or still
  * open at the end) fails once it had more than the bound.
  */
-export function completionChecker(o: CompletionOptions): Checker {
+export function completionChecker(o: CompletionOptions): BuiltinChecker {
   return {
     name: "completion-seen",
     description:
@@ -121,11 +121,12 @@ export function completionChecker(o: CompletionOptions): Checker {
         ...summarize("seenAfterFaultFreeMs", freeLatencies),
       };
       if (judged === 0) {
-        return { valid: "unknown", summary: "no waiter had a completion to see", figures };
+        return { valid: "unknown", judged, summary: "no waiter had a completion to see", figures };
       }
       if (late + hung > 0) {
         return {
           valid: false,
+          judged,
           summary:
             `${hung} wait(s) never saw a completion, ${late} saw it late (bound ${boundMs} ms of fault-free time)`,
           evidence,
@@ -134,6 +135,7 @@ export function completionChecker(o: CompletionOptions): Checker {
       }
       return {
         valid: true,
+        judged,
         summary: `${judged} waits saw their completion in time, max ${figures.seenAfterMs_max} ms`,
         figures,
       };

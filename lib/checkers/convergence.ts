@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import { finalCensus } from "./census.ts";
 import { lifetimes } from "./lifetimes.ts";
@@ -17,7 +17,7 @@ import { describeView, views } from "./views.ts";
  */
 export function convergenceChecker(
   o: { names?: RegistryNames; slackMs?: number } = {},
-): Checker {
+): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
@@ -29,6 +29,7 @@ export function convergenceChecker(
       if (!census) {
         return {
           valid: "unknown",
+          judged: 0,
           summary: "no census in the quiesce phase to judge convergence against",
         };
       }
@@ -101,10 +102,12 @@ export function convergenceChecker(
         readers: readers.length,
         censusRevision: census.revision,
       };
+      const judged = readers.length + 1; // each reader's view, and etcd's registry itself
       if (evidence.length > 0) {
         const first = evidence[0] as { violation: string };
         return {
           valid: false,
+          judged,
           summary:
             `${first.violation} (${evidence.length} finding(s) at revision ${census.revision})`,
           evidence,
@@ -113,6 +116,7 @@ export function convergenceChecker(
       }
       return {
         valid: true,
+        judged,
         summary:
           `${readers.length} view(s), ${live.length} live service(s) and etcd agree at revision ${census.revision}`,
         figures,

@@ -5,7 +5,7 @@
  * final drain (the items still queued at the end, removed after the nodes
  * stopped).
  */
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { summarize } from "./stats.ts";
@@ -82,7 +82,7 @@ function fates(
  * dequeued that was never enqueued (or whose enqueue surely failed), and an
  * item of unknown enqueue outcome is dequeued at most once.
  */
-export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
+export function totalQueueChecker(ops: Partial<QueueOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "total-queue",
@@ -154,12 +154,18 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
         ...summarize("inQueueMs", inQueueMs),
       };
       if (acked === 0) {
-        return { valid: "unknown", summary: "no acknowledged enqueue to judge", figures };
+        return {
+          valid: "unknown",
+          judged: 0,
+          summary: "no acknowledged enqueue to judge",
+          figures,
+        };
       }
       const bad = count.lost + count.duplicated + count.unexpected;
       return bad > 0
         ? {
           valid: false,
+          judged: all.size,
           summary:
             `${count.duplicated} duplicated, ${count.lost} lost, ${count.unexpected} unexpected (of ${acked} acknowledged items)`,
           evidence,
@@ -167,6 +173,7 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
         }
         : {
           valid: true,
+          judged: all.size,
           summary:
             `${acked} acknowledged items (+${unknown} unknown) each dequeued exactly once, ${figures.drained} by the final drain`,
           figures,
@@ -181,7 +188,7 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
  * item whose only removal is of unknown outcome counts only if that claim
  * began after this one ended (so it surely came later).
  */
-export function fifoChecker(ops: Partial<QueueOps> = {}): Checker {
+export function fifoChecker(ops: Partial<QueueOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "fifo-order",
@@ -223,15 +230,21 @@ export function fifoChecker(ops: Partial<QueueOps> = {}): Checker {
         }
       }
       const figures = { judged, violations };
-      if (judged === 0) return { valid: "unknown", summary: "no claim to judge", figures };
+      if (judged === 0) return { valid: "unknown", judged, summary: "no claim to judge", figures };
       return violations > 0
         ? {
           valid: false,
+          judged,
           summary: `${violations} claim(s) skipped an older queued item`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${judged} claims, each of the oldest queued item`, figures };
+        : {
+          valid: true,
+          judged,
+          summary: `${judged} claims, each of the oldest queued item`,
+          figures,
+        };
     },
   };
 }

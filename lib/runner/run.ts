@@ -208,6 +208,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         final,
         ttlMs,
         params,
+        plannedFaults: plan.map((p) => p.fault),
       }),
     ];
     const ops = operations(history.events);
