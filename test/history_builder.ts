@@ -47,12 +47,6 @@ export class HistoryBuilder {
     return this;
   }
 
-  /** A phase of the run (`workload`, `quiesce`, …) beginning at `time`. */
-  phase(phase: string, time: number): this {
-    this.#events.push({ kind: "phase", phase, time });
-    return this;
-  }
-
   /** A marker event so the history lasts until `time`. */
   end(time: number): this {
     this.#events.push({ kind: "phase", phase: "final", time });

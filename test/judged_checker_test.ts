@@ -12,6 +12,7 @@ import { detectionChecker } from "../lib/checkers/detection.ts";
 import { removalChecker } from "../lib/checkers/removal.ts";
 import { regrantChecker } from "../lib/checkers/regrant.ts";
 import { HistoryBuilder } from "./history_builder.ts";
+import { RegistryHistory } from "./registry_fixtures.ts";
 
 /** The liveness checks that only a fault can exercise. */
 const FAULT_DRIVEN = new Set([
@@ -26,7 +27,7 @@ const FAULT_DRIVEN = new Set([
 ]);
 
 const empty = (plannedFaults: string[]): CheckInput => ({
-  history: new HistoryBuilder().phase("workload", 0).phase("quiesce", 9000).end(10_000).build(),
+  history: new RegistryHistory().phase("workload", 0).phase("quiesce", 9000).end(10_000).build(),
   final: undefined,
   ttlMs: 2000,
   params: {},

@@ -34,7 +34,8 @@ export function convergenceChecker(
         };
       }
       const t = census.time;
-      const registers = operations(history).filter((x) => x.f === names.register);
+      const ops = operations(history);
+      const registers = ops.filter((x) => x.f === names.register);
       const keyOf = (node: string, incarnation: number) =>
         (() => {
           const r = registers.filter((r) =>
@@ -42,20 +43,38 @@ export function convergenceChecker(
           ).at(-1);
           return r ? registerValue(r)?.key : undefined;
         })();
+      // A live service that deregistered on its own (churn) before t is away: its key may linger
+      // for TTL + slack (a lease runs out); one registering or deregistering at t may be either.
+      const comings = ops.filter((x) => x.f === names.register || x.f === "deregister");
+      const stance = (node: string, incarnation: number) => {
+        const last = comings.filter((x) =>
+          x.node === node && x.incarnation === incarnation && x.invoke.time <= t
+        ).at(-1);
+        if (!last) return "never";
+        const done = last.outcome === "ok" && last.complete!.time <= t;
+        if (last.f !== names.register) {
+          return done && last.complete!.time <= t - ttlMs - slack ? "away" : "leaving";
+        }
+        return done ? "registered" : "registering";
+      };
       const services = lives.filter((l) => l.role === names.registrant);
       const live = services.filter((l) => l.start <= t && t < l.end);
       const dying = services.filter((l) => l.end <= t && l.end > t - ttlMs - slack);
       const evidence: unknown[] = [];
       const liveKeys = new Set<string>();
+      const eitherKeys = new Set<string>();
       for (const l of live) {
         const key = keyOf(l.node, l.incarnation);
+        const now = stance(l.node, l.incarnation);
         if (key === undefined) {
           evidence.push({ violation: "live service never registered", node: l.node });
-        } else liveKeys.add(key);
+        } else if (now === "registered") liveKeys.add(key);
+        else if (now !== "away") eitherKeys.add(key);
       }
       const dyingKeys = new Set(
         dying.map((l) => keyOf(l.node, l.incarnation)).filter((k) => k !== undefined),
       );
+      for (const k of eitherKeys) dyingKeys.add(k);
       const held = Object.keys(census.services);
       for (const key of liveKeys) {
         if (!(key in census.services)) {

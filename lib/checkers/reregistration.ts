@@ -34,7 +34,9 @@ export function reregistrationChecker(
       const bound = keepAliveMs + slack;
       const lives = lifetimes(history);
       const allNodes = new Set(lives.map((l) => l.node));
-      const registers = operations(history).filter((x) => x.f === names.register);
+      const ops = operations(history);
+      const registers = ops.filter((x) => x.f === names.register);
+      const leaves = ops.filter((x) => x.f === "deregister");
       const all = views(history, names.view);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
@@ -74,7 +76,15 @@ export function reregistrationChecker(
         const others = faultsOn(windows, target.node, w.start, deadline).filter((x) =>
           x.id !== w.id
         );
-        if (others.length > 0 || clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
+        // A service that left on its own (churn) in the window comes back on its own schedule.
+        const left = leaves.some((x) =>
+          x.node === target.node && x.incarnation === target.incarnation &&
+          x.invoke.time >= w.start - bound && x.invoke.time <= deadline
+        );
+        if (
+          left || others.length > 0 ||
+          clusterFaults(windows, allNodes, w.start, deadline).length > 0
+        ) {
           tally.skip();
           continue;
         }
