@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { viewsAtRevisionChecker } from "../lib/checkers/views_at_revision.ts";
 import type { KeyLog } from "../lib/history/key_log.ts";
-import { convergenceChecker } from "../lib/checkers/convergence.ts";
+import { viewsConvergedChecker } from "../lib/checkers/views_converged.ts";
 import { HistoryBuilder } from "./history_builder.ts";
 
 const P = "/r/services/";
@@ -96,7 +96,7 @@ Deno.test("views-at-revision: views the record does not cover are not judged; no
   assert.equal(none.judged, 0);
 });
 
-Deno.test("convergence: a service away on its own (churn) is expected absent, one leaving may be either", () => {
+Deno.test("views-converged: a service away on its own (churn) is expected absent, one leaving may be either", () => {
   const KA = P + A;
   const h = new HistoryBuilder()
     .op("n1", "register", 200, 250, "ok", { key: KA, value: "a", lease: "11" }, 2)
@@ -156,7 +156,7 @@ Deno.test("convergence: a service away on its own (churn) is expected absent, on
   ];
   const history = [spawn("n1", "service"), spawn("n3", "discoverer"), ...events, ...at(22_000, {})]
     .sort((a, b) => a.time - b.time);
-  const r = convergenceChecker().check({ history, final: undefined, ttlMs: 2000, params: {} });
+  const r = viewsConvergedChecker().check({ history, final: undefined, ttlMs: 2000, params: {} });
   assert.equal(r.valid, true, r.summary);
   // Still holding the key it left long ago is not converged.
   const held = [
@@ -167,7 +167,8 @@ Deno.test("convergence: a service away on its own (churn) is expected absent, on
   ]
     .sort((a, b) => a.time - b.time);
   assert.equal(
-    convergenceChecker().check({ history: held, final: undefined, ttlMs: 2000, params: {} }).valid,
+    viewsConvergedChecker().check({ history: held, final: undefined, ttlMs: 2000, params: {} })
+      .valid,
     false,
   );
 });

@@ -10,7 +10,7 @@ import type { Scenario } from "../../lib/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import type { CensusLease, CensusValue } from "../../lib/checkers/census.ts";
-import { convergenceChecker } from "../../lib/checkers/convergence.ts";
+import { viewsConvergedChecker } from "../../lib/checkers/views_converged.ts";
 import { viewsAtRevisionChecker } from "../../lib/checkers/views_at_revision.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
@@ -157,7 +157,7 @@ const scenario: Scenario = {
     viewsAtRevisionChecker({
       log: (final) => (final as { registry?: KeyLog | null } | undefined)?.registry,
     }),
-    convergenceChecker(),
+    viewsConvergedChecker(),
     removalChecker(),
     reregistrationChecker(),
     phantomChecker(),

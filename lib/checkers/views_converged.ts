@@ -15,13 +15,13 @@ import { describeView, views } from "./views.ts";
  * S (its last view at a revision ≤ S) must equal etcd's registry at S, key for
  * key and value for value.
  */
-export function convergenceChecker(
+export function viewsConvergedChecker(
   o: { names?: RegistryNames; slackMs?: number } = {},
 ): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
-    name: "convergence",
+    name: "views-converged",
     description: "after heal and quiesce every view equals the live services and what etcd holds",
     check({ history, ttlMs }) {
       const lives = lifetimes(history);
