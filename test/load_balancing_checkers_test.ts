@@ -295,3 +295,32 @@ Deno.test("availability: no calls is unknown", () => {
   const r = availability(input(new HistoryBuilder().end(1000).build(), undefined));
   assert.equal(r.valid, "unknown");
 });
+
+Deno.test("no-calls-to-the-dead: a resolver whose watch died while etcd changed is flagged", () => {
+  // etcd removes B at revision 5 (seen by n6's list at 4000); n5's resolver never lists again,
+  // though n5 runs on until 9000.
+  const h = servers();
+  list(h, "n5", 100, 4, [A, B, C]);
+  list(h, "n6", 100, 4, [A, B, C]);
+  list(h, "n6", 4000, 5, [A, C]);
+  h.end(9000);
+  const final = registry([[2, "put", A], [3, "put", B], [4, "put", C], [5, "delete", B]]);
+  const r = deadRoutingChecker().check(
+    input(spawned(h.build(), ["n1", "n2", "n3", "n5", "n6"]), final),
+  );
+  assert.equal(r.valid, false, r.summary);
+  assert.match(r.summary, /stopped following etcd/);
+  const e = r.evidence![0] as { client: string; etcdChangedAt: number };
+  assert.equal(e.client, "n5#1");
+  assert.equal(e.etcdChangedAt, 5);
+  // A client that stopped soon after the change is not flagged: it had no time to follow.
+  const short = servers();
+  list(short, "n5", 100, 4, [A, B, C]);
+  list(short, "n6", 100, 4, [A, B, C]);
+  list(short, "n6", 4000, 5, [A, C]);
+  short.exit("n5", 4500).end(9000);
+  const ok = deadRoutingChecker().check(
+    input(spawned(short.build(), ["n1", "n2", "n3", "n5", "n6"]), final),
+  );
+  assert.equal(ok.valid, true, ok.summary);
+});

@@ -19,6 +19,9 @@ import type { HistoryEvent, Operation } from "../history/event.ts";
 import { KeyTimeline } from "../history/key_log.ts";
 import type { KeyLog } from "../history/key_log.ts";
 import { summarize } from "./stats.ts";
+import { faultWindows } from "../history/event.ts";
+import { faultsOn, lifetimes } from "./lifetimes.ts";
+import { isNodeFault } from "./disturbed.ts";
 
 /** What the balancing checkers need from the final reads: etcd's log of the registry prefix. */
 export interface BalancingFinal {
@@ -214,9 +217,10 @@ function removedAt(timeline: KeyTimeline, addr: string, r: number): number | und
  * resolver never learns which address to drop.
  */
 export function deadRoutingChecker(
-  opts: { slackMs?: number; ops?: BalancingOps } = {},
+  opts: { slackMs?: number; followMs?: number; ops?: BalancingOps } = {},
 ): BuiltinChecker {
   const slack = opts.slackMs ?? 1000;
+  const follow = opts.followMs ?? 3000;
   return {
     name: "no-calls-to-the-dead",
     description:
@@ -236,6 +240,10 @@ export function deadRoutingChecker(
       }
       const listed = memoListed(tl);
       const owners = ownersOf(h);
+      const lives = lifetimes(history);
+      const windows = faultWindows(history);
+      const historyEnd = history.reduce((m, e) => Math.max(m, e.time), 0);
+      const stopped: unknown[] = [];
       // Every removal etcd made, and how long each client that listed the server took to drop it.
       let removals = 0, unseen = 0;
       const lags: number[] = [];
@@ -251,6 +259,24 @@ export function deadRoutingChecker(
           const prior = [...c.views].reverse().find((v) => v.revision < r);
           if (!prior || !gone.some((a) => prior.addrs.has(a))) continue;
           const next = c.views.find((v) => v.revision >= r);
+          if (!next && seen !== undefined) {
+            // Its resolver never caught up although it ran on: its watch died while etcd changed.
+            const life = lives.find((l) => l.node === c.node && l.incarnation === c.incarnation);
+            const until = Math.min(life?.end ?? historyEnd, historyEnd);
+            const hit = faultsOn(windows, c.node, seen, until, follow).length > 0 ||
+              windows.some((w) => !isNodeFault(w.fault) && w.start <= until && w.stop >= seen);
+            if (until - seen > follow && !hit) {
+              stopped.push({
+                violation: "resolver stopped following etcd (its watch died while etcd changed)",
+                client: `${c.node}#${c.incarnation}`,
+                lastList: { revision: prior.revision, ...opRef(prior.op) },
+                etcdChangedAt: r,
+                removed: gone,
+                visibleAt: Math.round(seen),
+                ranUntil: Math.round(until),
+              });
+            }
+          }
           if (!next || seen === undefined) unseen++;
           else if (gone.every((a) => !next.addrs.has(a) || listed(next.revision)?.has(a))) {
             lags.push(Math.max(0, next.time - seen));
@@ -326,6 +352,17 @@ export function deadRoutingChecker(
         : `${lags.length} drop(s), lag after etcd median ${figures.dropLagMs_median} ms, ` +
           `p95 ${figures.dropLagMs_p95} ms, max ${figures.dropLagMs_max} ms`;
       const unseenText = unseen ? `; ${unseen} came after a client's last list` : "";
+      if (stopped.length > 0 && staleLists + deadCallCount === 0) {
+        return {
+          valid: false,
+          judged: lags.length + stopped.length,
+          summary: `${stopped.length} resolver(s) stopped following etcd: a removal at revision ${
+            (stopped[0] as { etcdChangedAt: number }).etcdChangedAt
+          } never reached a client that ran on for more than ${follow} ms`,
+          evidence: stopped.slice(0, MAX_EVIDENCE),
+          figures: { ...figures, stoppedResolvers: stopped.length },
+        };
+      }
       if (staleLists > 0 || deadCallCount > 0) {
         return {
           valid: false,
@@ -333,7 +370,7 @@ export function deadRoutingChecker(
           summary:
             `${stale.size} time(s) a resolver kept a removed server (${staleLists} lists), ` +
             `${deadCallCount} call(s) went to one after ${slack} ms; ${removals} removals, ${lagText}`,
-          evidence: [...kept, ...deadCalls].slice(0, MAX_EVIDENCE),
+          evidence: [...kept, ...deadCalls, ...stopped].slice(0, MAX_EVIDENCE),
           figures,
         };
       }
