@@ -92,4 +92,37 @@ export const MUTANTS: Mutant[] = [
     seed: 3,
     durationS: 15,
   },
+  {
+    name: "notification-early-return",
+    scenario: "notification",
+    module: "notification_early_return.ts",
+    defect:
+      "the watcher returns on the first state it sees, without re-checking that the job is done",
+    seed: 4,
+    durationS: 15,
+  },
+  {
+    name: "notification-watch-from-now",
+    scenario: "notification",
+    module: "notification_watch_from_now.ts",
+    defect: "the watcher watches from now and never reads the key first or again",
+    seed: 4,
+    durationS: 15,
+  },
+  {
+    name: "lb-resolver-frozen",
+    scenario: "load-balancing",
+    module: "lb_resolver_frozen.ts",
+    defect: "the resolver reads the registry once and never applies the watch",
+    seed: 5,
+    durationS: 20,
+  },
+  {
+    name: "lb-resolver-drops-deletes",
+    scenario: "load-balancing",
+    module: "lb_resolver_drops_deletes.ts",
+    defect: "the resolver applies puts but drops delete events",
+    seed: 5,
+    durationS: 20,
+  },
 ];

@@ -1,0 +1,26 @@
+/**
+ * Mutant of the reference resolver: it reads the registry once and never
+ * applies the watch (its watch died and nobody noticed), so its list goes
+ * stale as servers come and go.
+ */
+import { reference } from "../scenarios/load_balancing/reference.ts";
+import type { LbSubject } from "../scenarios/load_balancing/subject.ts";
+import type { AddressFeed } from "../lib/recipes/grpc_resolver.ts";
+
+const mutant: LbSubject = {
+  serve: reference.serve,
+  feed(ctx, registry): AddressFeed {
+    return {
+      start(deliver) {
+        const client = ctx.client();
+        client.getAll().prefix(registry).exec().then((res) => {
+          const addrs = res.kvs.map((kv) => kv.value.toString()).sort();
+          deliver({ addrs, revision: Number(res.header.revision) });
+        }).catch(() => {}).finally(() => client.close());
+      },
+      close() {},
+    };
+  },
+};
+
+export default mutant;
