@@ -125,4 +125,22 @@ export const MUTANTS: Mutant[] = [
     seed: 5,
     durationS: 20,
   },
+  {
+    name: "monitoring-ignores-deletes",
+    scenario: "monitoring",
+    module: "monitoring_ignores_deletes.ts",
+    defect: "the monitor drops the delete events of heartbeat keys",
+    faults: ["kill-node"],
+    seed: 6,
+    durationS: 20,
+  },
+  {
+    name: "monitoring-double-grace",
+    scenario: "monitoring",
+    module: "monitoring_double_grace.ts",
+    defect: "the monitor waits one more TTL before reporting a vanished heartbeat down",
+    faults: ["kill-node"],
+    seed: 6,
+    durationS: 20,
+  },
 ];
