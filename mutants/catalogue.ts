@@ -143,4 +143,21 @@ export const MUTANTS: Mutant[] = [
     seed: 6,
     durationS: 20,
   },
+  {
+    name: "pubsub-watch-skips-revision",
+    scenario: "pubsub",
+    module: "pubsub_watch_skips_revision.ts",
+    defect:
+      "the subscriber's watch starts one revision later than asked (resumes from the wrong revision)",
+    seed: 8,
+    durationS: 15,
+  },
+  {
+    name: "pubsub-stale-revision",
+    scenario: "pubsub",
+    module: "pubsub_stale_revision.ts",
+    defect: "the publisher acknowledges with the revision of a read taken before its put",
+    seed: 8,
+    durationS: 15,
+  },
 ];
