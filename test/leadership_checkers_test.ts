@@ -159,3 +159,40 @@ Deno.test("failover (election scenario): a killed leader not replaced within TTL
   assert.equal(late.valid, false);
   assert.equal((late.evidence![0] as { latencyMs: number }).latencyMs, 3600);
 });
+
+Deno.test("leader-only-writes: etcd's record of the written key settles writes of unknown outcome", () => {
+  const [, settled] = leadershipCheckers({
+    campaign: "campaign",
+    write: "write",
+    resign: "resign",
+    observe: "observe",
+    handoverMs: 1000,
+    recoverMs: 1000,
+    log: (f) => (f as { log?: KeyLog }).log,
+    workLog: (f) => (f as { work?: KeyLog }).work,
+  });
+  const work = (puts: [number, string][]): KeyLog => ({
+    prefix: "/p/work",
+    from: 1,
+    to: 20,
+    initial: [],
+    events: puts.map(([revision, identity]) => ({
+      revision,
+      type: "put" as const,
+      key: "",
+      value: JSON.stringify({ identity, seq: 1 }),
+    })),
+  });
+  const h = terms()
+    // n1's write after it resigned timed out: unknown to the history, but etcd applied it at 7.
+    .op("n1", "write", 650, 3000, "info", undefined);
+  const ok = run(settled, h, { log, work: work([[4, "n1#1"], [5, "n1#1"], [8, "n2#1"]]) });
+  assert.equal(ok.valid, true, ok.summary);
+  assert.equal(ok.figures?.recorded, 3);
+  const bad = run(settled, h, { log, work: work([[4, "n1#1"], [5, "n1#1"], [7, "n1#1"]]) });
+  assert.equal(bad.valid, false);
+  assert.match(
+    bad.summary,
+    /etcd's record holds a leader-only write from a node that was not the leader/,
+  );
+});

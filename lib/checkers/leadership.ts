@@ -33,6 +33,11 @@ export interface LeadershipOptions {
   recoverMs: number;
   /** The key log of the election keys (relative keys are the candidates' keys). */
   log(final: unknown): KeyLog | undefined;
+  /**
+   * etcd's record of the key the leader-only writes put (values `{ identity }`), where
+   * read: it settles writes of unknown outcome, every put it holds is judged.
+   */
+  workLog?(final: unknown): KeyLog | undefined;
 }
 
 interface Claim {
@@ -239,12 +244,41 @@ export function leadershipCheckers(o: LeadershipOptions): BuiltinChecker[] {
           } as { violation: string });
         }
       }
+      // etcd's record of the written key settles the writes of unknown outcome: every put it
+      // holds must come from etcd's leader at that revision, whoever's answer was lost.
+      const work = o.workLog?.(input.final);
+      const { timeline } = prepare(input);
+      let recorded = 0;
+      if (work && timeline) {
+        for (const e of work.events) {
+          if (e.type !== "put" || !timeline.covers(e.revision)) continue;
+          recorded++;
+          const writer = (() => {
+            try {
+              return String(JSON.parse(e.value ?? "{}").identity);
+            } catch {
+              return undefined;
+            }
+          })();
+          const leader = leaderIn(timeline.at(e.revision)!);
+          if (writer !== undefined && leader?.identity !== writer) {
+            evidence.push({
+              violation:
+                "etcd's record holds a leader-only write from a node that was not the leader",
+              writer,
+              revision: e.revision,
+              etcdLeader: leader,
+            } as { violation: string });
+          }
+        }
+      }
       return verdict(
         input,
         evidence,
-        accepted,
-        `${accepted} writes, each from the leader of its revision; ${rejected} rejected`,
-        { accepted, rejected, violations: evidence.length },
+        accepted + recorded,
+        `${accepted} writes, each from the leader of its revision; ${rejected} rejected` +
+          (work ? `; ${recorded} in etcd's record, each the leader's` : ""),
+        { accepted, rejected, recorded: work ? recorded : null, violations: evidence.length },
       );
     },
   };
