@@ -55,14 +55,16 @@ export async function runMutant(m: Mutant): Promise<MutantOutcome> {
       ? "INVALID"
       : "unknown";
     if (m.equivalent) {
-      return result.valid === true
+      // Equivalent: the checks cannot tell it from the reference. Not caught is what counts; an
+      // unknown (a liveness check this run did not exercise) says the same.
+      return result.valid !== false
         ? { mutant: m, status: "equivalent", verdict, failing, note: m.equivalent }
         : {
           mutant: m,
-          status: result.valid === false ? "caught" : "error",
+          status: "caught",
           verdict,
           failing,
-          note: "marked equivalent, yet not valid: the reason does not hold",
+          note: "marked equivalent, yet caught: the reason does not hold",
         };
     }
     return {
