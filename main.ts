@@ -8,8 +8,10 @@ import { cleanupAll } from "./lib/runner/cleanup.ts";
 import { parseDurationIn } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
+import { runPairs } from "./lib/runner/run_pairs.ts";
+import type { Pair } from "./lib/runner/run_pairs.ts";
 import { resolveSubject } from "./lib/subjects/resolve.ts";
-import type { RunOptions, RunResult } from "./lib/runner/run.ts";
+import type { RunOptions } from "./lib/runner/options.ts";
 import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
@@ -26,6 +28,9 @@ import type { ConnectOptions } from "./lib/cluster/connect.ts";
 import { parseEndpoints } from "./lib/cluster/external_cluster.ts";
 import { docker } from "./lib/cluster/docker.ts";
 
+/** Pairs `run all` runs at once by default: measured on 2 cores (README, Speed). */
+const DEFAULT_JOBS = 3;
+
 const HELP = `etcd-drills: drill etcd use cases under faults and check they keep their promises.
 
 Usage:
@@ -40,11 +45,14 @@ Scenarios: ${
 Options:
   --subject S          implementation under test: a built-in name (default: the scenario's,
                        usually reference), your module (./my_lock.ts, a file: or https: URL)
-                       whose default export has the scenario's subject shape (README), or
-                       a program speaking the scenario's line protocol ('exec:CMD ARGS')
+                       whose default export has the scenario's subject shape (README, "Drill
+                       your own implementation"), or a program speaking the scenario's line
+                       protocol, one per node, its stderr in the node's log ('exec:CMD ARGS';
+                       lock and discovery; docs/exec-protocol.md)
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
-  --duration D         workload length from 1s to 24h, e.g. 30s, 2m, 1h (default 30s)
+  --duration D         workload length from 1s to 24h, e.g. 30s, 2m, 1h (default 30s; with "all":
+                       each expectation's own)
   --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's)
   --fault-interval D   mean gap between fault starts, 100ms to 1h (default 3s)
   --faults-file F      run exactly this fault schedule instead of drawing one (not with --faults):
@@ -52,7 +60,8 @@ Options:
                        "at" the offset into the workload (before --duration ends), "hold" or
                        "holdMs" how long it holds (default: the fault's shortest); targets still
                        come from --seed
-  --seed N             seed of the fault schedule (default: random, printed)
+  --seed N             seed of the fault schedule (default: random, printed; with "all": each
+                       expectation's pinned seed, so its verdict never depends on luck)
   --ttl SECONDS        lease TTL, a whole number from 1 to 60 (default 2)
   --out DIR            where run directories go (default ./runs)
   --ports-from N       fixed ports from N for the members (default: free ports)
@@ -66,7 +75,12 @@ Options:
   --cacert F           --cluster external over TLS: CA certificate (PEM) of the members
   --cert F, --key F    --cluster external: client certificate and key (PEM), if it checks clients
   --user NAME:PASS     --cluster external with auth enabled: etcd user and password
+  --expect V           one run: exit 0 exactly when the verdict is V (valid or invalid), 1 when
+                       not, e.g. a CI job pinning "my lock survives pause-node"
   --expect             with "all": exit 0 exactly when every verdict matches its expectation
+  --jobs N             with "all": pairs run at once (default ${DEFAULT_JOBS}); pairs with node faults
+                       only share one cluster, each under its own key prefix; a pair with a
+                       member fault or compact gets its own; 1: one by one, a cluster each
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
   --list               list scenarios, subjects and faults
@@ -79,9 +93,9 @@ interface Flags {
   subject?: string;
   members?: string;
   nodes?: string;
-  duration: string;
+  duration?: string;
   faults?: string;
-  "fault-interval": string;
+  "fault-interval"?: string;
   "faults-file"?: string;
   seed?: string;
   ttl: string;
@@ -95,6 +109,9 @@ interface Flags {
   key?: string;
   user?: string;
   expect: boolean;
+  jobs?: string;
+  /** `--expect valid|invalid` of a single run (read before parseArgs: `--expect` alone is run all's). */
+  expectVerdict?: "valid" | "invalid";
   junit?: string;
   quiet: boolean;
   list: boolean;
@@ -119,7 +136,33 @@ function joinNegativeValues(args: string[]): string[] {
   return out;
 }
 
-function parse(args: string[]): { flags: Flags; positionals: string[] } {
+/**
+ * Takes `--expect valid|invalid` (or `--expect=…`) out of the arguments:
+ * `--expect` with no verdict after it stays run all's boolean flag.
+ */
+function takeExpectVerdict(args: string[]): { rest: string[]; verdict?: "valid" | "invalid" } {
+  const rest: string[] = [];
+  let verdict: "valid" | "invalid" | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const inline = /^--expect=(.*)$/.exec(a);
+    const next = a === "--expect" ? args[i + 1] : undefined;
+    const given = inline?.[1] ?? (next === "valid" || next === "invalid" ? next : undefined);
+    if (given === undefined) {
+      rest.push(a);
+      continue;
+    }
+    if (given !== "valid" && given !== "invalid") {
+      throw new UsageError(`--expect ${JSON.stringify(given)}: give valid or invalid`);
+    }
+    verdict = given;
+    if (!inline) i++;
+  }
+  return { rest, verdict };
+}
+
+function parse(all: string[]): { flags: Flags; positionals: string[] } {
+  const { rest: args, verdict } = takeExpectVerdict(all);
   try {
     const { values, positionals } = parseArgs({
       args: joinNegativeValues(args),
@@ -129,9 +172,9 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         subject: { type: "string" },
         members: { type: "string" },
         nodes: { type: "string" },
-        duration: { type: "string", default: "30s" },
+        duration: { type: "string" },
         faults: { type: "string" },
-        "fault-interval": { type: "string", default: "3s" },
+        "fault-interval": { type: "string" },
         "faults-file": { type: "string" },
         seed: { type: "string" },
         ttl: { type: "string", default: "2" },
@@ -145,13 +188,14 @@ function parse(args: string[]): { flags: Flags; positionals: string[] } {
         key: { type: "string" },
         user: { type: "string" },
         expect: { type: "boolean", default: false },
+        jobs: { type: "string" },
         junit: { type: "string" },
         quiet: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
-    return { flags: values as Flags, positionals };
+    return { flags: { ...values, expectVerdict: verdict } as Flags, positionals };
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split("\n")[0]}: see --help`);
   }
@@ -239,7 +283,7 @@ async function checkWritableFile(path: string, flag: string): Promise<void> {
 async function list(): Promise<void> {
   console.log("scenarios:");
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
-    const { scenario } = await loadScenario(name);
+    const { scenario } = await loadScenario(name, BUILTIN_SCENARIOS);
     console.log(`  ${name.padEnd(16)} ${scenario.description}`);
     for (const [s, d] of Object.entries(scenario.subjects)) {
       console.log(`    --subject ${s.padEnd(10)} ${d}`);
@@ -279,13 +323,13 @@ async function main(args: string[]): Promise<number> {
       500,
       "the number of simulated nodes is a whole number",
     ),
-    durationMs: parseDurationIn(flags.duration, "--duration", {
+    durationMs: parseDurationIn(flags.duration ?? "30s", "--duration", {
       minMs: 1000,
       maxMs: 24 * 3_600_000,
       what: "the workload's length",
     }),
     // Below 100 ms the schedule would be nothing but faults; the nemesis cannot keep up.
-    faultIntervalMs: parseDurationIn(flags["fault-interval"], "--fault-interval", {
+    faultIntervalMs: parseDurationIn(flags["fault-interval"] ?? "3s", "--fault-interval", {
       minMs: 100,
       maxMs: 3_600_000,
       what: "the mean gap between fault starts",
@@ -307,9 +351,22 @@ async function main(args: string[]): Promise<number> {
   const faultPlan = await readFaultsFile(flags, base);
   await checkOutDir(base.outDir);
   if (flags.junit !== undefined) await checkWritableFile(flags.junit, "--junit");
+  const jobs = runAllJobs(flags, positionals[0] === "all", base.portsFrom);
   await preflight(base);
-  if (positionals[0] === "all") return await runAll({ ...base, faultPlan }, flags);
-  const { scenario, url } = await loadScenario(positionals[0]);
+  if (positionals[0] === "all") {
+    if (flags.expectVerdict) {
+      throw new UsageError(
+        `run all --expect takes no verdict: each run is held to its scenario's expectation`,
+      );
+    }
+    return await runAll({ ...base, faultPlan }, flags, jobs);
+  }
+  if (flags.expect) {
+    throw new UsageError(
+      `--expect on one run needs the verdict you expect: --expect valid or --expect invalid`,
+    );
+  }
+  const { scenario, url } = await loadScenario(positionals[0], BUILTIN_SCENARIOS);
   const subject = flags.subject ?? scenario.defaultSubject;
   await resolveSubject(scenario, subject);
   const faults = flags.faults?.split(",").map((s) => s.trim()).filter(Boolean) ??
@@ -325,7 +382,19 @@ async function main(args: string[]): Promise<number> {
     faults,
   });
   console.log(runSummary(result));
-  if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml([{ result }]));
+  if (flags.junit) {
+    const expectValid = flags.expectVerdict ? flags.expectVerdict === "valid" : undefined;
+    await Deno.writeTextFile(flags.junit, junitXml([{ result, expectValid }]));
+  }
+  if (flags.expectVerdict) {
+    const matched = result.valid === (flags.expectVerdict === "valid");
+    console.log(
+      `expected ${flags.expectVerdict}, got ${verdictText(result.valid)}: ${
+        matched ? "matches" : "does NOT match"
+      }`,
+    );
+    return matched ? 0 : 1;
+  }
   return result.valid === true ? 0 : 1;
 }
 
@@ -393,50 +462,82 @@ async function preflight(
   for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
 }
 
+/** `--jobs` of run all, checked before anything starts (refused for one scenario). */
+function runAllJobs(flags: Flags, all: boolean, portsFrom: number | undefined): number {
+  if (!all) {
+    if (flags.jobs !== undefined) {
+      throw new UsageError("--jobs is for run all: deno task run all --jobs 3");
+    }
+    return 1;
+  }
+  const jobs = integer(flags.jobs, "--jobs", 1, 32) ?? (portsFrom === undefined ? DEFAULT_JOBS : 1);
+  if (jobs > 1 && portsFrom !== undefined) {
+    throw new UsageError("--ports-from fixes one cluster's ports: give --jobs 1 with it");
+  }
+  return jobs;
+}
+
 async function runAll(
   base: Omit<RunOptions, "scenario" | "scenarioUrl" | "subject" | "faults">,
   flags: Flags,
+  jobs: number,
 ): Promise<number> {
-  console.log(`seed ${base.seed}`);
+  const pairs: Pair[] = [];
+  for (const name of Object.keys(BUILTIN_SCENARIOS)) {
+    const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);
+    for (const expectation of scenario.expectations) pairs.push({ scenario, url, expectation });
+  }
+  const override = {
+    faults: flags.faults?.split(",").map((f) => f.trim()).filter(Boolean),
+    seed: flags.seed === undefined ? undefined : base.seed,
+    durationMs: flags.duration === undefined ? undefined : base.durationMs,
+    faultIntervalMs: flags["fault-interval"] === undefined ? undefined : base.faultIntervalMs,
+  };
+  const label = (i: number) => `${pairs[i].scenario.name}/${pairs[i].expectation.subject}`;
+  const t0 = performance.now();
+  const since = () => `${Math.round((performance.now() - t0) / 1000)} s`;
+  console.log(`${pairs.length} pairs, ${jobs} at a time`);
+  const { results, shared } = await runPairs(pairs, {
+    // With several pairs at once their progress lines would interleave: one line per pair instead.
+    base: { ...base, progress: base.progress && jobs === 1 },
+    override,
+    jobs,
+    onStart: (i) => base.progress && jobs > 1 && console.error(`[${since()}] start ${label(i)}`),
+    onEnd: (i, r) =>
+      base.progress && jobs > 1 &&
+      console.error(`[${since()}] done  ${label(i)}: ${verdictText(r.valid)}`),
+  });
   const rows: string[][] = [];
   const cases: JunitCase[] = [];
   let matched = true;
   let allValid = true;
-  for (const name of Object.keys(BUILTIN_SCENARIOS)) {
-    const { scenario, url } = await loadScenario(name);
-    for (const e of scenario.expectations) {
-      const faults = flags.faults?.split(",") ?? e.faults;
-      const r: RunResult = await runScenario({
-        ...base,
-        scenario,
-        scenarioUrl: url,
-        subject: e.subject,
-        faults,
-      });
-      cases.push({ result: r, expectValid: e.valid });
-      const ok = r.valid === e.valid;
-      matched &&= ok;
-      allValid &&= r.valid === true;
-      const failing = r.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name).join(
-        ",",
-      );
-      rows.push([
-        name,
-        e.subject,
-        r.faults.join(",") || "none",
-        verdictText(r.valid),
-        e.valid ? "valid" : "INVALID",
-        ok ? "yes" : "NO",
-        failing || "-",
-        r.dir,
-      ]);
-    }
+  for (const [i, r] of results.entries()) {
+    const e = pairs[i].expectation;
+    cases.push({ result: r, expectValid: e.valid });
+    const ok = r.valid === e.valid;
+    matched &&= ok;
+    allValid &&= r.valid === true;
+    const failing = r.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name);
+    rows.push([
+      pairs[i].scenario.name,
+      e.subject,
+      r.faults.join(",") || "none",
+      String(r.seed),
+      `${r.durationMs / 1000} s`,
+      verdictText(r.valid),
+      e.valid ? "valid" : "INVALID",
+      ok ? "yes" : "NO",
+      failing.join(",") || "-",
+      r.dir,
+    ]);
   }
   console.log(
     table([
       "scenario",
       "subject",
       "faults",
+      "seed",
+      "duration",
       "verdict",
       "expected",
       "match",
@@ -444,6 +545,13 @@ async function runAll(
       "run directory",
     ], rows),
   );
+  if (shared) {
+    // The shared cluster is whole once every pair on it ended; if not, no verdict on it stands.
+    console.log(`shared cluster: ${verdictText(shared.valid)}: ${shared.summary}`);
+    matched &&= shared.valid === true;
+    allValid &&= shared.valid === true;
+  }
+  console.log(`${pairs.length} pairs in ${since()} (${jobs} at a time)`);
   if (flags.junit) await Deno.writeTextFile(flags.junit, junitXml(cases));
   if (flags.expect) {
     console.log(

@@ -1,11 +1,15 @@
 /**
- * etcd-drills: the public API for plugin authors. A plugin is a module whose
- * default export is a {@link Scenario}: roles (run in node processes), a
- * layout, final reads and checkers. Run it with `deno task run ./plugin.ts`.
+ * etcd-drills: the public API for plugin authors and for users drilling
+ * their own code. A plugin is a module whose default export is a
+ * {@link Scenario}: roles (run in node processes), a layout, final reads
+ * and checkers. Run it with `deno task run ./plugin.ts`. A subject module is
+ * one whose default export has a built-in scenario's subject shape (for
+ * lock, a {@link LockSubjectFactory}); run it with
+ * `deno task run lock --subject ./my_lock.ts`.
  *
  * @module
  */
-export type { Expectation, RoleFn, Scenario } from "./lib/scenario.ts";
+export type { Expectation, ExpectedFault, RoleFn, Scenario } from "./lib/scenario.ts";
 export { fail, NodeContext, ok } from "./lib/node/context.ts";
 export type { Outcome } from "./lib/node/context.ts";
 export type {
@@ -40,3 +44,59 @@ export type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
 export type { ConnectOptions } from "./lib/cluster/connect.ts";
 export type { ActiveFault, Fault, World } from "./chaos/mod.ts";
 export { FAULTS } from "./chaos/mod.ts";
+
+// Subjects: the shapes a user's module (--subject ./mine.ts) implements, one per scenario.
+export { subjectOf } from "./lib/subjects/pick.ts";
+export type { SubjectChoices } from "./lib/subjects/pick.ts";
+export { SubjectShapeError } from "./lib/subjects/shape.ts";
+export type { SubjectShape } from "./lib/subjects/shape.ts";
+export { ExecChannel, ExecUnknownError } from "./lib/subjects/exec_channel.ts";
+export type { ExecChannelOptions } from "./lib/subjects/exec_channel.ts";
+export type { ExecAnswer, ExecCall, ExecEvent } from "./lib/subjects/exec_messages.ts";
+export { LOCK_SHAPE } from "./scenarios/lock/subject.ts";
+export type { CounterRead, LockSubject, LockSubjectFactory } from "./scenarios/lock/subject.ts";
+export { DISCOVERY_SHAPE } from "./scenarios/discovery/subject.ts";
+export type {
+  DiscovererSubject,
+  DiscoverySubject,
+  ServiceInfo,
+  ServiceSubject,
+} from "./scenarios/discovery/subject.ts";
+export { LB_SHAPE } from "./scenarios/load_balancing/subject.ts";
+export type { LbSubject } from "./scenarios/load_balancing/subject.ts";
+export type { AddressFeed } from "./lib/recipes/grpc_resolver.ts";
+export { MONITOR_SHAPE } from "./scenarios/monitoring/subject.ts";
+export type { MonitorFactory, MonitorSubject, Transition } from "./scenarios/monitoring/subject.ts";
+export { BARRIER_SHAPE } from "./scenarios/barrier/subject.ts";
+export type {
+  BarrierKeys,
+  BarrierSubject,
+  BarrierSubjectFactory,
+  BarrierSubjectOptions,
+} from "./scenarios/barrier/subject.ts";
+export type { SessionSource } from "./lib/recipes/double_barrier.ts";
+export { ELECTION_SHAPE } from "./scenarios/election/subject.ts";
+export type {
+  ElectionSubject,
+  ElectionSubjectFactory,
+  ElectionSubjectOptions,
+  SeenLeader,
+} from "./scenarios/election/subject.ts";
+export type { OpSource } from "./lib/recipes/atomic.ts";
+export { messageId, PUBSUB_SHAPE } from "./scenarios/pubsub/subject.ts";
+export type {
+  Message,
+  Publisher,
+  PubSubKeys,
+  PubSubSubject,
+  Subscriber,
+} from "./scenarios/pubsub/subject.ts";
+export { jobKey, NOTIFICATION_SHAPE, parseJob } from "./scenarios/notification/subject.ts";
+export type {
+  JobState,
+  NotificationSubject,
+  NotificationSubjectFactory,
+  Observe,
+} from "./scenarios/notification/subject.ts";
+export { itemId, QUEUE_SHAPE } from "./scenarios/queue/subject.ts";
+export type { Item, QueueSubject, QueueSubjectFactory } from "./scenarios/queue/subject.ts";

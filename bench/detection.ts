@@ -2,8 +2,10 @@
  * Fault detection latency relative to the TTL: how long after a kill the use
  * case noticed, read from each scenario's own latency check in one run each.
  */
-import { runScenario } from "../lib/runner/run.ts";
+import { runPairs } from "../lib/runner/run_pairs.ts";
+import type { Pair } from "../lib/runner/run_pairs.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
+import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
 /** Which check measures detection in which scenario, and the figure's name. */
 const PROBES = [
@@ -13,29 +15,39 @@ const PROBES = [
   { scenario: "lock", check: "liveness", what: "lock re-grant" },
 ];
 
-/** Runs each probe's scenario (reference, kill-node) and returns its median latency and max, in ms and in TTLs. */
+/**
+ * Runs each probe's scenario (reference, kill-node, seed 7) and returns its median latency and
+ * max, in ms and in TTLs; the probes run at once, on one cluster (node faults only).
+ */
 export async function detection(durationMs: number, ttl: number) {
-  const rows = [];
+  const pairs: Pair[] = [];
   for (const p of PROBES) {
-    const { scenario, url } = await loadScenario(p.scenario);
-    const out = await Deno.makeTempDir({ prefix: "drills-bench-detect-" });
-    try {
-      const r = await runScenario({
-        scenario,
-        scenarioUrl: url,
+    const { scenario, url } = await loadScenario(p.scenario, BUILTIN_SCENARIOS);
+    pairs.push({
+      scenario,
+      url,
+      expectation: {
         subject: "reference",
-        members: 3,
-        durationMs,
         faults: ["kill-node"],
-        faultIntervalMs: 3000,
+        valid: true,
         seed: 7,
-        ttl,
-        outDir: out,
-      });
+        durationMs,
+      },
+    });
+  }
+  const out = await Deno.makeTempDir({ prefix: "drills-bench-detect-" });
+  try {
+    const { results } = await runPairs(pairs, {
+      base: { members: 3, ttl, outDir: out },
+      override: {},
+      jobs: PROBES.length,
+    });
+    const rows = PROBES.map((p, i) => {
+      const r = results[i];
       const figures = r.checks.find((c) => c.name === p.check)?.figures ?? {};
       const median = Object.entries(figures).find(([k]) => k.endsWith("_median"))?.[1] ?? null;
       const max = Object.entries(figures).find(([k]) => k.endsWith("_max"))?.[1] ?? null;
-      rows.push({
+      return {
         what: p.what,
         scenario: p.scenario,
         check: p.check,
@@ -44,10 +56,10 @@ export async function detection(durationMs: number, ttl: number) {
         maxMs: max,
         medianOverTtl: median === null ? null : Math.round((median / (ttl * 1000)) * 100) / 100,
         boundMs: ttl * 1000 + 1500,
-      });
-    } finally {
-      await Deno.remove(out, { recursive: true });
-    }
+      };
+    });
+    return { ttl, rows };
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
-  return { ttl, rows };
 }

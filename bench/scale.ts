@@ -5,6 +5,7 @@
  */
 import { runScenario } from "../lib/runner/run.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
+import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
 /** Summed RSS in MiB of this process and every process whose command line names `marker`. */
 function rssMiB(marker: string): number {
@@ -23,7 +24,7 @@ function rssMiB(marker: string): number {
 
 /** Runs the lock scenario with each node count in turn; stops at the first that is not valid. */
 export async function scale(nodeCounts: number[], durationMs: number) {
-  const { scenario, url } = await loadScenario("lock");
+  const { scenario, url } = await loadScenario("lock", BUILTIN_SCENARIOS);
   const rows = [];
   for (const nodes of nodeCounts) {
     const out = await Deno.makeTempDir({ prefix: "drills-bench-scale-" });

@@ -6,11 +6,35 @@ import type { SubjectShape } from "./subjects/shape.ts";
 /** What one node runs, in its own process. */
 export type RoleFn = (ctx: NodeContext) => Promise<void>;
 
-/** The verdict a scenario expects for a subject under a fault set (`run all --expect`). */
+/** One fault of an expectation's exact plan, as in a `--faults-file` (targets come from the seed). */
+export interface ExpectedFault {
+  /** ms after the workload starts. */
+  at: number;
+  fault: string;
+  /** How long it holds, ms (default: the fault's shortest hold). */
+  holdMs?: number;
+}
+
+/**
+ * The verdict a scenario expects for a subject under a fault set
+ * (`run all --expect`), with what makes it come out the same on every run:
+ * a pinned seed (it draws the plan and its targets), a duration no longer
+ * than the verdict needs, and optionally the exact plan (the breaking fault
+ * early) instead of one drawn from the seed.
+ */
 export interface Expectation {
   subject: string;
+  /** The faults (with `plan`: the names it uses). */
   faults: string[];
   valid: boolean;
+  /** Seed of the fault plan and its targets. */
+  seed: number;
+  /** Workload length, ms. */
+  durationMs: number;
+  /** Mean gap between fault starts, ms (default 3000). */
+  faultIntervalMs?: number;
+  /** An exact schedule instead of one drawn from the seed. */
+  plan?: ExpectedFault[];
 }
 
 /**
@@ -46,6 +70,12 @@ export interface Scenario {
   params?: Record<string, unknown>;
   /** Verdicts this scenario must give; `run all` runs each one. */
   expectations: Expectation[];
+  /**
+   * Why a run of this scenario cannot share a cluster with other runs (`run all
+   * --jobs`), e.g. a check that counts every lease in etcd; absent: it can,
+   * when its faults are node faults (its keys live under a prefix of its own).
+   */
+  needsOwnCluster?: string;
   /** Reads what the checkers need from etcd after heal and quiesce (keys live below `prefix`). */
   finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
   checkers: Checker[];

@@ -4,7 +4,7 @@
  * instead (.ci/run starts an engine). The local etcd image is built when
  * missing, so a test never depends on a registry.
  */
-import { docker, dockerAvailable, RUN_LABEL } from "../lib/cluster/docker.ts";
+import { docker, dockerAvailable, PID_LABEL, RUN_LABEL } from "../lib/cluster/docker.ts";
 import {
   buildLocalImage,
   defaultImage,
@@ -44,16 +44,36 @@ export function containerTest(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, ignore: noContainers !== undefined, fn });
 }
 
-/** Containers and networks any harness run made that still exist (none may outlive a run). */
+/**
+ * Containers and networks harness runs left behind (none may outlive a run):
+ * those of this process and those whose runner process is gone. Those of a
+ * runner still alive (a test file running beside this one, another user's
+ * run) are not leftovers yet, so test files may run in parallel.
+ */
 export async function harnessLeftovers(): Promise<string[]> {
   const d = (await docker()).container.dockerode;
   const filters = JSON.stringify({ label: [RUN_LABEL] });
-  const containers = await d.listContainers({ all: true, filters });
-  const networks = await d.listNetworks({ filters });
+  const ended = (labels: Record<string, string> | undefined) => {
+    const pid = Number(labels?.[PID_LABEL]);
+    return !Number.isInteger(pid) || pid === Deno.pid || !processAlive(pid);
+  };
+  const containers = (await d.listContainers({ all: true, filters })).filter((c) =>
+    ended(c.Labels)
+  );
+  const networks = (await d.listNetworks({ filters })).filter((n) => ended(n.Labels));
   return [
     ...containers.map((c) => `container ${c.Names.join(",")} (${c.State})`),
     ...networks.map((n) => `network ${n.Name}`),
   ];
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Retries `ok` until it holds, for at most `ms`. */

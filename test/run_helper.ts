@@ -1,6 +1,6 @@
 import { cli } from "./cli_helper.ts";
 import type { CliResult } from "./cli_helper.ts";
-import type { RunResult } from "../lib/runner/run.ts";
+import type { RunResult } from "../lib/runner/result.ts";
 
 /** Runs a scenario through the CLI into a fresh out dir; returns the exit, the output and results.json. */
 export async function runCli(args: string[]): Promise<CliResult & { result?: RunResult }> {

@@ -4,7 +4,7 @@ import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../random.ts";
-import { clientOptions } from "../cluster/connect.ts";
+import { clientOptions, usesTls } from "../cluster/connect.ts";
 import type { ConnectOptions } from "../cluster/connect.ts";
 import { parseSubjectRef } from "../subjects/subject_ref.ts";
 import { SubjectShapeError } from "../subjects/shape.ts";
@@ -57,9 +57,12 @@ export class NodeContext {
   /** Deadline of every unary etcd call, ms: a call to a paused member would otherwise hang. */
   readonly callTimeoutMs: number;
   readonly random: () => number;
+  /** Whether etcd is reached over TLS or as a user (an operator's cluster): what `client()` sets up. */
+  readonly secured: boolean;
   #nextOp = 1;
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
+  #atExit: (() => void | Promise<void>)[] = [];
 
   constructor(
     config: NodeConfig,
@@ -78,6 +81,7 @@ export class NodeContext {
     this.params = config.params;
     this.endpoints = config.endpoints;
     this.#connect = config.connect;
+    this.secured = usesTls(config.connect) || config.connect?.username !== undefined;
     this.signal = signal;
     this.callTimeoutMs = Number(config.params.callTimeoutMs ?? 2000);
     this.random = mulberry32(config.seed ^ hash(`${config.node}#${config.incarnation}`));
@@ -121,6 +125,33 @@ export class NodeContext {
       this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
       return undefined;
     }
+  }
+
+  /**
+   * Registers work to do after the role returns and before the node process
+   * exits (closing a subject program's stdin, say); the node waits for it a
+   * few seconds at most.
+   */
+  atExit(fn: () => void | Promise<void>): void {
+    this.#atExit.push(fn);
+  }
+
+  /** Runs the {@link atExit} work, newest first, for at most `ms`; never throws. */
+  async runAtExit(ms: number): Promise<void> {
+    const work = this.#atExit.splice(0).reverse();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => timer = setTimeout(r, ms));
+    const all = (async () => {
+      for (const fn of work) {
+        try {
+          await fn();
+        } catch (e) {
+          console.error(`clean-up at exit failed: ${e instanceof Error ? e.message : e}`);
+        }
+      }
+    })();
+    await Promise.race([all, late]);
+    clearTimeout(timer);
   }
 
   /** Tells the runner a state faults may target (e.g. `{ primary: true }` while holding the lock). */

@@ -2,7 +2,7 @@ import type { HistoryWriter } from "../history/writer.ts";
 import { NodeProxy } from "../net/node_proxy.ts";
 import { NODE_CONFIG_ENV } from "./protocol.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
-import { spawnTied } from "../runner/cleanup.ts";
+import { canLeadGroups, spawnTied } from "../runner/cleanup.ts";
 
 const NODE_MAIN = new URL("./node_main.ts", import.meta.url).pathname;
 
@@ -19,6 +19,10 @@ export interface NodeSpec {
  * A simulated node as the runner sees it: one OS process at a time
  * (incarnations 1, 2, …), behind its own client proxy. Its messages go into
  * the history; operations left open by a kill are closed as `info`.
+ *
+ * Each incarnation leads its own process group: pause, resume and kill
+ * signal the whole group, so whatever the node started (an `exec:`
+ * program, an etcdctl) stops, goes on and dies with it.
  */
 export class NodeHandle {
   readonly id: string;
@@ -37,6 +41,8 @@ export class NodeHandle {
   #ready = Promise.withResolvers<void>();
   #log?: Deno.FsFile;
   #fatal = Promise.withResolvers<string>();
+  /** Whether the current process leads its own group (signals then go to the group). */
+  #group = false;
 
   constructor(spec: NodeSpec, memberClientUrls: readonly string[], history: HistoryWriter) {
     this.id = spec.id;
@@ -70,8 +76,9 @@ export class NodeHandle {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
-    });
+    }, { groupLeader: true });
     this.#child = child;
+    this.#group = canLeadGroups();
     this.alive = true;
     this.paused = false;
     const incarnation = this.incarnation;
@@ -115,6 +122,11 @@ export class NodeHandle {
         time,
       });
     });
+  }
+
+  /** The current incarnation's pid (also its process group id), once one was started. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   /**
@@ -179,6 +191,7 @@ export class NodeHandle {
     await this.#exited;
   }
 
+  /** SIGSTOP to the node's process group: the node and everything it started stop. */
   pause(): void {
     if (this.alive && !this.paused) {
       this.#signal("SIGSTOP");
@@ -186,6 +199,7 @@ export class NodeHandle {
     }
   }
 
+  /** SIGCONT to the node's process group. */
   resume(): void {
     if (this.paused) {
       this.#signal("SIGCONT");
@@ -222,9 +236,18 @@ export class NodeHandle {
     this.#log = undefined;
   }
 
+  /** Signals the node's process group (the node and all it started), or the node alone without one. */
   #signal(sig: Deno.Signal): void {
+    const child = this.#child;
+    if (!child) return;
     try {
-      this.#child?.kill(sig);
+      if (this.#group) {
+        try {
+          Deno.kill(-child.pid, sig);
+          return;
+        } catch { /* no group yet (setsid has not run) or gone: the node alone */ }
+      }
+      child.kill(sig);
     } catch { /* already gone */ }
   }
 }

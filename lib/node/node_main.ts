@@ -17,6 +17,9 @@ if (!config) {
   Deno.exit(2);
 }
 
+/** How long the node waits for its at-exit work (a subject program's exit); below the runner's stop grace. */
+const AT_EXIT_MS = 3000;
+
 const encoder = new TextEncoder();
 function emit(m: NodeMessage): void {
   Deno.stdout.writeSync(encoder.encode(JSON.stringify(m) + "\n"));
@@ -40,6 +43,7 @@ emit({ t: "ready", wall: wallClock() });
 try {
   await role(ctx);
 } catch (e) {
+  await ctx.runAtExit(AT_EXIT_MS);
   if (e instanceof SubjectShapeError) {
     // Not a fault of the run: the subject does not fit. The runner stops and says so.
     emit({ t: "fatal", error: e.message, wall: wallClock() });
@@ -49,6 +53,7 @@ try {
   console.error(`role ${config.role} failed:`, e);
   Deno.exit(1);
 }
+await ctx.runAtExit(AT_EXIT_MS);
 // Leave at once: etcd3 clients and keep-alives would keep the process alive.
 Deno.exit(0);
 

@@ -1,4 +1,4 @@
-import type { RunResult } from "../runner/run.ts";
+import type { RunResult } from "../runner/result.ts";
 import type { NamedResult } from "../checkers/checker.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { faultWindows, operations } from "../history/event.ts";

@@ -108,31 +108,62 @@ function parentPid(): number | undefined {
   }
 }
 
+/** How {@link spawnTied} starts a child. */
+export interface TiedOptions {
+  /**
+   * Make the child the leader of its own process group (and session), with
+   * its pid as the group id, so a signal to `-pid` reaches it and everything
+   * it starts (util-linux `setsid`, which execs in place and keeps the pid).
+   */
+  groupLeader?: boolean;
+}
+
 /**
  * Spawns a child that the kernel kills if this process dies without cleaning
- * up (a SIGKILL of the runner), through util-linux `setpriv --pdeathsig`.
+ * up (a SIGKILL of the runner, or of the node that started it), through
+ * util-linux `setpriv --pdeathsig`. Both tools exec in place: the child's
+ * pid is the one Deno reports.
  */
 export function spawnTied(
   cmd: string,
   args: string[],
   opts: Deno.CommandOptions,
+  tied: TiedOptions = {},
 ): Deno.ChildProcess {
-  const tied = hasSetpriv()
-    ? new Deno.Command("setpriv", { ...opts, args: ["--pdeathsig", "KILL", "--", cmd, ...args] })
-    : new Deno.Command(cmd, { ...opts, args });
-  return tied.spawn();
+  const words = [cmd, ...args];
+  if (tied.groupLeader && hasTool("setsid")) words.unshift("setsid");
+  if (hasTool("setpriv")) words.unshift("setpriv", "--pdeathsig", "KILL", "--");
+  return new Deno.Command(words[0], { ...opts, args: words.slice(1) }).spawn();
 }
 
-let setprivKnown: boolean | undefined;
-function hasSetpriv(): boolean {
-  if (setprivKnown === undefined) {
-    try {
-      setprivKnown =
-        new Deno.Command("setpriv", { args: ["--version"], stdout: "null", stderr: "null" })
-          .outputSync().success;
-    } catch {
-      setprivKnown = false;
-    }
+/** Whether {@link spawnTied} can make group leaders here (util-linux `setsid` is installed). */
+export function canLeadGroups(): boolean {
+  return hasTool("setsid");
+}
+
+/** Whether `pid` leads its own process group (true after `spawnTied(..., { groupLeader: true })`). */
+export function leadsProcessGroup(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name (which may hold spaces): state, ppid, pgrp, …
+    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    return pgrp === pid;
+  } catch {
+    return false;
   }
-  return setprivKnown;
+}
+
+const toolKnown = new Map<string, boolean>();
+function hasTool(tool: string): boolean {
+  let known = toolKnown.get(tool);
+  if (known === undefined) {
+    try {
+      known = new Deno.Command(tool, { args: ["--version"], stdout: "null", stderr: "null" })
+        .outputSync().success;
+    } catch {
+      known = false;
+    }
+    toolKnown.set(tool, known);
+  }
+  return known;
 }

@@ -1,6 +1,5 @@
 import type { Scenario } from "../scenario.ts";
 import { UsageError } from "../errors.ts";
-import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 import { toFileUrl } from "./paths.ts";
 
 /** A scenario and the URL its node processes import. */
@@ -9,16 +8,22 @@ export interface LoadedScenario {
   url: string;
 }
 
-/** Loads a built-in scenario by name, or a plugin by path or URL. */
-export async function loadScenario(nameOrPath: string): Promise<LoadedScenario> {
-  let url = BUILTIN_SCENARIOS[nameOrPath];
+/** Scenario name → module URL: the built-in ones, which the CLI hands in (lib/ knows none). */
+export type ScenarioRegistry = Readonly<Record<string, string>>;
+
+/** Loads a scenario of `registry` by name, or a plugin by path or URL. */
+export async function loadScenario(
+  nameOrPath: string,
+  registry: ScenarioRegistry,
+): Promise<LoadedScenario> {
+  let url = Object.hasOwn(registry, nameOrPath) ? registry[nameOrPath] : undefined;
   if (!url) {
     const looksLikeModule = /^(https?|file):/.test(nameOrPath) ||
       /[/\\]|\.(ts|js|mjs)$/.test(nameOrPath);
     if (!looksLikeModule) {
       throw new UsageError(
         `unknown scenario "${nameOrPath}": choose from ${
-          Object.keys(BUILTIN_SCENARIOS).join(", ")
+          Object.keys(registry).join(", ")
         }, or give a plugin file (./my_scenario.ts)`,
       );
     }

@@ -105,5 +105,5 @@ function describe(v: unknown): string {
   if (v === undefined) return "undefined (is it exported?)";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  return `a ${typeof v}`;
+  return /^[aeiou]/.test(typeof v) ? `an ${typeof v}` : `a ${typeof v}`;
 }

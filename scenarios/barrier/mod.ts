@@ -163,8 +163,14 @@ const scenario: Scenario = {
   defaultFaults: ["kill-node", "kill-lease"],
   params: { setMinMs: 20, setMaxMs: 200, workMinMs: 100, workMaxMs: 300 },
   expectations: [
-    { subject: "reference", faults: ["kill-node", "kill-lease"], valid: true },
-    { subject: "naive", faults: ["kill-lease"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "kill-lease"],
+      valid: true,
+      seed: 10,
+      durationMs: 20_000,
+    },
+    { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
   ],
   finalReads,
   checkers: [

@@ -12,8 +12,12 @@ export interface BarrierKeys {
 }
 
 /**
- * A barrier implementation under test, as the roles drive it. Each method
- * returns a definite outcome or throws (the outcome is then unknown).
+ * A barrier implementation under test, as the roles drive it: waiters call
+ * `waitCondition` again and again; participants `enter` a round, work, and
+ * `leave` it. Each method returns a definite outcome (`ok`: it happened;
+ * `fail`: it surely did not) or throws: the operation is then recorded as
+ * unknown (`info`, the message in the node's log) and the role goes on
+ * (a participant enters the same round again; entering is idempotent).
  */
 export interface BarrierSubject {
   /**
@@ -23,11 +27,19 @@ export interface BarrierSubject {
    * when the node is stopped first.
    */
   waitCondition(required: Record<string, string>): Promise<Outcome>;
-  /** Enters round `round` of the double barrier; ok revision: the look that let it in. */
+  /**
+   * Enters round `round` of the double barrier, blocking until every
+   * participant has entered. `ok` once in, revision: the look (read or watch
+   * event) that showed everyone in; `fail` when stopped first.
+   */
   enter(round: number): Promise<Outcome>;
-  /** Leaves round `round`; ok revision: the look that showed everyone gone. */
+  /**
+   * Leaves round `round`, blocking until every participant has left. `ok`
+   * once out, revision: the look that showed everyone gone; `fail` or a
+   * throw and the role calls `leave` again.
+   */
   leave(round: number): Promise<Outcome>;
-  /** The lease a fault could revoke, if any. */
+  /** The lease its keys are under now, if any: reported so `kill-lease` can revoke it. */
   lease(): string | undefined;
 }
 

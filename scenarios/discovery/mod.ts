@@ -24,9 +24,10 @@ import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
+import { execDiscovery } from "./exec.ts";
 
 const SUBJECTS: Record<string, DiscoverySubject> = { reference, naive };
-const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
 const registry = (prefix: string) => `${prefix}services/`;
 
@@ -137,6 +138,7 @@ const scenario: Scenario = {
       "a fresh lease every refresh tick, never revoked; discoverers watch from now and act on creates only (the classic write-up)",
   },
   subjectShape: DISCOVERY_SHAPE,
+  execProtocol: "docs/exec-protocol.md#discovery",
   defaultSubject: "reference",
   roles: { service, discoverer },
   layout: (nodes) => {
@@ -149,9 +151,23 @@ const scenario: Scenario = {
   // Churn: each service leaves for a second about every 4 s on its own, faults or not.
   params: { censusMs: 1000, quiesceMs: 5000, churnMs: 4000, churnGapMs: 1000 },
   finalReads,
+  // The census lists every lease in etcd, not only the run's: another run's would read as leaks.
+  needsOwnCluster: "its census counts every lease in etcd",
   expectations: [
-    { subject: "reference", faults: ["kill-node", "kill-lease", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node", "kill-lease", "partition-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    {
+      subject: "naive",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: false,
+      seed: 12,
+      durationMs: 15_000,
+    },
   ],
   checkers: [
     viewsAtRevisionChecker({

@@ -126,10 +126,10 @@ const scenario: Scenario = {
   defaultFaults: ["pause-node"],
   params: { termWrites: 8, writeEveryMs: 100 },
   expectations: [
-    { subject: "reference", faults: ["pause-node"], valid: true },
+    { subject: "reference", faults: ["pause-node"], valid: true, seed: 108, durationMs: 15_000 },
     // A paused leader resumes and writes before the library has heard that its lease is gone.
-    { subject: "etcd3", faults: ["pause-node"], valid: false },
-    { subject: "naive", faults: ["pause-node"], valid: false },
+    { subject: "etcd3", faults: ["pause-node"], valid: false, seed: 108, durationMs: 15_000 },
+    { subject: "naive", faults: ["pause-node"], valid: false, seed: 108, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

@@ -104,8 +104,10 @@ const scenario: Scenario = {
       subject: "reference",
       faults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
       valid: true,
+      seed: 72,
+      durationMs: 15_000,
     },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 72, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

@@ -4,7 +4,10 @@ import type { SubjectShape } from "../../lib/subjects/shape.ts";
 
 /**
  * An implementation under test: how a server keeps its address registered,
- * and where a client's resolver gets its addresses from.
+ * and where a client's resolver gets its addresses from. These methods
+ * record their own operations through `ctx.op` (each `ok`, `fail` or, for
+ * a throw inside `ctx.op`, unknown); a throw out of `serve` ends the node's
+ * role.
  */
 export interface LbSubject {
   /**
@@ -14,7 +17,12 @@ export interface LbSubject {
    * and reports `{ primary: true, lease }` for the faults.
    */
   serve(ctx: NodeContext, registry: string, addr: string): Promise<void>;
-  /** The address feed behind a client's resolver, watching `registry`. */
+  /**
+   * The address feed behind a client's resolver, watching `registry`: its
+   * `start` delivers the whole list of addresses after each change (never
+   * synchronously), its `close` stops it. Each list the balancer applied is
+   * recorded as a `resolved` operation by the role.
+   */
   feed(ctx: NodeContext, registry: string): AddressFeed;
 }
 

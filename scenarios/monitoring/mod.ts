@@ -86,8 +86,14 @@ const scenario: Scenario = {
   },
   defaultFaults: ["kill-node", "pause-node", "partition-node"],
   expectations: [
-    { subject: "reference", faults: ["kill-node", "pause-node", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 15_000 },
   ],
   finalReads: async (client: Etcd3, prefix: string) => ({
     // etcd's record of the heartbeats: the truth each reported state is judged against.

@@ -13,7 +13,12 @@ export interface Transition {
 
 /** A monitor implementation: watches the heartbeat keys and reports transitions. */
 export interface MonitorSubject {
-  /** Runs until `ctx.signal` aborts, calling `report` for each transition as it is seen. */
+  /**
+   * Runs until `ctx.signal` aborts, calling `report` for each transition as
+   * it is seen (each is recorded as an ok `up` or `down` operation, at the
+   * transition's revision where the monitor knows it). Retry etcd errors
+   * inside; resolve when stopped; a throw ends the node's role.
+   */
   run(report: (t: Transition) => void): Promise<void>;
 }
 

@@ -96,8 +96,14 @@ const scenario: Scenario = {
     recoverMs: 2000,
   },
   expectations: [
-    { subject: "reference", faults: ["kill-node", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

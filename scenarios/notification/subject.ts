@@ -33,8 +33,11 @@ export type Observe = (state: JobState, modRevision: number) => Promise<void>;
 /** How a watcher waits for a job's completion: the implementation under test. */
 export interface NotificationSubject {
   /**
-   * Resolves ok once job `k` is seen done (calling `observe` for every state
-   * seen on the way); fail when `signal` aborts first.
+   * Resolves `ok` once job `k` is seen done (calling `observe` for every
+   * state seen on the way, with the key's mod revision: each is an ok
+   * `observe` operation); value and revision, where known, those of the done
+   * state. `fail` when `signal` aborts first. A throw (etcd unreachable) is
+   * an unknown `wait`; the role waits for the same job again.
    */
   waitDone(k: number, signal: AbortSignal, observe: Observe): Promise<Outcome>;
 }

@@ -116,8 +116,14 @@ const scenario: Scenario = {
   defaultFaults: ["kill-node", "partition-node", "compact"],
   params: { publishEveryMs: 150, drainMs: 6000, stopGraceMs: 10000 },
   expectations: [
-    { subject: "reference", faults: ["kill-node", "partition-node", "compact"], valid: true },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "partition-node", "compact"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [deliveryChecker(), revisionOrderChecker(), noPhantomChecker()],

@@ -17,9 +17,13 @@ export interface PubSubKeys {
 
 /** The publishing side of a subject. */
 export interface Publisher {
-  /** The key the message with this id is published under. */
+  /** The key the message with this id is published under (below `keys.messages`). */
   keyFor(id: string): string;
-  /** Puts the message; ok value `{ id, key }`, revision the put's. */
+  /**
+   * Puts the message; `ok` value `{ id, key }`, revision the put's; `fail`
+   * when it surely was not published; throw when unknown (a message of
+   * unknown outcome must reach all subscribers or none).
+   */
   publish(id: string, key: string): Promise<Outcome>;
 }
 
@@ -28,18 +32,30 @@ export interface Publisher {
  * `{ messages }`) and `gap` operations through the context; the role drives it.
  */
 export interface Subscriber {
-  /** Starts or resumes the subscription; ok value `{ from }`: it delivers what comes after. */
+  /**
+   * Starts or resumes the subscription (after a restart, from its
+   * checkpoint); `ok` value `{ from }`: it delivers what comes after that
+   * revision. `fail` or a throw and the role tries again 200 ms later.
+   */
   subscribe(): Promise<Outcome>;
-  /** Waits briefly (or until `signal` aborts) for messages and delivers them. Throws on errors. */
+  /**
+   * Waits briefly (or until `signal` aborts) for messages and delivers them,
+   * recording `deliver` operations (value `{ messages }`, in revision order)
+   * and `gap` ones (a compaction cut its history). Throws on errors; the role
+   * pumps again 200 ms later.
+   */
   pump(signal: AbortSignal): Promise<void>;
-  /** The revision through which the message stream has been processed. */
+  /** The revision through which the message stream has been processed (the final drain waits for it). */
   position(): number;
+  /** Stops the subscription (the node is stopping). */
   close(): void;
 }
 
 /** An implementation under test: both sides. */
 export interface PubSubSubject {
+  /** A publisher node's side; messages live below `keys.messages`. */
   publisher(ctx: NodeContext, client: Etcd3, keys: PubSubKeys): Publisher;
+  /** A subscriber node's side; it may keep its checkpoint below `keys.state`. */
   subscriber(ctx: NodeContext, client: Etcd3, keys: PubSubKeys): Subscriber;
 }
 

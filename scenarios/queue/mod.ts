@@ -92,8 +92,14 @@ const scenario: Scenario = {
   defaultFaults: ["kill-node", "partition-node"],
   params: { enqueueEveryMs: 100, emptyWaitMs: 1000, pollMs: 100 },
   expectations: [
-    { subject: "reference", faults: ["kill-node", "partition-node"], valid: true },
-    { subject: "naive", faults: ["kill-node"], valid: false },
+    {
+      subject: "reference",
+      faults: ["kill-node", "partition-node"],
+      valid: true,
+      seed: 12,
+      durationMs: 15_000,
+    },
+    { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [totalQueueChecker({ idOf: itemId }), fifoChecker()],

@@ -1,0 +1,10 @@
+import type { RunContext } from "./run_context.ts";
+
+/** The final phase: the scenario's reads of etcd (written to final.json), then the run's keys go. */
+export async function finalReads(run: RunContext): Promise<unknown> {
+  const s = run.o.scenario;
+  const final = s.finalReads ? await s.finalReads(run.admin!, run.prefix) : undefined;
+  await Deno.writeTextFile(`${run.dir}/final.json`, JSON.stringify(final, null, 2));
+  await run.removeKeys();
+  return final;
+}

@@ -1,0 +1,40 @@
+import type { Scenario } from "../scenario.ts";
+import type { Cluster } from "../cluster/cluster.ts";
+import type { ClusterOptions } from "../cluster/create.ts";
+import type { PlannedFault } from "../../chaos/schedule.ts";
+
+/** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
+export interface RunOptions {
+  scenario: Scenario;
+  /** URL of the scenario module (node processes import it). */
+  scenarioUrl: string;
+  subject: string;
+  members: number;
+  /** undefined: the scenario's default layout. */
+  nodes?: number;
+  durationMs: number;
+  /** Fault names, "all" or "none". */
+  faults: string[];
+  faultIntervalMs: number;
+  /** An exact schedule (--faults-file), used instead of one drawn from the seed; it names its faults. */
+  faultPlan?: PlannedFault[];
+  seed: number;
+  /** Lease TTL, seconds. */
+  ttl: number;
+  /** Where run directories go. */
+  outDir: string;
+  portsFrom?: number;
+  /** The cluster kind and its own settings (default: a process cluster). */
+  cluster?: Omit<ClusterOptions, "members" | "logDir" | "portsFrom">;
+  /**
+   * A running cluster other runs use too (`run all --jobs`): the run neither
+   * starts nor stops it, takes node faults only (its members are not the
+   * run's to fault) and leaves the members' convergence to the caller, who
+   * checks it once every run on the cluster has ended.
+   */
+  sharedCluster?: Cluster;
+  /** Extra scenario params (override the scenario's defaults). */
+  params?: Record<string, unknown>;
+  /** Progress lines on stderr. */
+  progress?: boolean;
+}

@@ -1,0 +1,11 @@
+import type { RunContext } from "./run_context.ts";
+
+/**
+ * The quiesce phase: the nodes run on without faults for `quiesceMs`
+ * (default TTL + 1 s: leases of dead holders expire, views catch up), then
+ * stop within `stopGraceMs`.
+ */
+export async function quiesce(run: RunContext): Promise<void> {
+  await new Promise((r) => setTimeout(r, Number(run.params.quiesceMs ?? run.ttlMs + 1000)));
+  await Promise.all(run.nodes.map((n) => n.stop(Number(run.params.stopGraceMs ?? 5000))));
+}

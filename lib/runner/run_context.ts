@@ -1,0 +1,112 @@
+import type { Etcd3 } from "etcd3";
+import type { Cluster } from "../cluster/cluster.ts";
+import { kindCapabilities } from "../cluster/create.ts";
+import { HistoryWriter, wallClock } from "../history/writer.ts";
+import type { NodeHandle } from "../node/node_handle.ts";
+import type { Fault } from "../../chaos/fault.ts";
+import { resolveFaults } from "../../chaos/mod.ts";
+import { planFaultNames } from "../../chaos/plan_file.ts";
+import { onCleanup } from "./cleanup.ts";
+import { Progress } from "./progress.ts";
+import { makeRunDir } from "./run_dir.ts";
+import type { RunOptions } from "./options.ts";
+
+/**
+ * What one run holds from its first phase to its end: its directory,
+ * history, key prefix, cluster, admin client and nodes. `close()` tears down
+ * whatever of it exists (also on a Ctrl-C, through the clean-up registry).
+ */
+export class RunContext {
+  readonly o: RunOptions;
+  /** The faults of the run, refused before anything starts if the cluster cannot do them. */
+  readonly faults: Fault[];
+  readonly dir: string;
+  readonly history: HistoryWriter;
+  readonly progress: Progress;
+  readonly started: Date;
+  readonly origin: number;
+  readonly ttlMs: number;
+  readonly params: Record<string, unknown>;
+  /** Every key of the run lives below this prefix; it is removed at the end. */
+  readonly prefix: string;
+  readonly nodes: NodeHandle[] = [];
+  cluster: Cluster | undefined;
+  admin: Etcd3 | undefined;
+  #keysRemoved = false;
+  #forget: (() => void)[] = [];
+
+  private constructor(o: RunOptions, faults: Fault[], dir: string, history: HistoryWriter, at: {
+    started: Date;
+    origin: number;
+  }) {
+    this.o = o;
+    this.faults = faults;
+    this.dir = dir;
+    this.history = history;
+    this.started = at.started;
+    this.origin = at.origin;
+    this.progress = new Progress(o.progress ?? false, o.scenario.name, o.subject, o.durationMs);
+    this.ttlMs = o.ttl * 1000;
+    this.params = { ...o.scenario.params, ...o.params };
+    // On an operator's cluster, or one shared with other runs, nothing else is touched.
+    this.prefix = `/drills/${o.scenario.name}/${at.started.getTime().toString(36)}-${
+      crypto.randomUUID().slice(0, 8)
+    }/`;
+    this.#forget.push(
+      onCleanup("run keys", () => this.removeKeys()),
+      onCleanup("nodes", () => this.disposeNodes()),
+    );
+  }
+
+  /** Refuses faults the cluster cannot do, then makes the run directory and opens the history. */
+  static async open(o: RunOptions): Promise<RunContext> {
+    const capabilities = o.sharedCluster
+      ? { kind: "shared", canControlMembers: false }
+      : await kindCapabilities(o.cluster?.kind ?? "process");
+    const faults = resolveFaults(
+      o.faultPlan ? planFaultNames(o.faultPlan) : o.faults,
+      capabilities,
+    );
+    const started = new Date();
+    const origin = wallClock();
+    const dir = await makeRunDir(o.outDir, o.scenario.name, o.subject, o.seed, started);
+    const history = await HistoryWriter.open(`${dir}/history.ndjson`, origin);
+    return new RunContext(o, faults, dir, history, { started, origin });
+  }
+
+  /** Marks the start of a phase in the history and on the progress line. */
+  phase(name: string): void {
+    this.history.append({ kind: "phase", phase: name, time: this.history.now() });
+    this.progress.phase(name);
+  }
+
+  /** The members' client URLs. */
+  get clientUrls(): string[] {
+    return this.cluster!.members.map((m) => m.clientUrl);
+  }
+
+  /** Deletes the run's keys (once). */
+  async removeKeys(): Promise<void> {
+    if (!this.admin || this.#keysRemoved) return;
+    this.#keysRemoved = true;
+    await this.admin.delete().prefix(this.prefix).options({
+      deadline: new Date(Date.now() + 5000),
+    }).exec();
+  }
+
+  /** Kills every node process (idempotent). */
+  async disposeNodes(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.dispose()));
+  }
+
+  /** Tears down what the run made: nodes, keys, admin client, its own cluster, the history. */
+  async close(): Promise<void> {
+    this.progress.done();
+    await this.disposeNodes();
+    await this.removeKeys().catch(() => {});
+    for (const forget of this.#forget) forget();
+    this.admin?.close();
+    if (!this.o.sharedCluster) await this.cluster?.stop();
+    this.history.close();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `run all`: every scenario × subject pair a scenario expects a verdict for,
+ * `jobs` at a time. Pairs whose faults are all node faults run on one
+ * cluster they share (each under its own key prefix); a pair with a member
+ * fault (or `compact`, which acts on every key), or of a scenario that reads
+ * the whole cluster (`Scenario.needsOwnCluster`), gets a cluster of its own.
+ * Results come back in the pairs' order, whatever order they finish in.
+ */
+import type { Expectation, Scenario } from "../scenario.ts";
+import type { Cluster } from "../cluster/cluster.ts";
+import { startCluster } from "../cluster/create.ts";
+import { FAULTS } from "../../chaos/mod.ts";
+import { parsePlanFile } from "../../chaos/plan_file.ts";
+import type { NamedResult } from "../checkers/checker.ts";
+import { runScenario } from "./run.ts";
+import type { RunOptions } from "./options.ts";
+import type { RunResult } from "./result.ts";
+import { convergenceCheck } from "./convergence.ts";
+import { makeRunDir } from "./run_dir.ts";
+
+/** One scenario × subject pair and the verdict expected of it. */
+export interface Pair {
+  scenario: Scenario;
+  /** URL of the scenario module. */
+  url: string;
+  expectation: Expectation;
+}
+
+/** What the caller fixes for every pair; `override` replaces the expectation's own values. */
+export interface PairOptions {
+  base: Omit<
+    RunOptions,
+    "scenario" | "scenarioUrl" | "subject" | "faults" | "seed" | "durationMs" | "faultIntervalMs"
+  >;
+  /** Set by the user's flags: used instead of what each expectation pins. */
+  override: { faults?: string[]; seed?: number; durationMs?: number; faultIntervalMs?: number };
+  /** Pairs running at once (1: one after another, each on a cluster of its own). */
+  jobs: number;
+  /** Called as each pair starts and ends (index into `pairs`). */
+  onStart?: (i: number) => void;
+  onEnd?: (i: number, r: RunResult) => void;
+}
+
+/** The results, in the order of `pairs`, and the shared cluster's convergence (if there was one). */
+export interface PairsOutcome {
+  results: RunResult[];
+  shared?: NamedResult;
+}
+
+/** The options of one pair's run: the expectation's pinned seed, duration and plan unless overridden. */
+export function pairRun(p: Pair, o: PairOptions): RunOptions {
+  const e = p.expectation;
+  const seed = o.override.seed ?? e.seed;
+  const durationMs = o.override.durationMs ?? e.durationMs;
+  const ttl = o.base.ttl;
+  const usePlan = e.plan && o.override.faults === undefined && o.base.faultPlan === undefined;
+  const faultPlan = usePlan
+    ? parsePlanFile(JSON.stringify(e.plan), {
+      faults: FAULTS,
+      durationMs,
+      ttlMs: ttl * 1000,
+      seed,
+      source: `${p.scenario.name}/${e.subject} expectation`,
+    })
+    : o.base.faultPlan;
+  return {
+    ...o.base,
+    faultPlan,
+    scenario: p.scenario,
+    scenarioUrl: p.url,
+    subject: e.subject,
+    faults: o.override.faults ?? e.faults,
+    seed,
+    durationMs,
+    faultIntervalMs: o.override.faultIntervalMs ?? e.faultIntervalMs ?? 3000,
+  };
+}
+
+/**
+ * Whether a run of these options may share a cluster: node faults only (none
+ * that acts on every key), and a scenario whose checks look only at its keys.
+ */
+export function canShare(r: RunOptions): boolean {
+  if (r.scenario.needsOwnCluster !== undefined) return false;
+  const names = r.faultPlan ? r.faultPlan.map((f) => f.fault) : r.faults;
+  if (names.includes("all")) return false;
+  return names.every((n) => n === "none" || FAULTS.find((f) => f.name === n)?.side === "node");
+}
+
+/** Runs every pair, `jobs` at a time; see the module comment. */
+export async function runPairs(pairs: readonly Pair[], o: PairOptions): Promise<PairsOutcome> {
+  const runs = pairs.map((p) => pairRun(p, o));
+  const kind = o.base.cluster?.kind ?? "process";
+  const sharing = o.jobs > 1 && kind !== "external" && runs.some(canShare);
+  let shared: Cluster | undefined;
+  const results: RunResult[] = new Array(pairs.length);
+  try {
+    if (sharing) {
+      const dir = await makeRunDir(o.base.outDir, "shared", "cluster", 0, new Date());
+      shared = await startCluster({
+        kind,
+        ...o.base.cluster,
+        members: o.base.members,
+        logDir: `${dir}/etcd`,
+      });
+      await shared.waitReady(30_000);
+    }
+    // Pairs with a cluster of their own first: they take longest to set up.
+    const order = runs.map((_, i) => i).sort((a, b) =>
+      Number(sharing && canShare(runs[a])) - Number(sharing && canShare(runs[b])) || a - b
+    );
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (next < order.length && failure === undefined) {
+        const i = order[next++];
+        o.onStart?.(i);
+        try {
+          const r = await runScenario({
+            ...runs[i],
+            sharedCluster: sharing && canShare(runs[i]) ? shared : undefined,
+          });
+          results[i] = r;
+          o.onEnd?.(i, r);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.jobs, runs.length) }, worker));
+    if (failure !== undefined) throw failure;
+    const converged = shared ? await convergenceCheck(shared, 10_000) : undefined;
+    return { results, shared: converged };
+  } finally {
+    await shared?.stop();
+  }
+}

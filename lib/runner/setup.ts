@@ -1,0 +1,63 @@
+import { Etcd3 } from "etcd3";
+import { startCluster } from "../cluster/create.ts";
+import { clientOptions, nodeConnect } from "../cluster/connect.ts";
+import { NodeHandle } from "../node/node_handle.ts";
+import { UsageError } from "../errors.ts";
+import type { RunContext } from "./run_context.ts";
+import { withTimeout } from "./with_timeout.ts";
+
+/**
+ * The setup phase: the cluster (unless the run shares one), an admin client
+ * and every node of the scenario's layout, started and ready. Returns
+ * `unfit`, a promise that rejects when a node finds its subject unfit to run
+ * (a user's module that does not fit): the later phases race it. (Wrapped in
+ * an object: an async function returning it bare would wait for it.)
+ */
+export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }> {
+  const o = run.o;
+  run.cluster = o.sharedCluster ?? await startCluster({
+    kind: o.cluster?.kind ?? "process",
+    ...o.cluster,
+    members: o.members,
+    logDir: `${run.dir}/etcd`,
+    portsFrom: o.portsFrom,
+  });
+  await run.cluster.waitReady(30_000);
+  const connect = o.cluster?.connect;
+  run.admin = new Etcd3({ hosts: run.clientUrls, ...clientOptions(connect) });
+  const layout = o.scenario.layout(o.nodes);
+  await Deno.mkdir(`${run.dir}/nodes`, { recursive: true });
+  for (const [i, role] of layout.entries()) {
+    run.nodes.push(
+      new NodeHandle(
+        {
+          id: `n${i + 1}`,
+          role,
+          logDir: `${run.dir}/nodes`,
+          config: {
+            scenario: o.scenarioUrl,
+            subject: o.subject,
+            prefix: run.prefix,
+            ttl: o.ttl,
+            seed: o.seed,
+            params: run.params,
+            connect: nodeConnect(connect, run.clientUrls),
+          },
+        },
+        run.clientUrls,
+        run.history,
+      ),
+    );
+  }
+  // A node that cannot run its subject stops the run: the user's module does not fit.
+  const unfit = Promise.race(run.nodes.map((n) => n.fatal())).then((why): never => {
+    throw new UsageError(`subject ${o.subject} cannot run: ${why}`);
+  });
+  unfit.catch(() => {});
+  await Promise.all(run.nodes.map((n) => n.start()));
+  await Promise.race([
+    withTimeout(Promise.all(run.nodes.map((n) => n.ready())), 60_000, "nodes did not start"),
+    unfit,
+  ]);
+  return { unfit };
+}

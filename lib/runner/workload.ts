@@ -1,0 +1,46 @@
+import { planFaults } from "../../chaos/schedule.ts";
+import type { PlannedFault } from "../../chaos/schedule.ts";
+import { Nemesis } from "../../chaos/nemesis.ts";
+import type { RunContext } from "./run_context.ts";
+
+/** The fault plan of a run: the exact schedule it was given, else one drawn from its seed. */
+export function planOf(run: RunContext): PlannedFault[] {
+  const o = run.o;
+  return o.faultPlan ?? planFaults({
+    faults: run.faults,
+    durationMs: o.durationMs,
+    intervalMs: o.faultIntervalMs,
+    seed: o.seed,
+    ttlMs: run.ttlMs,
+  });
+}
+
+/**
+ * The workload phase: the nodes run for the run's duration while the nemesis
+ * applies the plan. Returns the nemesis, which still holds what it started
+ * (the heal phase ends it).
+ */
+export async function workload(
+  run: RunContext,
+  plan: PlannedFault[],
+  unfit: Promise<never>,
+): Promise<Nemesis> {
+  const nemesis = new Nemesis(
+    {
+      cluster: run.cluster!,
+      nodes: run.nodes,
+      admin: run.admin!,
+      ttlMs: run.ttlMs,
+      busyNodes: new Set(),
+      busyMembers: new Set(),
+      now: () => run.history.now(),
+    },
+    run.faults,
+    run.history,
+    (active) => run.progress.faults(active),
+  );
+  run.phase("workload");
+  nemesis.run(plan);
+  await Promise.race([run.progress.tick(run.o.durationMs, run.history), unfit]);
+  return nemesis;
+}
