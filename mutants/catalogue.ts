@@ -113,7 +113,7 @@ export const MUTANTS: Mutant[] = [
     name: "lb-resolver-frozen",
     scenario: "load-balancing",
     module: "lb_resolver_frozen.ts",
-    defect: "the resolver reads the registry once and never applies the watch",
+    defect: "the resolver reads the registry until it finds a server, then never applies the watch",
     seed: 5,
     durationS: 20,
   },

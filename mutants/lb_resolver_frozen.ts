@@ -1,7 +1,7 @@
 /**
- * Mutant of the reference resolver: it reads the registry once and never
- * applies the watch (its watch died and nobody noticed), so its list goes
- * stale as servers come and go.
+ * Mutant of the reference resolver: it reads the registry until it finds a
+ * server, then never applies the watch (its watch died and nobody noticed),
+ * so its list goes stale as servers come and go.
  */
 import { reference } from "../scenarios/load_balancing/reference.ts";
 import type { LbSubject } from "../scenarios/load_balancing/subject.ts";
@@ -13,10 +13,16 @@ const mutant: LbSubject = {
     return {
       start(deliver) {
         const client = ctx.client();
-        client.getAll().prefix(registry).exec().then((res) => {
-          const addrs = res.kvs.map((kv) => kv.value.toString()).sort();
-          deliver({ addrs, revision: Number(res.header.revision) });
-        }).catch(() => {}).finally(() => client.close());
+        (async () => {
+          while (!ctx.signal.aborted) {
+            const res = await client.getAll().prefix(registry).exec().catch(() => undefined);
+            if (res && res.kvs.length > 0) {
+              const addrs = res.kvs.map((kv) => kv.value.toString()).sort();
+              return deliver({ addrs, revision: Number(res.header.revision) });
+            }
+            await ctx.sleep(200);
+          }
+        })().finally(() => client.close());
       },
       close() {},
     };
