@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { HarnessError, UsageError } from "./lib/errors.ts";
 import { cleanupAll } from "./lib/runner/cleanup.ts";
-import { parseDuration } from "./lib/runner/duration.ts";
+import { parseDurationIn } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
 import { runPairs } from "./lib/runner/run_pairs.ts";
@@ -52,12 +52,12 @@ Options:
                        lock and discovery; docs/exec-protocol.md)
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
-  --duration D         workload length, e.g. 30s, 2m, 500ms (default 30s; with "all": each
-                       expectation's own)
+  --duration D         workload length from 1s to 24h, e.g. 30s, 2m, 1h (default 30s; with "all":
+                       each expectation's own)
   --faults a,b         faults to inject: names, "all" or "none" (default: the scenario's); an
                        entry may be a fault module of yours (./my_fault.ts, a file: or https:
                        URL) whose default export is a Fault (README, Faults as plugins)
-  --fault-interval D   mean gap between fault starts (default 3s)
+  --fault-interval D   mean gap between fault starts, 100ms to 1h (default 3s)
   --faults-file F      run exactly this fault schedule instead of drawing one (not with --faults):
                        a JSON array like [{"at": "5s", "fault": "kill-leader", "hold": "3s"}],
                        "at" the offset into the workload (before --duration ends), "hold" or
@@ -65,7 +65,7 @@ Options:
                        come from --seed; "fault" may be a module path (relative to the file)
   --seed N             seed of the fault schedule (default: random, printed; with "all": each
                        expectation's pinned seed, so its verdict never depends on luck)
-  --ttl SECONDS        lease TTL (default 2)
+  --ttl SECONDS        lease TTL, a whole number from 1 to 60 (default 2)
   --out DIR            where run directories go (default ./runs)
   --ports-from N       fixed ports from N for the members (default: free ports)
   --cluster K          where etcd runs: process (default: local etcd processes), container
@@ -140,6 +140,24 @@ interface Flags {
 }
 
 /**
+ * `--ttl -3` as `--ttl=-3`: parseArgs takes a value that starts with a dash
+ * for a flag ("ambiguous"); joined, the number reaches the flag's own check,
+ * which says what the value must be.
+ */
+function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = args[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/**
  * Takes `--expect valid|invalid` (or `--expect=…`) out of the arguments:
  * `--expect` with no verdict after it stays run all's boolean flag.
  */
@@ -168,7 +186,7 @@ function parse(all: string[]): { flags: Flags; positionals: string[] } {
   const { rest: args, verdict } = takeExpectVerdict(all);
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: joinNegativeValues(args),
       allowPositionals: true,
       strict: true,
       options: {
@@ -209,20 +227,83 @@ function parse(all: string[]): { flags: Flags; positionals: string[] } {
   }
 }
 
+/**
+ * A whole-number flag in [min, max]; anything else (a fraction, a sign where
+ * none belongs, 1e3, an empty value, a number too large) is refused with what
+ * the value is (`what`: "a lease TTL is a whole number of seconds").
+ */
 function integer(
   text: string | undefined,
   flag: string,
   min: number,
   max: number,
+  what = "give a whole number",
 ): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(
-      `${flag} ${JSON.stringify(text)}: give a whole number from ${min} to ${max}`,
-    );
+  const n = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: ${what} from ${min} to ${max}`);
   }
   return n;
+}
+
+/**
+ * Proves a run directory can be made below --out before anything starts: in
+ * --out itself, or in its nearest existing parent when it does not exist yet
+ * (the run makes it); nothing is left behind.
+ */
+async function checkOutDir(dir: string): Promise<void> {
+  try {
+    let at = dir;
+    for (;;) {
+      try {
+        if (!(await Deno.stat(at)).isDirectory) throw new Error(`${at} is not a directory`);
+        break;
+      } catch (e) {
+        const trimmed = at.replace(/\/+$/, "");
+        const parent = trimmed.includes("/") ? trimmed.replace(/\/[^/]*$/, "") || "/" : ".";
+        if (!(e instanceof Deno.errors.NotFound) || parent === at) throw e;
+        at = parent;
+      }
+    }
+    const probe = await Deno.makeTempDir({ dir: at, prefix: ".drills-probe-" });
+    await Deno.remove(probe);
+  } catch (e) {
+    throw new UsageError(
+      `--out ${dir}: cannot make the run directory there (${
+        (e as Error).message.split("\n")[0]
+      }): give a directory you can write`,
+    );
+  }
+}
+
+/** Proves a report file (--junit) can be written, before anything starts; leaves no file behind. */
+async function checkWritableFile(path: string, flag: string): Promise<void> {
+  let existed = true;
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw new Error("not a regular file");
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) {
+      throw new UsageError(
+        `${flag} ${path}: cannot write it (${
+          (e as Error).message.split("\n")[0]
+        }): give a file path you can write`,
+      );
+    }
+    existed = false;
+  }
+  try {
+    const f = await Deno.open(path, { write: true, create: true });
+    f.close();
+    if (!existed) await Deno.remove(path);
+  } catch (e) {
+    throw new UsageError(
+      `${flag} ${path}: cannot write it (${
+        (e as Error).message.split("\n")[0]
+      }): give a file path you can write`,
+    );
+  }
 }
 
 async function list(): Promise<void> {
@@ -256,23 +337,50 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError("name one scenario (or all): deno task run lock; see --help");
   }
   const cluster = clusterOptions(flags);
-  const members = integer(flags.members ?? "3", "--members", 1, 5)!;
+  if (flags.faults !== undefined && flags.faults.split(",").every((s) => s.trim() === "")) {
+    throw new UsageError(`--faults ${JSON.stringify(flags.faults)}: name faults, or all, or none`);
+  }
+  const members = integer(flags.members ?? "3", "--members", 1, 5, "a cluster's member count is")!;
   if (![1, 3, 5].includes(members)) {
     throw new UsageError(`--members ${members}: a cluster has 1, 3 or 5 members`);
   }
   const base = {
     members,
-    nodes: integer(flags.nodes, "--nodes", 1, 500),
-    durationMs: parseDuration(flags.duration ?? "30s", "--duration"),
-    faultIntervalMs: parseDuration(flags["fault-interval"] ?? "3s", "--fault-interval"),
-    seed: integer(flags.seed, "--seed", 0, 2 ** 31 - 1) ?? Math.floor(Math.random() * 2 ** 31),
-    ttl: integer(flags.ttl, "--ttl", 1, 60)!,
+    nodes: integer(
+      flags.nodes,
+      "--nodes",
+      1,
+      500,
+      "the number of simulated nodes is a whole number",
+    ),
+    durationMs: parseDurationIn(flags.duration ?? "30s", "--duration", {
+      minMs: 1000,
+      maxMs: 24 * 3_600_000,
+      what: "the workload's length",
+    }),
+    // Below 100 ms the schedule would be nothing but faults; the nemesis cannot keep up.
+    faultIntervalMs: parseDurationIn(flags["fault-interval"] ?? "3s", "--fault-interval", {
+      minMs: 100,
+      maxMs: 3_600_000,
+      what: "the mean gap between fault starts",
+    }),
+    seed: integer(flags.seed, "--seed", 0, 2 ** 31 - 1, "a seed is a whole number") ??
+      Math.floor(Math.random() * 2 ** 31),
+    ttl: integer(flags.ttl, "--ttl", 1, 60, "a lease TTL is a whole number of seconds")!,
     outDir: flags.out,
-    portsFrom: integer(flags["ports-from"], "--ports-from", 1024, 65000),
+    portsFrom: integer(
+      flags["ports-from"],
+      "--ports-from",
+      1024,
+      65000,
+      "the first member port is a whole number",
+    ),
     progress: !flags.quiet,
     cluster,
   };
   const faultPlan = await readFaultsFile(flags, base);
+  await checkOutDir(base.outDir);
+  if (flags.junit !== undefined) await checkWritableFile(flags.junit, "--junit");
   const jobs = runAllJobs(flags, positionals[0] === "all", base.portsFrom);
   await preflight(base);
   if (positionals[0] === "all") {

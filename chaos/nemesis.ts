@@ -2,6 +2,7 @@ import type { HistoryWriter } from "../lib/history/writer.ts";
 import { mulberry32 } from "../lib/random.ts";
 import type { ActiveFault, Fault, World } from "./fault.ts";
 import type { PlannedFault } from "./schedule.ts";
+import { MAX_PLANNED } from "./schedule.ts";
 
 /**
  * Carries out a fault plan against the world: starts each fault at its time,
@@ -32,8 +33,14 @@ export class Nemesis {
     this.#onChange = onChange;
   }
 
-  /** Schedules the plan relative to now. */
+  /**
+   * Schedules the plan relative to now. A plan longer than
+   * {@link MAX_PLANNED} faults is refused: no input makes the nemesis spin.
+   */
   run(plan: readonly PlannedFault[]): void {
+    if (plan.length > MAX_PLANNED) {
+      throw new RangeError(`a plan of ${plan.length} faults: at most ${MAX_PLANNED}`);
+    }
     for (const p of plan) {
       this.#later(p.at, () => this.#start(p));
     }

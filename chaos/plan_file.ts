@@ -23,6 +23,7 @@ import type { Fault } from "./fault.ts";
 import type { PlannedFault } from "./schedule.ts";
 import { isFaultModule } from "./plugin.ts";
 import { loadFaultPlugins } from "./mod.ts";
+import { MAX_PLANNED } from "./schedule.ts";
 
 /** What a plan is checked against. */
 export interface PlanFileOptions {
@@ -41,6 +42,8 @@ export interface PlanFileOptions {
 }
 
 const KEYS = ["at", "fault", "hold", "holdMs"];
+/** The longest hold a plan may ask for (the longest --duration). */
+const MAX_HOLD_MS = 24 * 3_600_000;
 const EXAMPLE = `[{"at": "5s", "fault": "kill-member", "hold": "3s"}]`;
 
 /**
@@ -58,6 +61,11 @@ export function parsePlanFile(text: string, o: PlanFileOptions): PlannedFault[] 
   }
   if (!Array.isArray(json)) {
     throw new UsageError(`${where} must hold a JSON array of faults, like ${EXAMPLE}`);
+  }
+  if (json.length > MAX_PLANNED) {
+    throw new UsageError(
+      `${where} holds ${json.length} faults: at most ${MAX_PLANNED}, split the run`,
+    );
   }
   const random = mulberry32(o.seed);
   const plan = json.map((entry, i): PlannedFault => {
@@ -113,6 +121,13 @@ export function parsePlanFile(text: string, o: PlanFileOptions): PlannedFault[] 
         const form = key === "hold" ? `"3s" or "500ms"` : "a number of ms ≥ 0, like 3000";
         throw new UsageError(
           `${at}: ${key} ${JSON.stringify(value)} is not valid: write it like ${form}`,
+        );
+      }
+      if (ms > MAX_HOLD_MS) {
+        throw new UsageError(
+          `${at}: ${key} ${JSON.stringify(value)} is longer than ${
+            show(MAX_HOLD_MS)
+          }: faults heal before the run ends, hold it shorter`,
         );
       }
       holdMs = ms;

@@ -22,17 +22,25 @@ export interface PlanOptions {
   ttlMs: number;
 }
 
+/** Most fault starts one plan draws: the loop is bounded whatever the options. */
+export const MAX_PLANNED = 10_000;
+
 /**
  * Draws a fault schedule from the seed: the same seed and options give the
  * same plan. Faults of one kind never overlap, and all heal before the end.
+ * The drawing loop takes at most {@link MAX_PLANNED} steps; an interval that
+ * is not a positive number of ms is refused (it would never advance).
  */
 export function planFaults(o: PlanOptions): PlannedFault[] {
+  if (!(o.intervalMs > 0) || !Number.isFinite(o.intervalMs)) {
+    throw new RangeError(`fault interval ${o.intervalMs} ms: give a positive number of ms`);
+  }
   const random = mulberry32(o.seed);
   const plan: PlannedFault[] = [];
   const busyUntil = new Map<string, number>();
   if (o.faults.length === 0) return plan;
   let at = Math.min(o.intervalMs * 0.5, 1000) + random() * o.intervalMs * 0.5;
-  while (at < o.durationMs) {
+  for (let step = 0; at < o.durationMs && step < MAX_PLANNED; step++) {
     const free = o.faults.filter((f) => (busyUntil.get(f.name) ?? 0) <= at);
     const seed = Math.floor(random() * 2 ** 31);
     if (free.length > 0) {

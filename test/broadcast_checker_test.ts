@@ -210,8 +210,19 @@ Deno.test("delivered-once: a gap from the compaction a nospace heal made (stop d
 });
 
 Deno.test("delivered-once: nothing to judge is unknown", () => {
+  const h = new HistoryBuilder().op("n2", "subscribe", 0, 10, "ok")
+    .op("n2", "drain", 20, 30, "ok", {}, 5);
+  const r = delivery(input(h));
+  assert.equal(r.valid, "unknown");
+  assert.equal(r.judged, 0);
+});
+
+Deno.test("delivered-once: a subscriber that never drained is a violation, not a figure", () => {
   const h = new HistoryBuilder().op("n2", "subscribe", 0, 10, "ok");
-  assert.equal(delivery(input(h)).valid, "unknown");
+  const r = delivery(input(h));
+  assert.equal(r.valid, false);
+  assert.match(r.summary, /never drained/);
+  assert.equal((r.evidence![0] as { subscriber: string }).subscriber, "n2");
 });
 
 Deno.test("revision-order: increasing across incarnations is valid; a replay or a step back fails", () => {
@@ -232,7 +243,7 @@ Deno.test("revision-order: increasing across incarnations is valid; a replay or 
   assert.equal((b.evidence![0] as { violation: string }).violation, "out of revision order");
 });
 
-Deno.test("no-phantom: only published messages at their revisions", () => {
+Deno.test("no-phantoms: only published messages at their revisions", () => {
   const good = base().op("n2", "deliver", 120, 130, "ok", { messages: [msg("a", 10)] });
   assert.equal(phantom(input(withInvokeValues(good))).valid, true);
   for (const m of [msg("never", 12), msg("a", 12)]) {

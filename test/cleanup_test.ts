@@ -6,9 +6,9 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CLEAN = new URL("../clean.ts", import.meta.url).pathname;
 
 /** Starts a long run and resolves once its workload (cluster and nodes up) has begun. */
-async function startRun(out: string): Promise<Deno.ChildProcess> {
+async function startRun(out: string, extra: string[] = []): Promise<Deno.ChildProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "lock", "--duration", "60s", "--out", out],
+    args: ["run", "-A", "--quiet", MAIN, "lock", "--duration", "60s", "--out", out, ...extra],
     env: { NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",
@@ -76,6 +76,56 @@ Deno.test("cleanup: Ctrl-C mid-run leaves no etcd or node process and no temp di
     assert.equal(status.code, 130);
     assert.deepEqual(leftoverProcesses(out), []);
     assert.deepEqual(leftoverTempDirs(out), []);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("cleanup: SIGTERM and SIGHUP mid-run tear it down as Ctrl-C does, under the busiest fault schedule", async () => {
+  for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+    try {
+      // The shortest fault interval there is: the event loop must stay free to hear the signal.
+      const child = await startRun(out, [
+        "--faults",
+        "pause-node,kill-node",
+        "--fault-interval",
+        "100ms",
+      ]);
+      child.kill(signal);
+      const status = await child.status;
+      assert.equal(status.code, code, `${signal}: exit code`);
+      assert.deepEqual(leftoverProcesses(out), [], `${signal}: processes left`);
+      assert.deepEqual(leftoverTempDirs(out), [], `${signal}: temp dirs left`);
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
+  }
+});
+
+Deno.test("cleanup: a runner whose parent dies (timeout killing the npx in front) tears the run down", async () => {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    // A parent that starts the runner, then is SIGKILLed: the runner is orphaned, with no signal.
+    const cmd = [Deno.execPath(), "run", "-A", "--quiet", MAIN, "lock", "--duration", "60s"]
+      .concat(["--out", out, "--quiet"]).map((a) => `'${a}'`).join(" ");
+    const parent = new Deno.Command("sh", {
+      args: ["-c", `${cmd} </dev/null >/dev/null 2>&1 & wait`],
+      stdin: "null",
+    }).spawn();
+    await eventually(
+      "the run's members and nodes up",
+      () => leftoverProcesses(out).length >= 8,
+      60_000,
+    );
+    parent.kill("SIGKILL");
+    await parent.status;
+    await eventually(
+      "the orphaned run torn down",
+      () => leftoverProcesses(out).length === 0,
+      30_000,
+    );
+    await eventually("its temp dir removed", () => leftoverTempDirs(out).length === 0, 10_000);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -137,3 +137,106 @@ Deno.test("cli: --list names the member faults and --help the faults file", asyn
   const help = await cli(["--help"]);
   assert.match(help.stdout, /--faults-file F/);
 });
+
+/**
+ * Every flag and file input, for the classes a new user hits: zero,
+ * negative, huge, wrong type, unreadable, unwritable. Each is refused before
+ * any cluster starts (ETCD_BIN points nowhere: a case that got as far as
+ * starting etcd would fail on that instead of its own line).
+ */
+const BAD_INPUT: [args: string[], answer: RegExp][] = [
+  [["lock", "--duration", "0s"], /--duration 0s: the workload's length is from 1s to 24h/],
+  [["lock", "--duration", "0"], /--duration 0: the workload's length is from 1s to 24h/],
+  [["lock", "--duration", "-5s"], /--duration "-5s" is not a duration: write it like/],
+  [["lock", "--duration", "100000h"], /--duration 100000h: the workload's length is from/],
+  [["lock", "--duration", "ten"], /--duration "ten" is not a duration/],
+  [
+    ["lock", "--fault-interval", "0s"],
+    /--fault-interval 0s: the mean gap between fault starts is from 100ms to 1h/,
+  ],
+  [["lock", "--fault-interval", "-1s"], /--fault-interval "-1s" is not a duration/],
+  [
+    ["lock", "--fault-interval", "5h"],
+    /--fault-interval 5h: the mean gap between fault starts is from 100ms to 1h/,
+  ],
+  [["lock", "--ttl", "-3"], /--ttl "-3": a lease TTL is a whole number of seconds from 1 to 60/],
+  [["lock", "--ttl", "0"], /--ttl "0": a lease TTL is a whole number of seconds from 1 to 60/],
+  [["lock", "--ttl", "1.5"], /--ttl "1.5": a lease TTL is a whole number of seconds/],
+  [["lock", "--ttl", "99999999999999999999"], /--ttl "99999999999999999999": a lease TTL/],
+  [["lock", "--ttl", ""], /--ttl "": a lease TTL is a whole number/],
+  [["lock", "--seed", "-1"], /--seed "-1": a seed is a whole number from 0 to 2147483647/],
+  [["lock", "--seed", "1e3"], /--seed "1e3": a seed is a whole number/],
+  [["lock", "--seed", "2147483648"], /--seed "2147483648": a seed is a whole number from 0/],
+  [
+    ["lock", "--nodes", "0"],
+    /--nodes "0": the number of simulated nodes is a whole number from 1 to 500/,
+  ],
+  [["lock", "--nodes", "-2"], /--nodes "-2": the number of simulated nodes/],
+  [["lock", "--nodes", "many"], /--nodes "many": the number of simulated nodes/],
+  [
+    ["lock", "--nodes", "501"],
+    /--nodes "501": the number of simulated nodes is a whole number from 1 to 500/,
+  ],
+  [["lock", "--members", "0"], /--members "0": a cluster's member count is from 1 to 5/],
+  [["lock", "--members", "-3"], /--members "-3": a cluster's member count is from 1 to 5/],
+  [
+    ["lock", "--ports-from", "80"],
+    /--ports-from "80": the first member port is a whole number from 1024 to 65000/,
+  ],
+  [["lock", "--ports-from", "-1"], /--ports-from "-1": the first member port/],
+  [["lock", "--ports-from", "70000"], /--ports-from "70000": the first member port/],
+  [
+    ["lock", "--out", "/proc/nope"],
+    /^error: --out \/proc\/nope: cannot make the run directory there .*: give a directory you can write$/,
+  ],
+  [
+    ["lock", "--out", "/etc/hostname"],
+    /--out \/etc\/hostname: cannot make the run directory there \(\/etc\/hostname is not a directory\)/,
+  ],
+  [
+    ["lock", "--junit", "/proc/nope/j.xml"],
+    /--junit \/proc\/nope\/j.xml: cannot write it .*: give a file path you can write/,
+  ],
+  [["lock", "--junit", "/tmp"], /--junit \/tmp: cannot write it \(not a regular file\)/],
+  [["lock", "--faults", ""], /--faults "": name faults, or all, or none/],
+  [
+    ["lock", "--faults-file", "/no/such/plan.json"],
+    /--faults-file \/no\/such\/plan.json: cannot read it \(no such file\)/,
+  ],
+  [["lock", "--faults-file", "/tmp"], /--faults-file \/tmp: cannot read it/],
+  [
+    [
+      "lock",
+      "--cluster",
+      "external",
+      "--endpoints",
+      "https://127.0.0.1:1",
+      "--cacert",
+      "/no/ca.pem",
+    ],
+    /--cacert \/no\/ca.pem: cannot read it .*give a readable PEM file/,
+  ],
+  [
+    ["lock", "--cluster", "external", "--endpoints", "https://127.0.0.1:1", "--cacert", "/tmp"],
+    /--cacert \/tmp: cannot read it/,
+  ],
+];
+
+Deno.test("cli: every numeric, duration and file flag refuses zero, negative, huge, wrong-typed, unreadable and unwritable input", async () => {
+  const queue = [...BAD_INPUT];
+  const failures: string[] = [];
+  // A few at a time: each case is one short-lived process that stops before any cluster.
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const [args, answer] = c;
+      const r = await cli(args, { ETCD_BIN: "/no/such/etcd" });
+      const errLines = lines(r.stderr);
+      if (r.code !== 2 || errLines.length !== 1 || !answer.test(errLines[0])) {
+        failures.push(`${args.join(" ")} → exit ${r.code}: ${r.stderr.trim()}`);
+      }
+    }
+  }));
+  assert.deepEqual(failures, []);
+  // The probes leave nothing behind.
+  assert.equal(await Deno.stat("/proc/nope/j.xml").then(() => true, () => false), false);
+});

@@ -30,6 +30,17 @@ Deno.test("discovery: the reference registry stays valid under kills, revocation
     check("lease-hygiene").figures?.leases,
     check("lease-hygiene").figures?.liveServices,
   );
+  // Churn and faults made many revisions, and every view was judged at its own.
+  assert.ok(check("views-at-revision").judged! >= 30, check("views-at-revision").summary);
+});
+
+Deno.test("discovery: a discoverer that silently drops a watch event is caught at its revision, under the default faults", async () => {
+  const lossy = new URL("./fixtures/lossy_discoverer.ts", import.meta.url).pathname;
+  const r = await runCli(["discovery", "--subject", lossy, "--duration", "20s", "--seed", "12"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const views = r.result!.checks.find((c) => c.name === "views-at-revision")!;
+  assert.equal(views.valid, false, views.summary);
+  assert.match(views.summary, /at revision \d+ lacks the (put|delete) of /);
 });
 
 Deno.test("discovery: the naive registry leaks a lease on every refresh", async () => {

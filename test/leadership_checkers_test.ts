@@ -127,7 +127,9 @@ Deno.test("resign-handover: a waiting candidate that leads late fails, unless a 
   const r = run(handover, late().end(5000));
   assert.equal(r.valid, false);
   assert.equal((r.evidence![0] as { tookMs: number }).tookMs, 1490);
-  assert.equal(run(handover, late().fault("pause-node", ["n3"], 1005, 2400).end(5000)).valid, true);
+  // Excused by the fault: not judged, so unknown rather than valid.
+  const excused = run(handover, late().fault("pause-node", ["n3"], 1005, 2400).end(5000));
+  assert.equal(excused.valid, "unknown", excused.summary);
 });
 
 Deno.test("resign-handover: the first candidate to lead after the resign counts, whoever campaigned first", () => {
@@ -156,4 +158,41 @@ Deno.test("failover (election scenario): a killed leader not replaced within TTL
   const late = run(failover, killed(4100));
   assert.equal(late.valid, false);
   assert.equal((late.evidence![0] as { latencyMs: number }).latencyMs, 3600);
+});
+
+Deno.test("leader-only-writes: etcd's record of the written key settles writes of unknown outcome", () => {
+  const [, settled] = leadershipCheckers({
+    campaign: "campaign",
+    write: "write",
+    resign: "resign",
+    observe: "observe",
+    handoverMs: 1000,
+    recoverMs: 1000,
+    log: (f) => (f as { log?: KeyLog }).log,
+    workLog: (f) => (f as { work?: KeyLog }).work,
+  });
+  const work = (puts: [number, string][]): KeyLog => ({
+    prefix: "/p/work",
+    from: 1,
+    to: 20,
+    initial: [],
+    events: puts.map(([revision, identity]) => ({
+      revision,
+      type: "put" as const,
+      key: "",
+      value: JSON.stringify({ identity, seq: 1 }),
+    })),
+  });
+  const h = terms()
+    // n1's write after it resigned timed out: unknown to the history, but etcd applied it at 7.
+    .op("n1", "write", 650, 3000, "info", undefined);
+  const ok = run(settled, h, { log, work: work([[4, "n1#1"], [5, "n1#1"], [8, "n2#1"]]) });
+  assert.equal(ok.valid, true, ok.summary);
+  assert.equal(ok.figures?.recorded, 3);
+  const bad = run(settled, h, { log, work: work([[4, "n1#1"], [5, "n1#1"], [7, "n1#1"]]) });
+  assert.equal(bad.valid, false);
+  assert.match(
+    bad.summary,
+    /etcd's record holds a leader-only write from a node that was not the leader/,
+  );
 });

@@ -9,6 +9,7 @@ import { deadRoutingChecker, phantomRoutingChecker } from "../lib/checkers/balan
 import type { BalancingFinal } from "../lib/checkers/balancing.ts";
 import { fairnessChecker } from "../lib/checkers/fairness.ts";
 import { availabilityChecker } from "../lib/checkers/availability.ts";
+import { listsAtRevisionChecker } from "../lib/checkers/lists_at_revision.ts";
 import { HistoryBuilder } from "./history_builder.ts";
 
 const A = "127.0.0.1:1001";
@@ -294,4 +295,55 @@ Deno.test("availability: a call that overlaps a fault window is not judged", () 
 Deno.test("availability: no calls is unknown", () => {
   const r = availability(input(new HistoryBuilder().end(1000).build(), undefined));
   assert.equal(r.valid, "unknown");
+});
+
+Deno.test("no-calls-to-the-dead: a resolver whose watch died while etcd changed is flagged", () => {
+  // etcd removes B at revision 5 (seen by n6's list at 4000); n5's resolver never lists again,
+  // though n5 runs on until 9000.
+  const h = servers();
+  list(h, "n5", 100, 4, [A, B, C]);
+  list(h, "n6", 100, 4, [A, B, C]);
+  list(h, "n6", 4000, 5, [A, C]);
+  h.end(9000);
+  const final = registry([[2, "put", A], [3, "put", B], [4, "put", C], [5, "delete", B]]);
+  const r = deadRoutingChecker().check(
+    input(spawned(h.build(), ["n1", "n2", "n3", "n5", "n6"]), final),
+  );
+  assert.equal(r.valid, false, r.summary);
+  assert.match(r.summary, /stopped following etcd/);
+  const e = r.evidence![0] as { client: string; etcdChangedAt: number };
+  assert.equal(e.client, "n5#1");
+  assert.equal(e.etcdChangedAt, 5);
+  // A client that stopped soon after the change is not flagged: it had no time to follow.
+  const short = servers();
+  list(short, "n5", 100, 4, [A, B, C]);
+  list(short, "n6", 100, 4, [A, B, C]);
+  list(short, "n6", 4000, 5, [A, C]);
+  short.exit("n5", 4500).end(9000);
+  const ok = deadRoutingChecker().check(
+    input(spawned(short.build(), ["n1", "n2", "n3", "n5", "n6"]), final),
+  );
+  assert.equal(ok.valid, true, ok.summary);
+});
+
+Deno.test("lists-at-revision: each list must be etcd's registry at its revision; a missed put is named", () => {
+  const final = registry([[2, "put", A], [3, "put", B], [4, "put", C], [5, "delete", B]]);
+  const check = (h: HistoryBuilder) =>
+    listsAtRevisionChecker().check(input(spawned(h.build()), final));
+  const good = servers();
+  list(good, "n5", 100, 4, [A, B, C]);
+  list(good, "n5", 200, 5, [A, C]);
+  const r = check(good);
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.judged, 2);
+  // A resolver that never applied C's put: its list at 4 lacks it.
+  const missed = servers();
+  list(missed, "n5", 100, 4, [A, B]);
+  const m = check(missed);
+  assert.equal(m.valid, false);
+  assert.match(m.summary, /n5#1 at revision 4 lacks the put of 127.0.0.1:1003 at revision 4/);
+  // One that kept B after its delete at 5.
+  const kept = servers();
+  list(kept, "n5", 200, 5, [A, B, C]);
+  assert.match(check(kept).summary, /lacks the delete of 127.0.0.1:1002 at revision 5/);
 });

@@ -156,3 +156,15 @@ Deno.test("completion-seen: a completion of unknown outcome counts once seen or 
   assert.equal(completion(input(withInvokeValues(held), final)).valid, false);
   assert.equal(completion(input(withInvokeValues(held), { jobs: [] })).valid, "unknown");
 });
+
+Deno.test("completion-seen: a wait that answers before the job is done is caught", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "complete", 900, 1000, "ok", { job: 1 }, 20)
+    .op("n2", "wait", 0, 300, "ok", { job: 1, progress: 30, done: false })
+    .op("n3", "wait", 0, 400, "ok", { job: 2 }) // job 2 was never done by anyone
+    .end(9000);
+  const r = completion(input(withInvokeValues(h)));
+  assert.equal(r.valid, false);
+  assert.equal(r.figures?.early, 2);
+  assert.match(r.summary, /claimed a completion before it happened/);
+});

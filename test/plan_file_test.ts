@@ -126,3 +126,16 @@ Deno.test("plan file: a missing file is refused with what to give", async () => 
       /--faults-file \/no\/such\/plan\.json: cannot read it \(no such file\)/.test(e.message),
   );
 });
+
+Deno.test("plan file: too many faults, or a hold past the longest run, are refused", () => {
+  const many = Array.from({ length: 10_001 }, () => ({ at: "1s", fault: "compact" }));
+  refuses(many, /holds 10001 faults: at most 10000/);
+  refuses(
+    [{ at: "1s", fault: "kill-member", hold: "1500m" }],
+    /entry 1: hold "1500m" is longer than/,
+  );
+  refuses(
+    [{ at: "1s", fault: "kill-member", holdMs: 1e12 }],
+    /entry 1: holdMs 1000000000000 is longer/,
+  );
+});

@@ -141,3 +141,48 @@ Deno.test("fifo-order: an older item removed by a claim of unknown outcome count
     .op("n3", "dequeue", 80, 90, "ok", item("c", 12), 14);
   assert.equal(fifo(input(after)).valid, false);
 });
+
+Deno.test("total-queue: etcd's record settles an enqueue of unknown outcome: created must be dequeued, never created must not be", () => {
+  const settled = totalQueueChecker({ idOf: (v) => JSON.parse(v).id }).check;
+  /** etcd's record of the items: a, b, c and (when `withU`) u created at 14. */
+  const record = (withU: boolean) => ({
+    prefix: "/q/items/",
+    from: 1,
+    to: 20,
+    initial: [],
+    events: [["a", 10], ["b", 11], ["c", 12], ...(withU ? [["u", 14]] : [])].map((
+      [id, revision],
+    ) => ({
+      revision: revision as number,
+      type: "put" as const,
+      key: String(id),
+      value: JSON.stringify({ id }),
+      createRevision: revision as number,
+    })),
+  });
+  const base = () =>
+    enqueued()
+      .op("n2", "enqueue", 0, 3000, "info", { id: "u" })
+      .op("n3", "dequeue", 60, 70, "ok", item("a", 10), 13);
+  const drained = (withU: boolean) => ({
+    drained: [item("b", 11), item("c", 12)],
+    revision: 20,
+    log: record(withU),
+  });
+  // Created and never dequeued: lost (without the record this is allowed, see above).
+  const lost = settled(input(base(), drained(true)));
+  assert.equal(lost.valid, false, lost.summary);
+  assert.match(JSON.stringify(lost.evidence), /unknown enqueue outcome never dequeued/);
+  assert.equal(lost.figures?.unknownSettledHappened, 1);
+  // Created and dequeued once: valid.
+  const once = base().op("n3", "dequeue", 90, 100, "ok", item("u", 14), 15);
+  assert.equal(settled(input(once, drained(true))).valid, true);
+  // Never created, yet dequeued: unexpected.
+  const ghost = settled(input(once, drained(false)));
+  assert.equal(ghost.valid, false);
+  assert.match(JSON.stringify(ghost.evidence), /record shows was never created/);
+  // Never created, never dequeued: valid, settled as not having happened.
+  const none = settled(input(base(), drained(false)));
+  assert.equal(none.valid, true, none.summary);
+  assert.equal(none.figures?.unknownSettledNot, 1);
+});

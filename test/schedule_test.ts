@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planFaults } from "../chaos/schedule.ts";
+import { MAX_PLANNED, planFaults } from "../chaos/schedule.ts";
 import { FAULTS } from "../chaos/mod.ts";
 
 const faults = FAULTS.filter((f) => ["kill-node", "pause-node", "partition-node"].includes(f.name));
@@ -39,4 +39,13 @@ Deno.test("schedule: holds are drawn from each fault's range; no faults, no plan
     );
   }
   assert.deepEqual(planFaults({ ...opts, faults: [] }), []);
+});
+
+Deno.test("schedule: an interval that would never advance is refused; any other is bounded", () => {
+  for (const intervalMs of [0, -5, NaN, Infinity]) {
+    assert.throws(() => planFaults({ ...opts, intervalMs }), RangeError, `interval ${intervalMs}`);
+  }
+  // The tiniest interval over the longest run: the loop stops at its bound, not at the end of time.
+  const plan = planFaults({ ...opts, intervalMs: 0.001, durationMs: 24 * 3_600_000 });
+  assert.ok(plan.length > 0 && plan.length <= MAX_PLANNED, `${plan.length} faults`);
 });

@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { FaultWindow, Operation } from "../history/event.ts";
 import { summarize } from "./stats.ts";
@@ -14,7 +14,7 @@ const MAX_EVIDENCE = 50;
  */
 export function availabilityChecker(
   opts: { call?: string; minRate?: number; aroundMs?: number } = {},
-): Checker {
+): BuiltinChecker {
   const f = opts.call ?? "call";
   const minRate = opts.minRate ?? 0.99;
   return {
@@ -58,7 +58,12 @@ export function availabilityChecker(
       const latency =
         `call latency median ${figures.callMs_median} ms, p95 ${figures.callMs_p95} ms, max ${figures.callMs_max} ms`;
       if (rate === null) {
-        return { valid: "unknown", summary: "no call ran outside fault windows", figures };
+        return {
+          valid: "unknown",
+          judged: 0,
+          summary: "no call ran outside fault windows",
+          figures,
+        };
       }
       const head =
         `${figures.outsideSuccessPct}% of ${outside.length} calls outside fault windows ` +
@@ -75,6 +80,7 @@ export function availabilityChecker(
         }));
         return {
           valid: false,
+          judged: outside.length,
           summary: `${head}, below ${minRate * 100}%; ${spikeText}; ${latency}`,
           evidence: [...shown, ...spikes.slice(0, MAX_EVIDENCE)],
           figures,
@@ -82,6 +88,7 @@ export function availabilityChecker(
       }
       return {
         valid: true,
+        judged: outside.length,
         summary: `${head}; ${spikeText}; ${latency}`,
         evidence: spikes.slice(0, MAX_EVIDENCE),
         figures,

@@ -12,12 +12,16 @@
  * - `call` (clients): ok value `{ server: { node, incarnation, addr }, peer }`;
  *   fail value `{ peer }` (the address it was sent to, when it got that far).
  */
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { KeyTimeline } from "../history/key_log.ts";
 import type { KeyLog } from "../history/key_log.ts";
 import { summarize } from "./stats.ts";
+import { faultWindows } from "../history/event.ts";
+import { faultsOn, lifetimes } from "./lifetimes.ts";
+import { isNodeFault } from "./disturbed.ts";
 
 /** What the balancing checkers need from the final reads: etcd's log of the registry prefix. */
 export interface BalancingFinal {
@@ -34,6 +38,9 @@ export interface BalancingOps {
 }
 
 const OPS: BalancingOps = { call: "call", resolve: "resolve", register: "register" };
+
+/** Faults that make etcd remove a server (its lease runs out or is revoked). */
+const REMOVING = ["kill-node", "pause-node", "partition-node", "kill-lease"];
 
 /** Evidence lists are cut here; the figures keep the full counts. */
 const MAX_EVIDENCE = 50;
@@ -210,26 +217,33 @@ function removedAt(timeline: KeyTimeline, addr: string, r: number): number | und
  * resolver never learns which address to drop.
  */
 export function deadRoutingChecker(
-  opts: { slackMs?: number; ops?: BalancingOps } = {},
-): Checker {
+  opts: { slackMs?: number; followMs?: number; ops?: BalancingOps } = {},
+): BuiltinChecker {
   const slack = opts.slackMs ?? 1000;
+  const follow = opts.followMs ?? 3000;
   return {
     name: "no-calls-to-the-dead",
     description:
       "after etcd removes a server, clients drop it at their next resolver update and stop calling it within 1 s",
-    check({ history, final }) {
+    check(input) {
+      const { history, final } = input;
       const h = parseBalancing(history, final, opts.ops);
       const tl = h.timeline;
       if (!tl) {
-        return {
-          valid: "unknown",
+        return nothingJudged(input, {
+          exercisedBy: REMOVING,
+          why: "no registry log",
           summary: `etcd's registry log could not be read: ${
             (final as BalancingFinal)?.error ?? "no final read"
           }`,
-        };
+        });
       }
       const listed = memoListed(tl);
       const owners = ownersOf(h);
+      const lives = lifetimes(history);
+      const windows = faultWindows(history);
+      const historyEnd = history.reduce((m, e) => Math.max(m, e.time), 0);
+      const stopped: unknown[] = [];
       // Every removal etcd made, and how long each client that listed the server took to drop it.
       let removals = 0, unseen = 0;
       const lags: number[] = [];
@@ -245,6 +259,24 @@ export function deadRoutingChecker(
           const prior = [...c.views].reverse().find((v) => v.revision < r);
           if (!prior || !gone.some((a) => prior.addrs.has(a))) continue;
           const next = c.views.find((v) => v.revision >= r);
+          if (!next && seen !== undefined) {
+            // Its resolver never caught up although it ran on: its watch died while etcd changed.
+            const life = lives.find((l) => l.node === c.node && l.incarnation === c.incarnation);
+            const until = Math.min(life?.end ?? historyEnd, historyEnd);
+            const hit = faultsOn(windows, c.node, seen, until, follow).length > 0 ||
+              windows.some((w) => !isNodeFault(w.fault) && w.start <= until && w.stop >= seen);
+            if (until - seen > follow && !hit) {
+              stopped.push({
+                violation: "resolver stopped following etcd (its watch died while etcd changed)",
+                client: `${c.node}#${c.incarnation}`,
+                lastList: { revision: prior.revision, ...opRef(prior.op) },
+                etcdChangedAt: r,
+                removed: gone,
+                visibleAt: Math.round(seen),
+                ranUntil: Math.round(until),
+              });
+            }
+          }
           if (!next || seen === undefined) unseen++;
           else if (gone.every((a) => !next.addrs.has(a) || listed(next.revision)?.has(a))) {
             lags.push(Math.max(0, next.time - seen));
@@ -320,21 +352,40 @@ export function deadRoutingChecker(
         : `${lags.length} drop(s), lag after etcd median ${figures.dropLagMs_median} ms, ` +
           `p95 ${figures.dropLagMs_p95} ms, max ${figures.dropLagMs_max} ms`;
       const unseenText = unseen ? `; ${unseen} came after a client's last list` : "";
+      if (stopped.length > 0 && staleLists + deadCallCount === 0) {
+        return {
+          valid: false,
+          judged: lags.length + stopped.length,
+          summary: `${stopped.length} resolver(s) stopped following etcd: a removal at revision ${
+            (stopped[0] as { etcdChangedAt: number }).etcdChangedAt
+          } never reached a client that ran on for more than ${follow} ms`,
+          evidence: stopped.slice(0, MAX_EVIDENCE),
+          figures: { ...figures, stoppedResolvers: stopped.length },
+        };
+      }
       if (staleLists > 0 || deadCallCount > 0) {
         return {
           valid: false,
+          judged: lags.length + stale.size + deadCallCount,
           summary:
             `${stale.size} time(s) a resolver kept a removed server (${staleLists} lists), ` +
             `${deadCallCount} call(s) went to one after ${slack} ms; ${removals} removals, ${lagText}`,
-          evidence: [...kept, ...deadCalls].slice(0, MAX_EVIDENCE),
+          evidence: [...kept, ...deadCalls, ...stopped].slice(0, MAX_EVIDENCE),
           figures,
         };
       }
+      if (lags.length === 0) {
+        return nothingJudged(input, {
+          exercisedBy: REMOVING,
+          why: `no client saw etcd remove a server it listed (${removals} removals${unseenText})`,
+          figures,
+        });
+      }
       return {
         valid: true,
-        summary: lags.length === 0
-          ? `not exercised: no client saw etcd remove a server it listed (${removals} removals${unseenText})`
-          : `${removals} removals, every client's next list dropped the server: ${lagText}${unseenText}`,
+        judged: lags.length,
+        summary:
+          `${removals} removals, every client's next list dropped the server: ${lagText}${unseenText}`,
         figures,
       };
     },
@@ -368,7 +419,7 @@ function ownersOf(h: BalancingHistory): Map<string, string> {
  * addresses their own resolver gave them, and are answered only by servers
  * that registered the address they answer on.
  */
-export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checker {
+export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): BuiltinChecker {
   return {
     name: "no-phantoms",
     description:
@@ -447,9 +498,11 @@ export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checke
         strangers,
       };
       const bad = phantomLists + unresolvedCalls + strangers;
+      const judged = figures.lists + h.calls.length;
       if (bad > 0) {
         return {
           valid: false,
+          judged,
           summary:
             `${phantomLists} list(s) with unregistered addresses, ${unresolvedCalls} call(s) ` +
             `to unresolved addresses, ${strangers} answer(s) from unregistered servers`,
@@ -458,10 +511,11 @@ export function phantomRoutingChecker(opts: { ops?: BalancingOps } = {}): Checke
         };
       }
       if (answered === 0) {
-        return { valid: "unknown", summary: "no call was answered", figures };
+        return { valid: "unknown", judged: 0, summary: "no call was answered", figures };
       }
       return {
         valid: true,
+        judged,
         summary: `${figures.lists} lists and ${answered} answers, every address registered in etcd${
           h.timeline ? "" : " (lists unchecked: no registry log)"
         }`,

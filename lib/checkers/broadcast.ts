@@ -15,7 +15,7 @@
  * - `drain`: ok revision R at the end: the subscriber got everything up to R.
  * - fault `compact` with detail `{ compacted: true, revision }`.
  */
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { summarize } from "./stats.ts";
@@ -177,7 +177,7 @@ const round = (ms: number) => Math.round(ms);
  * the gap was recorded); a silent loss, or a gap with no compaction behind
  * it, fails.
  */
-export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
+export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "delivered-once",
@@ -194,6 +194,7 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
       const lost: unknown[] = [];
       const duplicates: unknown[] = [];
       const badGaps: unknown[] = [];
+      const neverDrained: unknown[] = [];
       const latencies: number[] = [];
       let required = 0;
       let excused = 0;
@@ -208,7 +209,18 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
           0,
           ...okDelivered.flatMap((d) => d.messages.map((m) => m.revision)),
         );
-        if (s.drainedThrough === undefined) undrained++;
+        if (s.drainedThrough === undefined) {
+          undrained++;
+          const drains = s.deliveries.length === 0 ? [] : [s.deliveries.at(-1)!.op.complete];
+          neverDrained.push({
+            violation: "subscriber never drained",
+            subscriber: s.node,
+            hint:
+              "no acknowledged drain: what it missed after its last delivery cannot be told from what it never got",
+            deliveredThrough: maxDelivered || null,
+            events: drains.filter(Boolean),
+          });
+        }
         const bound = s.drainedThrough ?? maxDelivered;
         const got = new Map<string, { ok: Operation[]; maybe: Operation[] }>();
         for (const d of s.deliveries) {
@@ -306,17 +318,27 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
         ...summarize("deliveryMs", latencies),
       };
       if (required === 0) {
-        return { valid: "unknown", summary: "no message any subscriber had to receive", figures };
+        return {
+          valid: neverDrained.length > 0 ? false : "unknown",
+          judged: 0,
+          summary: neverDrained.length > 0
+            ? `${neverDrained.length} subscriber(s) never drained`
+            : "no message any subscriber had to receive",
+          evidence: neverDrained,
+          figures,
+        };
       }
-      const evidence = [...lost, ...duplicates, ...badGaps];
+      const evidence = [...lost, ...duplicates, ...badGaps, ...neverDrained];
       if (evidence.length > 0) {
         const parts = [
           lost.length ? `${lost.length} silently lost` : "",
           duplicates.length ? `${duplicates.length} duplicated` : "",
           badGaps.length ? `${badGaps.length} gap(s) with no compaction` : "",
+          neverDrained.length ? `${neverDrained.length} subscriber(s) never drained` : "",
         ].filter(Boolean).join(", ");
         return {
           valid: false,
+          judged: required,
           summary: `${parts} (of ${required} subscriber×message deliveries required)`,
           evidence: evidence.slice(0, MAX_EVIDENCE),
           figures,
@@ -324,6 +346,7 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
       }
       return {
         valid: true,
+        judged: required,
         summary:
           `${required} required deliveries to ${subscribed.length} subscribers, each exactly once` +
           (gapCount
@@ -340,7 +363,7 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): Checker {
  * incarnations, come in strictly increasing revision order (a replayed or
  * older message after a newer one fails).
  */
-export function revisionOrderChecker(ops: Partial<BroadcastOps> = {}): Checker {
+export function revisionOrderChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "revision-order",
@@ -376,15 +399,23 @@ export function revisionOrderChecker(ops: Partial<BroadcastOps> = {}): Checker {
         }
       }
       const figures = { delivered, violations };
-      if (delivered === 0) return { valid: "unknown", summary: "nothing delivered", figures };
+      if (delivered === 0) {
+        return { valid: "unknown", judged: 0, summary: "nothing delivered", figures };
+      }
       return violations > 0
         ? {
           valid: false,
+          judged: delivered,
           summary: `${violations} delivery(ies) not after the previous one's revision`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${delivered} deliveries, each after the one before`, figures };
+        : {
+          valid: true,
+          judged: delivered,
+          summary: `${delivered} deliveries, each after the one before`,
+          figures,
+        };
     },
   };
 }
@@ -394,10 +425,10 @@ export function revisionOrderChecker(ops: Partial<BroadcastOps> = {}): Checker {
  * was published (not one that surely failed), at the revision its publish
  * got when that is known.
  */
-export function noPhantomChecker(ops: Partial<BroadcastOps> = {}): Checker {
+export function noPhantomChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
-    name: "no-phantom",
+    name: "no-phantoms",
     description: "every delivered message was published, at the revision its publish got",
     check({ history, final }) {
       const { publications, subscriptions } = parse(history, final, o);
@@ -434,15 +465,23 @@ export function noPhantomChecker(ops: Partial<BroadcastOps> = {}): Checker {
         }
       }
       const figures = { delivered, phantoms };
-      if (delivered === 0) return { valid: "unknown", summary: "nothing delivered", figures };
+      if (delivered === 0) {
+        return { valid: "unknown", judged: 0, summary: "nothing delivered", figures };
+      }
       return phantoms > 0
         ? {
           valid: false,
+          judged: delivered,
           summary: `${phantoms} delivered message(s) never published as delivered`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${delivered} deliveries, all of published messages`, figures };
+        : {
+          valid: true,
+          judged: delivered,
+          summary: `${delivered} deliveries, all of published messages`,
+          figures,
+        };
     },
   };
 }

@@ -11,6 +11,11 @@ export interface CheckInput {
   /** Lease TTL of the run, ms. */
   ttlMs: number;
   params: Record<string, unknown>;
+  /**
+   * The faults the run planned, by name, one entry per planned fault (the
+   * runner fills it). Absent: the faults that started in the history.
+   */
+  plannedFaults?: readonly string[];
 }
 
 /** A checker's answer with the events that prove it. */
@@ -35,6 +40,59 @@ export interface CheckResult {
   evidence?: unknown[];
   /** Measured figures: latencies, counts. */
   figures?: Record<string, number | null>;
+}
+
+/** A built-in checker's answer: it always says how much it judged. */
+export interface JudgedResult extends CheckResult {
+  judged: number;
+}
+
+/** A built-in checker: its results always carry `judged`. */
+export interface BuiltinChecker extends Checker {
+  check(input: CheckInput): JudgedResult;
+}
+
+/** The fault names the run planned (from the input, else the faults that started in the history). */
+export function plannedFaults(input: Pick<CheckInput, "history" | "plannedFaults">): string[] {
+  if (input.plannedFaults) return [...input.plannedFaults];
+  return input.history.flatMap((e) => e.kind === "fault" && e.type === "start" ? [e.fault] : []);
+}
+
+/** Options of {@link nothingJudged}. */
+export interface NothingJudgedOptions {
+  /** The faults that can exercise the check; absent: the workload alone can. */
+  exercisedBy?: readonly string[];
+  /** What the check would have judged, e.g. "no service died in a window free of other faults". */
+  why: string;
+  /** The whole summary when it could apply (default `not exercised: <why>`). */
+  summary?: string;
+  figures?: Record<string, number | null>;
+  evidence?: unknown[];
+}
+
+/**
+ * The result of a check that judged nothing: `unknown` ("not exercised: …")
+ * when the run planned a fault that could have exercised it (or the workload
+ * alone should have), and "does not apply" (`applies: false`, n/a) when no
+ * planned fault could.
+ */
+export function nothingJudged(
+  input: Pick<CheckInput, "history" | "plannedFaults">,
+  o: NothingJudgedOptions,
+): JudgedResult {
+  const base = { judged: 0, figures: o.figures, evidence: o.evidence };
+  if (o.exercisedBy) {
+    const planned = new Set(plannedFaults(input));
+    if (!o.exercisedBy.some((f) => planned.has(f))) {
+      return {
+        ...base,
+        valid: "unknown",
+        applies: false,
+        summary: `does not apply: no ${o.exercisedBy.join(", ")} fault planned in this run`,
+      };
+    }
+  }
+  return { ...base, valid: "unknown", summary: o.summary ?? `not exercised: ${o.why}` };
 }
 
 /** A pure function from a history to a verdict. */

@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { excusedWindows, faultFreeMs } from "./fault_free.ts";
@@ -32,7 +32,7 @@ export interface CompletionFinal {
  * wait that ended without seeing the completion (stopped, killed, or still
  * open at the end) fails once it had more than the bound.
  */
-export function completionChecker(o: CompletionOptions): Checker {
+export function completionChecker(o: CompletionOptions): BuiltinChecker {
   return {
     name: "completion-seen",
     description:
@@ -78,10 +78,33 @@ export function completionChecker(o: CompletionOptions): Checker {
       let judged = 0;
       let late = 0;
       let hung = 0;
+      let early = 0;
       const waits = ops.filter((x) => x.f === o.wait);
       for (const w of waits) {
         const job = o.job(w.invoke.value);
         const at = doneAt.get(job);
+        // A wait that says it saw the completion must have: its answer is not a state short of
+        // done, and the job was done at some point (acknowledged, observed, or in etcd at the end).
+        const answer = w.complete?.value as Record<string, unknown> | null | undefined;
+        const short = typeof answer === "object" && answer !== null && "done" in answer &&
+          !o.done(answer);
+        if (w.outcome === "ok" && (short || at === undefined)) {
+          judged++;
+          early++;
+          if (evidence.length < 50) {
+            evidence.push({
+              violation: "claimed the completion before it happened",
+              node: w.node,
+              incarnation: w.incarnation,
+              job,
+              doneAt: at === undefined ? null : Math.round(at),
+              answeredAt: Math.round(w.complete!.time),
+              answer: w.complete!.value,
+              events: [w.invoke, w.complete].filter(Boolean) as Operation["invoke"][],
+            });
+          }
+          continue;
+        }
         if (at === undefined) continue;
         const from = Math.max(at, w.invoke.time);
         const until = w.complete?.time ?? end;
@@ -116,17 +139,19 @@ export function completionChecker(o: CompletionOptions): Checker {
         judged,
         late,
         hung,
+        early,
         ...summarize("seenAfterMs", latencies),
         // The part of it the bound judges: what faults left of it.
         ...summarize("seenAfterFaultFreeMs", freeLatencies),
       };
       if (judged === 0) {
-        return { valid: "unknown", summary: "no waiter had a completion to see", figures };
+        return { valid: "unknown", judged, summary: "no waiter had a completion to see", figures };
       }
-      if (late + hung > 0) {
+      if (late + hung + early > 0) {
         return {
           valid: false,
-          summary:
+          judged,
+          summary: (early > 0 ? `${early} wait(s) claimed a completion before it happened, ` : "") +
             `${hung} wait(s) never saw a completion, ${late} saw it late (bound ${boundMs} ms of fault-free time)`,
           evidence,
           figures,
@@ -134,6 +159,7 @@ export function completionChecker(o: CompletionOptions): Checker {
       }
       return {
         valid: true,
+        judged,
         summary: `${judged} waits saw their completion in time, max ${figures.seenAfterMs_max} ms`,
         figures,
       };

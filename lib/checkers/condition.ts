@@ -1,4 +1,5 @@
-import type { Checker, CheckInput } from "./checker.ts";
+import type { BuiltinChecker, CheckInput } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { FaultWindow, Operation } from "../history/event.ts";
 import { KeyTimeline } from "../history/key_log.ts";
@@ -42,7 +43,7 @@ export interface ConditionOptions {
  *   held, and does not crash or hang, unless a fault on it or the cluster
  *   could be the cause.
  */
-export function conditionCheckers(o: ConditionOptions): Checker[] {
+export function conditionCheckers(o: ConditionOptions): BuiltinChecker[] {
   const holds = (s: KeyState) =>
     Object.entries(o.required).every(([k, v]) => s.get(o.keys + k)?.value === v);
   const describe = (s: KeyState | undefined) =>
@@ -70,9 +71,13 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
       windows.some((f) => f.fault === "compact" && Number(f.detail?.revision) > g.after)
     );
   };
-  const noLog = { valid: "unknown" as const, summary: "no key log in the final reads to judge by" };
+  const noLog = {
+    valid: "unknown" as const,
+    judged: 0,
+    summary: "no key log in the final reads to judge by",
+  };
 
-  const safety: Checker = {
+  const safety: BuiltinChecker = {
     name: "condition-safety",
     description: "a waiter proceeds only at a revision where every required value held",
     check(input) {
@@ -106,18 +111,26 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
       if (evidence.length > 0) {
         return {
           valid: false,
+          judged,
           summary:
             `${evidence.length} of ${judged} proceeds on a state where the condition did not hold`,
           evidence,
           figures,
         };
       }
-      if (judged === 0) return { valid: "unknown", summary: "no proceed to judge", figures };
-      return { valid: true, summary: `${judged} proceeds, each where the condition held`, figures };
+      if (judged === 0) {
+        return { valid: "unknown", judged, summary: "no proceed to judge", figures };
+      }
+      return {
+        valid: true,
+        judged,
+        summary: `${judged} proceeds, each where the condition held`,
+        figures,
+      };
     },
   };
 
-  const first: Checker = {
+  const first: BuiltinChecker = {
     name: "condition-first-revision",
     description:
       "a waiter proceeds within the first spell, from its start, in which the condition held (no transient state missed)",
@@ -159,6 +172,7 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
       if (evidence.length > 0) {
         return {
           valid: false,
+          judged,
           summary:
             `${evidence.length} of ${judged} waits missed a state where the condition held (first at revision ${
               (evidence[0] as { heldFrom: number }).heldFrom
@@ -167,16 +181,19 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
           figures,
         };
       }
-      if (judged === 0) return { valid: "unknown", summary: "no proceed to judge", figures };
+      if (judged === 0) {
+        return { valid: "unknown", judged, summary: "no proceed to judge", figures };
+      }
       return {
         valid: true,
+        judged,
         summary: `${judged} waits, each proceeded while the condition first held`,
         figures,
       };
     },
   };
 
-  const liveness: Checker = {
+  const liveness: BuiltinChecker = {
     name: "condition-liveness",
     description:
       "every waiter proceeds within the bound after the condition held, and none crashes or hangs",
@@ -234,8 +251,9 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
           events: [w.invoke, w.complete],
         });
       }
+      const judged = latencies.length + evidence.length;
       const figures: Record<string, number | null> = {
-        judged: latencies.length + evidence.length,
+        judged,
         excused,
         violations: evidence.length,
         ...summarize("proceedMs", latencies),
@@ -244,16 +262,18 @@ export function conditionCheckers(o: ConditionOptions): Checker[] {
         const kinds = [...new Set(evidence.map((e) => e.violation))].join(", ");
         return {
           valid: false,
+          judged,
           summary: `${evidence.length} wait(s) failed: ${kinds} (bound ${o.boundMs} ms)`,
           evidence,
           figures,
         };
       }
-      if (figures.judged === 0) {
-        return { valid: true, summary: "not exercised: no wait free of faults to judge", figures };
+      if (judged === 0) {
+        return nothingJudged(input, { why: "no wait free of faults to judge", figures });
       }
       return {
         valid: true,
+        judged,
         summary:
           `${latencies.length} waits proceeded within ${o.boundMs} ms (max ${figures.proceedMs_max} ms), ${excused} excused by faults`,
         figures,

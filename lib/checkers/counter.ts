@@ -1,6 +1,7 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation, OpEvent } from "../history/event.ts";
+import type { KeyLog } from "../history/key_log.ts";
 
 /** The value a counter write carries: it read `from` (at `readModRevision`) and wrote `to`. */
 export interface CounterWrite {
@@ -13,6 +14,32 @@ export interface CounterWrite {
 /** What the counter checker needs from the final reads. */
 export interface CounterFinal {
   counter: { value: number; modRevision: number } | null;
+  /** etcd's record of the counter key (a key log whose prefix is the key), where read. */
+  log?: KeyLog | null;
+}
+
+/** What etcd's record says of the writes: every put it applied, in revision order. */
+interface RecordedPut {
+  revision: number;
+  value: number;
+  /** The value it overwrote (0 where the key did not exist). */
+  before: number;
+}
+
+/** The puts of the counter key in etcd's record, each with the value it overwrote. */
+function recordedPuts(log: KeyLog): RecordedPut[] {
+  let value = Number(log.initial[0]?.value ?? 0);
+  const puts: RecordedPut[] = [];
+  for (const e of log.events) {
+    if (e.type !== "put") {
+      value = 0;
+      continue;
+    }
+    const v = Number(e.value ?? NaN);
+    puts.push({ revision: e.revision, value: v, before: value });
+    value = v;
+  }
+  return puts;
 }
 
 /**
@@ -22,7 +49,7 @@ export interface CounterFinal {
  * between another one's read and write, or when the final value is below the
  * acknowledged increments (or above those plus the ones of unknown outcome).
  */
-export function counterChecker(opts: { write: string }): Checker {
+export function counterChecker(opts: { write: string }): BuiltinChecker {
   return {
     name: "resource-safety",
     description: "no lost update on the shared counter: every acknowledged increment survives",
@@ -61,13 +88,55 @@ export function counterChecker(opts: { write: string }): Checker {
           });
         }
       }
+      const log = (final as CounterFinal | undefined)?.log ?? undefined;
+      let settledHappened = 0, settledNot = 0, recorded = 0;
+      if (log) {
+        const puts = recordedPuts(log);
+        recorded = puts.length;
+        const byRevision = new Map(acked.map((w) => [w.complete!.revision!, w]));
+        for (const p of puts) {
+          if (p.value === p.before + 1) continue;
+          const w = byRevision.get(p.revision);
+          evidence.push({
+            violation: "lost update",
+            record:
+              `etcd's record: the put at revision ${p.revision} set ${p.value} over ${p.before}`,
+            revision: p.revision,
+            by: w ? describe(w) : "a write of unknown outcome (settled by etcd's record)",
+            events: w ? [w.invoke, w.complete] as OpEvent[] : [],
+          });
+        }
+        const putRevisions = new Set(puts.map((p) => p.revision));
+        for (const w of acked) {
+          const r = w.complete!.revision!;
+          if (r < log.from || r > log.to || putRevisions.has(r)) continue;
+          evidence.push({
+            violation: "acknowledged write not in etcd's record",
+            write: describe(w),
+            events: [w.invoke, w.complete] as OpEvent[],
+          });
+        }
+        const ackedInRecord = acked.filter((w) => putRevisions.has(w.complete!.revision!)).length;
+        settledHappened = Math.max(0, recorded - ackedInRecord);
+        settledNot = Math.max(0, unknown.length - settledHappened);
+        if (log.from <= 1 && settledHappened > unknown.length) {
+          evidence.push({
+            violation: "etcd's record holds more writes than were attempted",
+            recorded,
+            acknowledged: ackedInRecord,
+            unknown: unknown.length,
+          });
+        }
+      }
       const counter = (final as CounterFinal | undefined)?.counter;
       const finalValue = counter?.value ?? 0;
-      if (finalValue < acked.length) {
+      const floor = acked.length + (log && log.from <= 1 ? settledHappened : 0);
+      if (finalValue < floor) {
         evidence.push({
           violation: "final counter below acknowledged increments",
           final: finalValue,
           acknowledged: acked.length,
+          settledHappened,
         });
       } else if (finalValue > acked.length + unknown.length) {
         evidence.push({
@@ -84,14 +153,19 @@ export function counterChecker(opts: { write: string }): Checker {
         unknown: unknown.length,
         final: finalValue,
         lostUpdates: lost,
+        recordedPuts: log ? recorded : null,
+        unknownSettledHappened: log ? settledHappened : null,
+        unknownSettledNot: log ? settledNot : null,
       };
-      if (acked.length === 0) {
-        return { valid: "unknown", summary: "no acknowledged write to judge", figures };
+      const judged = acked.length + (log ? settledHappened + settledNot : 0);
+      if (acked.length === 0 && evidence.length === 0) {
+        return { valid: "unknown", judged, summary: "no acknowledged write to judge", figures };
       }
       if (evidence.length > 0) {
         const first = evidence[0] as { violation: string };
         return {
           valid: false,
+          judged,
           summary:
             `${first.violation}: ${lost} lost update(s); final ${finalValue}, ${acked.length} acknowledged, ${unknown.length} unknown`,
           evidence,
@@ -100,8 +174,10 @@ export function counterChecker(opts: { write: string }): Checker {
       }
       return {
         valid: true,
-        summary:
-          `${acked.length} acknowledged increments (+${unknown.length} unknown), final ${finalValue}`,
+        judged,
+        summary: `${acked.length} acknowledged increments (+${unknown.length} unknown${
+          log ? `: ${settledHappened} happened, ${settledNot} not, by etcd's record` : ""
+        }), final ${finalValue}`,
         figures,
       };
     },

@@ -1,8 +1,8 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { DeadlineTally } from "./deadline.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import { mustExpire } from "./removal.ts";
-import { latency } from "./latency.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, transitions } from "./transitions.ts";
 
@@ -15,13 +15,16 @@ import { MONITORING_NAMES, transitions } from "./transitions.ts";
  * death), with the monitor itself unfaulted and no member fault overlapping
  * (a leader change renews every lease).
  */
-export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } = {}): Checker {
+export function detectionChecker(
+  o: { names?: MonitorNames; slackMs?: number } = {},
+): BuiltinChecker {
   const names = o.names ?? MONITORING_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
     name: "detection",
     description: "a killed, paused or cut-off node is reported down within TTL + 1.5 s",
-    check({ history, ttlMs }) {
+    check(input) {
+      const { history, ttlMs } = input;
       const bound = ttlMs + slack;
       const lives = lifetimes(history);
       const allNodes = new Set(lives.map((l) => l.node));
@@ -32,9 +35,7 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
       const reports = transitions(history, names);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const latencies: number[] = [];
-      const missed: unknown[] = [];
-      let skipped = 0;
+      const tally = new DeadlineTally({ figure: "detectionMs", boundMs: bound });
       for (const w of windows) {
         if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -58,59 +59,35 @@ export function detectionChecker(o: { names?: MonitorNames; slackMs?: number } =
         const before = faultsOn(windows, target.node, w.start - bound, w.start)
           .filter((x) => x.id !== w.id && x.start >= target.start);
         if (before.length > 0 || clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
-          skipped++;
+          tally.skip();
           continue;
         }
         for (const monitor of monitors) {
           const life = aliveAt(lives, monitor, w.start);
           if (!life || life.end < deadline) continue;
           if (faultsOn(windows, monitor, w.start, deadline).length > 0) {
-            skipped++;
+            tally.skip();
             continue;
           }
           const down = reports.find((x) =>
             x.monitor === monitor && x.incarnation === life.incarnation &&
             x.member === target.node && x.state === "down" && x.time >= w.start
           );
-          const latency = down ? down.time - w.start : undefined;
-          if (latency !== undefined) latencies.push(latency);
-          if (latency === undefined || latency > bound) {
-            missed.push({
-              fault: w,
-              member: target.node,
-              monitor,
-              reportedDownAt: down ? Math.round(down.time) : null,
-              report: down ? { node: monitor, time: Math.round(down.time) } : null,
-              latencyMs: latency === undefined ? null : Math.round(latency),
-              boundMs: bound,
-            });
-          }
+          tally.judge(down ? down.time - w.start : undefined, {
+            fault: w,
+            member: target.node,
+            monitor,
+            reportedDownAt: down ? Math.round(down.time) : null,
+            report: down ? { node: monitor, time: Math.round(down.time) } : null,
+          });
         }
       }
-      const judged = latencies.length +
-        missed.filter((m) => (m as { latencyMs: unknown }).latencyMs === null).length;
-      const measured = latency("detectionMs", latencies);
-      const figures: Record<string, number | null> = {
-        judged,
-        skipped,
-        ...measured.figures,
-      };
-      if (missed.length > 0) {
-        return {
-          valid: false,
-          summary:
-            `${missed.length} failure(s) not reported down within TTL + ${slack} ms (${measured.text})`,
-          evidence: missed,
-          figures,
-        };
-      }
-      return {
-        valid: true,
-        summary: judged === 0
-          ? "not exercised: no member died in a window free of monitor and member faults"
-          : `${judged} failure(s) reported down within TTL + ${slack} ms: ${measured.text}`,
-        figures,
-      };
+      return tally.result(input, {
+        exercisedBy: ["kill-node", "pause-node", "partition-node"],
+        idle: "no member died in a window free of monitor and member faults",
+        late: (n, text) => `${n} failure(s) not reported down within TTL + ${slack} ms (${text})`,
+        ok: (n, text) => `${n} failure(s) reported down within TTL + ${slack} ms: ${text}`,
+      });
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { Checker, CheckInput } from "./checker.ts";
+import type { BuiltinChecker, CheckInput, JudgedResult } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { keysBelow, KeyTimeline } from "../history/key_log.ts";
@@ -45,7 +46,7 @@ const roundOf = (o: Operation) =>
  *   others' leave at most until its lease expires (TTL + `releaseSlackMs`),
  *   or, if it restarts and re-joins the round first, until it leaves.
  */
-export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
+export function doubleBarrierCheckers(o: DoubleBarrierOptions): BuiltinChecker[] {
   const prepare = (input: CheckInput) => {
     const ops = operations(input.history);
     const rounds = new Map<number, { enters: Operation[]; leaves: Operation[] }>();
@@ -77,31 +78,31 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
     return times.length >= o.count ? times[o.count - 1] : undefined;
   };
   const verdict = (
+    input: CheckInput,
     name: string,
     evidence: { violation: string }[],
     judged: number,
     ok: string,
     figures: Record<string, number | null>,
     idle = "nothing to judge",
-  ) => {
+    exercisedBy?: readonly string[],
+  ): JudgedResult => {
     if (evidence.length > 0) {
       const kinds = [...new Set(evidence.map((e) => e.violation))].join(", ");
       return {
-        valid: false as const,
+        valid: false,
+        judged,
         summary: `${evidence.length} violation(s) of ${name}: ${kinds}`,
         evidence,
         figures,
       };
     }
-    // Safety with nothing to judge is unknown; a liveness case that did not occur is no failure.
-    if (judged === 0 && idle === "nothing to judge") {
-      return { valid: "unknown" as const, summary: idle, figures };
-    }
-    if (judged === 0) return { valid: true as const, summary: idle, figures };
-    return { valid: true as const, summary: ok, figures };
+    // Nothing judged is never valid: unknown, or n/a when no planned fault could exercise it.
+    if (judged === 0) return nothingJudged(input, { why: idle, figures, exercisedBy });
+    return { valid: true, judged, summary: ok, figures };
   };
 
-  const enterSafety: Checker = {
+  const enterSafety: BuiltinChecker = {
     name: "enter-safety",
     description: "nobody enters a round before all participants have entered",
     check(input) {
@@ -146,21 +147,23 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
           }
         }
       }
-      return verdict("enter-safety", evidence, judged, `${judged} enters, none early`, {
+      return verdict(input, "enter-safety", evidence, judged, `${judged} enters, none early`, {
         judged,
         violations: evidence.length,
       });
     },
   };
 
-  const leaveSafety: Checker = {
+  const leaveSafety: BuiltinChecker = {
     name: "leave-safety",
     description: "nobody leaves a round while a participant's key of it is still there",
     check(input) {
       const { rounds, timeline } = prepare(input);
       const evidence: { violation: string }[] = [];
       let judged = 0;
-      if (!timeline) return { valid: "unknown", summary: "no key log in the final reads" };
+      if (!timeline) {
+        return { valid: "unknown", judged: 0, summary: "no key log in the final reads" };
+      }
       for (const [g, { leaves }] of rounds) {
         for (const l of leaves) {
           const r = l.complete?.revision;
@@ -180,14 +183,14 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
           }
         }
       }
-      return verdict("leave-safety", evidence, judged, `${judged} leaves, none early`, {
+      return verdict(input, "leave-safety", evidence, judged, `${judged} leaves, none early`, {
         judged,
         violations: evidence.length,
       });
     },
   };
 
-  const liveness: Checker = {
+  const liveness: BuiltinChecker = {
     name: "barrier-liveness",
     description:
       "everybody enters once all arrived and leaves once all left, within the bound (rounds without faults)",
@@ -237,6 +240,7 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
       }
       const judged = enterMs.length + leaveMs.length + evidence.length;
       return verdict(
+        input,
         "barrier-liveness",
         evidence,
         judged,
@@ -248,12 +252,12 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
           ...summarize("enterMs", enterMs),
           ...summarize("leaveMs", leaveMs),
         },
-        "not exercised: no round free of faults",
+        "no round free of faults",
       );
     },
   };
 
-  const dead: Checker = {
+  const dead: BuiltinChecker = {
     name: "barrier-dead-participant",
     description:
       "a participant that dies inside the barrier holds the others' leave at most until its lease expires (TTL + slack)",
@@ -320,6 +324,7 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
       }
       const judged = releaseMs.length + evidence.length;
       return verdict(
+        input,
         "barrier-dead-participant",
         evidence,
         judged,
@@ -327,7 +332,8 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): Checker[] {
           summarize("r", releaseMs).r_max
         } ms`,
         { judged, violations: evidence.length, ...summarize("releaseMs", releaseMs) },
-        "not exercised: no participant died inside the barrier while others waited",
+        "no participant died inside the barrier while others waited",
+        [...DISABLING],
       );
     },
   };

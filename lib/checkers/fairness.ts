@@ -1,4 +1,5 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { faultWindows } from "../history/event.ts";
 import { listedAt, parseBalancing, registeredAddr, visibleAt } from "./balancing.ts";
 import type { BalancingOps } from "./balancing.ts";
@@ -24,7 +25,7 @@ export interface FairnessOptions {
  * of the calls within ±`tolerance` of the mean. A server clients never learn
  * of gets nothing, and fails it.
  */
-export function fairnessChecker(opts: FairnessOptions = {}): Checker {
+export function fairnessChecker(opts: FairnessOptions = {}): BuiltinChecker {
   const tolerance = opts.tolerance ?? 0.25;
   const settle = opts.settleMs ?? 1000;
   const minWindow = opts.minWindowMs ?? 1000;
@@ -34,12 +35,17 @@ export function fairnessChecker(opts: FairnessOptions = {}): Checker {
     description: `in steady windows each live server's share of calls is within ±${
       tolerance * 100
     }% of the mean`,
-    check({ history, final }) {
+    check(input) {
+      const { history, final } = input;
       const h = parseBalancing(history, final, opts.ops);
       const tl = h.timeline;
-      if (!tl) return { valid: "unknown", summary: "etcd's registry log could not be read" };
+      if (!tl) {
+        return { valid: "unknown", judged: 0, summary: "etcd's registry log could not be read" };
+      }
       const routed = h.calls.filter((c) => c.addr !== undefined);
-      if (routed.length === 0) return { valid: "unknown", summary: "no call was routed" };
+      if (routed.length === 0) {
+        return { valid: "unknown", judged: 0, summary: "no call was routed" };
+      }
       const from = Math.min(...routed.map((c) => c.invoked));
       const to = Math.max(...routed.map((c) => c.invoked));
       const unsteady: [number, number][] = [];
@@ -138,6 +144,7 @@ export function fairnessChecker(opts: FairnessOptions = {}): Checker {
       if (violations.length > 0) {
         return {
           valid: false,
+          judged: judged.length,
           summary: `${violations.length} share(s) off the mean by more than ${
             tolerance * 100
           }% in ${judged.length} steady window(s); ${spread}`,
@@ -145,13 +152,18 @@ export function fairnessChecker(opts: FairnessOptions = {}): Checker {
           figures,
         };
       }
+      if (judged.length === 0) {
+        return nothingJudged(input, {
+          why: "no steady window long enough with two or more live servers",
+          figures,
+        });
+      }
       return {
         valid: true,
-        summary: judged.length === 0
-          ? "not exercised: no steady window long enough with two or more live servers"
-          : `${judged.length} steady window(s), ${calls} calls: every share within ±${
-            tolerance * 100
-          }%; ${spread}`,
+        judged: judged.length,
+        summary: `${judged.length} steady window(s), ${calls} calls: every share within ±${
+          tolerance * 100
+        }%; ${spread}`,
         evidence: judged.slice(0, 50),
         figures,
       };

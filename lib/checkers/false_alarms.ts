@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { FaultWindow } from "../history/event.ts";
 import { lifetimes } from "./lifetimes.ts";
@@ -12,7 +12,9 @@ import { MONITORING_NAMES, transitions } from "./transitions.ts";
  * stop. A monitor that is itself faulted, or a member fault, may delay the
  * report: the allowance then runs until TTL + `slackMs` after those heal too.
  */
-export function falseAlarmChecker(o: { names?: MonitorNames; slackMs?: number } = {}): Checker {
+export function falseAlarmChecker(
+  o: { names?: MonitorNames; slackMs?: number } = {},
+): BuiltinChecker {
   const names = o.names ?? MONITORING_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
@@ -24,7 +26,8 @@ export function falseAlarmChecker(o: { names?: MonitorNames; slackMs?: number } 
       const allNodes = new Set(lives.map((l) => l.node));
       const windows = faultWindows(history);
       const left = operations(history).filter((x) => x.f === names.deregister);
-      const downs = transitions(history, names).filter((x) => x.state === "down");
+      const reports = transitions(history, names);
+      const downs = reports.filter((x) => x.state === "down");
       const alarms: unknown[] = [];
       for (const d of downs) {
         if (left.some((x) => x.node === d.member && x.invoke.time <= d.time)) continue;
@@ -42,16 +45,19 @@ export function falseAlarmChecker(o: { names?: MonitorNames; slackMs?: number } 
           });
         }
       }
-      const figures = { downs: downs.length, falseAlarms: alarms.length };
+      // Judged: every state a monitor reported (an up is a report of no alarm).
+      const figures = { reports: reports.length, downs: downs.length, falseAlarms: alarms.length };
       return alarms.length > 0
         ? {
           valid: false,
+          judged: reports.length,
           summary: `${alarms.length} false alarm(s) among ${downs.length} down report(s)`,
           evidence: alarms,
           figures,
         }
         : {
           valid: true,
+          judged: reports.length,
           summary: `${downs.length} down report(s), each during or just after a fault on the node`,
           figures,
         };

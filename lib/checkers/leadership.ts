@@ -1,4 +1,5 @@
-import type { Checker, CheckInput } from "./checker.ts";
+import type { BuiltinChecker, CheckInput, JudgedResult } from "./checker.ts";
+import { nothingJudged } from "./checker.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { KeyTimeline } from "../history/key_log.ts";
@@ -32,6 +33,11 @@ export interface LeadershipOptions {
   recoverMs: number;
   /** The key log of the election keys (relative keys are the candidates' keys). */
   log(final: unknown): KeyLog | undefined;
+  /**
+   * etcd's record of the key the leader-only writes put (values `{ identity }`), where
+   * read: it settles writes of unknown outcome, every put it holds is judged.
+   */
+  workLog?(final: unknown): KeyLog | undefined;
 }
 
 interface Claim {
@@ -66,7 +72,7 @@ const num = (x: unknown) => typeof x === "number" ? x : undefined;
  * - `observer-order`: observers see leaders in etcd's order, never one that was not;
  * - `resign-handover`: after a resign, a waiting candidate leads within `handoverMs`.
  */
-export function leadershipCheckers(o: LeadershipOptions): Checker[] {
+export function leadershipCheckers(o: LeadershipOptions): BuiltinChecker[] {
   const prepare = (input: CheckInput) => {
     const ops = operations(input.history);
     const log = o.log(input.final);
@@ -109,25 +115,22 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
     };
   };
   const verdict = (
+    input: CheckInput,
     evidence: { violation: string }[],
     judged: number,
     ok: string,
     figures: Record<string, number | null>,
-    idle?: string,
-  ) => {
+    idle = "nothing to judge",
+  ): JudgedResult => {
     if (evidence.length > 0) {
       const kinds = [...new Set(evidence.map((e) => e.violation))].join("; ");
-      return { valid: false as const, summary: `${evidence.length} × ${kinds}`, evidence, figures };
+      return { valid: false, judged, summary: `${evidence.length} × ${kinds}`, evidence, figures };
     }
-    if (judged === 0) {
-      return idle
-        ? { valid: true as const, summary: idle, figures }
-        : { valid: "unknown" as const, summary: "nothing to judge", figures };
-    }
-    return { valid: true as const, summary: ok, figures };
+    if (judged === 0) return nothingJudged(input, { why: idle, figures });
+    return { valid: true, judged, summary: ok, figures };
   };
 
-  const oneLeader: Checker = {
+  const oneLeader: BuiltinChecker = {
     name: "one-leader",
     description:
       "at most one leader at any revision: claims match etcd's leader, leaders' acts never interleave",
@@ -203,14 +206,14 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
         }
         if (!widest || t.to > widest.to) widest = t;
       }
-      return verdict(evidence, claims.length, `${claims.length} leaders, one at a time`, {
+      return verdict(input, evidence, claims.length, `${claims.length} leaders, one at a time`, {
         leaders: claims.length,
         violations: evidence.length,
       });
     },
   };
 
-  const writes: Checker = {
+  const writes: BuiltinChecker = {
     name: "leader-only-writes",
     description: "every accepted leader-only write came from etcd's leader at its revision",
     check(input) {
@@ -241,16 +244,46 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
           } as { violation: string });
         }
       }
+      // etcd's record of the written key settles the writes of unknown outcome: every put it
+      // holds must come from etcd's leader at that revision, whoever's answer was lost.
+      const work = o.workLog?.(input.final);
+      const { timeline } = prepare(input);
+      let recorded = 0;
+      if (work && timeline) {
+        for (const e of work.events) {
+          if (e.type !== "put" || !timeline.covers(e.revision)) continue;
+          recorded++;
+          const writer = (() => {
+            try {
+              return String(JSON.parse(e.value ?? "{}").identity);
+            } catch {
+              return undefined;
+            }
+          })();
+          const leader = leaderIn(timeline.at(e.revision)!);
+          if (writer !== undefined && leader?.identity !== writer) {
+            evidence.push({
+              violation:
+                "etcd's record holds a leader-only write from a node that was not the leader",
+              writer,
+              revision: e.revision,
+              etcdLeader: leader,
+            } as { violation: string });
+          }
+        }
+      }
       return verdict(
+        input,
         evidence,
-        accepted,
-        `${accepted} writes, each from the leader of its revision; ${rejected} rejected`,
-        { accepted, rejected, violations: evidence.length },
+        accepted + recorded,
+        `${accepted} writes, each from the leader of its revision; ${rejected} rejected` +
+          (work ? `; ${recorded} in etcd's record, each the leader's` : ""),
+        { accepted, rejected, recorded: work ? recorded : null, violations: evidence.length },
       );
     },
   };
 
-  const observers: Checker = {
+  const observers: BuiltinChecker = {
     name: "observer-order",
     description: "observers see leaders in etcd's order, never a leader that was not",
     check(input) {
@@ -332,6 +365,7 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
         }
       }
       return verdict(
+        input,
         evidence,
         seen,
         `${byObserver.size} observers, ${seen} leader changes, all in etcd's order`,
@@ -344,7 +378,7 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
     },
   };
 
-  const handover: Checker = {
+  const handover: BuiltinChecker = {
     name: "resign-handover",
     description: "after a resign, a waiting candidate leads at once (within the bound)",
     check(input) {
@@ -390,11 +424,12 @@ export function leadershipCheckers(o: LeadershipOptions): Checker[] {
         } as { violation: string });
       }
       return verdict(
+        input,
         evidence,
         latencies.length + evidence.length,
         `${latencies.length} hand-overs at resign, max ${summarize("h", latencies).h_max} ms`,
         { judged: latencies.length + evidence.length, ...summarize("handoverMs", latencies) },
-        "not exercised: no resign with a candidate waiting and no fault near it",
+        "no resign with a candidate waiting and no fault near it",
       );
     },
   };

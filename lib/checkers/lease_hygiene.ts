@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import { censuses, finalCensus } from "./census.ts";
 import { lifetimes } from "./lifetimes.ts";
@@ -13,7 +13,9 @@ import { DISCOVERY_NAMES } from "./registry_names.ts";
  * never revoked, which etcd keeps (and a registry pays for) until it
  * expires. Counts every lease in the cluster: run it on a cluster of its own.
  */
-export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number } = {}): Checker {
+export function leaseHygieneChecker(
+  o: { names?: RegistryNames; slackMs?: number } = {},
+): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
@@ -23,7 +25,11 @@ export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number
       const lives = lifetimes(history);
       const census = finalCensus(history, lives, names);
       if (!census) {
-        return { valid: "unknown", summary: "no census in the quiesce phase to count leases" };
+        return {
+          valid: "unknown",
+          judged: 0,
+          summary: "no census in the quiesce phase to count leases",
+        };
       }
       const t = census.time;
       const services = lives.filter((l) => l.role === names.registrant);
@@ -46,6 +52,7 @@ export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number
       if (leases.length > live + dying) {
         return {
           valid: false,
+          judged: 1,
           summary:
             `lease leak: ${leases.length} leases in etcd for ${live} live service(s) (${orphans.length} hold no key)`,
           evidence: [
@@ -55,8 +62,10 @@ export function leaseHygieneChecker(o: { names?: RegistryNames; slackMs?: number
           figures,
         };
       }
+      // Judged: the one final census, lease by lease.
       return {
         valid: true,
+        judged: 1,
         summary: `${leases.length} lease(s) for ${live} live service(s)` +
           (dying > 0 ? ` (+${dying} dying)` : ""),
         figures,

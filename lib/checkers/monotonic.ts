@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 
@@ -19,7 +19,7 @@ export interface MonotonicOptions {
  * acknowledged observations (across its incarnations, in the order they
  * completed) never rank lower than one it saw before.
  */
-export function monotonicChecker(o: MonotonicOptions): Checker {
+export function monotonicChecker(o: MonotonicOptions): BuiltinChecker {
   return {
     name: o.name ?? "never-backwards",
     description: "what each node observes of a series never goes back to an earlier state",
@@ -57,15 +57,23 @@ export function monotonicChecker(o: MonotonicOptions): Checker {
         seen.set(id, x);
       }
       const figures = { observations, series: seen.size, violations };
-      if (observations === 0) return { valid: "unknown", summary: "nothing observed", figures };
+      if (observations === 0) {
+        return { valid: "unknown", judged: 0, summary: "nothing observed", figures };
+      }
       return violations > 0
         ? {
           valid: false,
+          judged: observations,
           summary: `${violations} observation(s) went back to an earlier state`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${observations} observations, none went backwards`, figures };
+        : {
+          valid: true,
+          judged: observations,
+          summary: `${observations} observations, none went backwards`,
+          figures,
+        };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
 import { describeView, views } from "./views.ts";
@@ -9,7 +9,7 @@ import type { View } from "./views.ts";
  * the revisions of its successive views never go down (a reader that
  * re-reads or resumes a watch must not fall back to older state).
  */
-export function monotonicViewsChecker(o: { names?: RegistryNames } = {}): Checker {
+export function monotonicViewsChecker(o: { names?: RegistryNames } = {}): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   return {
     name: "monotonic-views",
@@ -31,16 +31,20 @@ export function monotonicViewsChecker(o: { names?: RegistryNames } = {}): Checke
         last.set(id, v);
       }
       const figures = { views: all.length, regressions: evidence.length };
-      if (all.length === 0) return { valid: "unknown", summary: "no view recorded", figures };
+      if (all.length === 0) {
+        return { valid: "unknown", judged: 0, summary: "no view recorded", figures };
+      }
       return evidence.length > 0
         ? {
           valid: false,
+          judged: all.length,
           summary: `${evidence.length} view(s) went back in revision`,
           evidence,
           figures,
         }
         : {
           valid: true,
+          judged: all.length,
           summary: `${all.length} views from ${last.size} reader process(es), in revision order`,
           figures,
         };

@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { holdIntervals } from "./holds.ts";
 
 /**
@@ -6,7 +6,7 @@ import { holdIntervals } from "./holds.ts";
  * shows them under pauses longer than the TTL, so this reports, it does not
  * decide: fencing is what keeps the resource safe.
  */
-export function overlapChecker(names = { acquire: "acquire", release: "release" }): Checker {
+export function overlapChecker(names = { acquire: "acquire", release: "release" }): BuiltinChecker {
   return {
     name: "overlapping-holds",
     description:
@@ -27,6 +27,7 @@ export function overlapChecker(names = { acquire: "acquire", release: "release" 
       }
       return {
         valid: overlaps.length === 0,
+        judged: holds.length,
         summary: overlaps.length === 0
           ? `${holds.length} holds, none overlapping`
           : `${overlaps.length} overlapping hold(s) among ${holds.length}`,

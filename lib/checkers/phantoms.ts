@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES, registerValue } from "./registry_names.ts";
@@ -9,7 +9,7 @@ import { describeView, views } from "./views.ts";
  * some service before the view was recorded (an attempted registration
  * counts: one of unknown outcome may have applied).
  */
-export function phantomChecker(o: { names?: RegistryNames } = {}): Checker {
+export function phantomChecker(o: { names?: RegistryNames } = {}): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   return {
     name: "no-phantoms",
@@ -37,15 +37,23 @@ export function phantomChecker(o: { names?: RegistryNames } = {}): Checker {
         }
       }
       const figures = { views: all.length, phantoms: evidence.length };
-      if (all.length === 0) return { valid: "unknown", summary: "no view recorded", figures };
+      if (all.length === 0) {
+        return { valid: "unknown", judged: 0, summary: "no view recorded", figures };
+      }
       return evidence.length > 0
         ? {
           valid: false,
+          judged: all.length,
           summary: `${evidence.length} phantom entr(y/ies): in a view, never registered`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${all.length} views, every entry registered`, figures };
+        : {
+          valid: true,
+          judged: all.length,
+          summary: `${all.length} views, every entry registered`,
+          figures,
+        };
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { DeadlineTally } from "./deadline.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes, phaseTime } from "./lifetimes.ts";
-import { latency } from "./latency.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
 
@@ -15,13 +15,16 @@ import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
  * at the end (before the graceful stop) every monitor reports every member
  * up.
  */
-export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = {}): Checker {
+export function recoveryChecker(
+  o: { names?: MonitorNames; slackMs?: number } = {},
+): BuiltinChecker {
   const names = o.names ?? MONITORING_NAMES;
   const slack = o.slackMs ?? 1000;
   return {
     name: "recovery",
     description: "a node reported down is reported up again within the heartbeat interval + 1 s",
-    check({ history, ttlMs }) {
+    check(input) {
+      const { history, ttlMs } = input;
       const bound = ttlMs / 3 + slack;
       const lives = lifetimes(history);
       const allNodes = new Set(lives.map((l) => l.node));
@@ -33,9 +36,7 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
       const reports = transitions(history, names);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const latencies: number[] = [];
-      const late: unknown[] = [];
-      let skipped = 0;
+      const tally = new DeadlineTally({ figure: "recoveryMs", boundMs: bound });
       for (const w of windows) {
         if (w.targets.length !== 1) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -66,28 +67,22 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
             ...clusterFaults(windows, allNodes, w.start, deadline),
           ];
           if (others.length > 0) {
-            skipped++;
+            tally.skip();
             continue;
           }
           const up = reports.find((x) =>
             x.monitor === monitor && x.incarnation === life.incarnation &&
             x.member === target.node && x.state === "up" && x.time >= down.time
           );
-          const latency = up ? Math.max(0, up.time - from) : undefined;
-          if (latency !== undefined) latencies.push(latency);
-          if (!up || up.time > deadline) {
-            late.push({
-              fault: w,
-              member: target.node,
-              monitor,
-              downAt: Math.round(down.time),
-              backAt: Math.round(back),
-              upAt: up ? Math.round(up.time) : null,
-              report: up ? { node: monitor, time: Math.round(up.time) } : null,
-              latencyMs: latency === undefined ? null : Math.round(latency),
-              boundMs: Math.round(bound),
-            });
-          }
+          tally.judge(up ? Math.max(0, up.time - from) : undefined, {
+            fault: w,
+            member: target.node,
+            monitor,
+            downAt: Math.round(down.time),
+            backAt: Math.round(back),
+            upAt: up ? Math.round(up.time) : null,
+            report: up ? { node: monitor, time: Math.round(up.time) } : null,
+          });
         }
       }
       // At the end: the state just before the first graceful stop.
@@ -114,35 +109,20 @@ export function recoveryChecker(o: { names?: MonitorNames; slackMs?: number } = 
           }
         }
       }
-      const judged = latencies.length +
-        late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length;
-      const measured = latency("recoveryMs", latencies);
-      const figures: Record<string, number | null> = {
-        judged,
-        skipped,
-        ...measured.figures,
-      };
-      if (late.length + unrecovered.length > 0) {
-        return {
-          valid: false,
-          summary: late.length > 0
-            ? `${late.length} recover(y/ies) not reported within ${
-              Math.round(bound)
-            } ms (${measured.text})`
-            : `${unrecovered.length} member(s) not reported up at the end`,
-          evidence: [...late, ...unrecovered],
-          figures,
-        };
-      }
-      return {
-        valid: true,
-        summary: judged === 0
-          ? "every member up at the end; no recovery judged (none in a window free of other faults)"
-          : `${judged} recover(y/ies) reported within ${
-            Math.round(bound)
-          } ms: ${measured.text}; every member up at the end`,
-        figures,
-      };
+      const ending = quiesce === undefined
+        ? "no quiesce phase to judge the end by"
+        : "every member up at the end";
+      return tally.result(input, {
+        exercisedBy: ["kill-node", "pause-node", "partition-node", "kill-lease"],
+        idle: `no recovery in a window free of other faults (${ending})`,
+        late: (n, text) =>
+          `${n} recover(y/ies) not reported within ${Math.round(bound)} ms (${text})`,
+        ok: (n, text) =>
+          `${n} recover(y/ies) reported within ${Math.round(bound)} ms: ${text}; ${ending}`,
+      }, {
+        evidence: unrecovered,
+        summary: `${unrecovered.length} member(s) not reported up at the end`,
+      });
     },
   };
 }

@@ -1,10 +1,10 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { DeadlineTally } from "./deadline.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import type { FaultWindow } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES, registerValue } from "./registry_names.ts";
-import { latency } from "./latency.ts";
 import { views } from "./views.ts";
 
 /**
@@ -25,13 +25,16 @@ export function mustExpire(w: FaultWindow, boundMs: number): boolean {
  * only while no fault hits it and no member fault overlaps (a leader change
  * renews every lease and stalls watches).
  */
-export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = {}): Checker {
+export function removalChecker(
+  o: { names?: RegistryNames; slackMs?: number } = {},
+): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
     name: "removal-latency",
     description: "a killed service leaves every view within TTL + 1.5 s",
-    check({ history, ttlMs }) {
+    check(input) {
+      const { history, ttlMs } = input;
       const bound = ttlMs + slack;
       const lives = lifetimes(history);
       const allNodes = new Set(lives.map((l) => l.node));
@@ -40,9 +43,7 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
       const all = views(history, names.view);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const latencies: number[] = [];
-      const late: unknown[] = [];
-      let skipped = 0;
+      const tally = new DeadlineTally({ figure: "removalMs", boundMs: bound });
       for (const w of windows) {
         if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -56,12 +57,12 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
         const deadline = w.start + bound;
         if (deadline > end) continue;
         if (clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
-          skipped++;
+          tally.skip();
           continue;
         }
         for (const reader of readers) {
           if (faultsOn(windows, reader, w.start, deadline).length > 0) {
-            skipped++;
+            tally.skip();
             continue;
           }
           const life = aliveAt(lives, reader, w.start);
@@ -79,45 +80,21 @@ export function removalChecker(o: { names?: RegistryNames; slackMs?: number } = 
             }
           }
           if (!appeared) continue; // the reader never showed it: nothing to remove
-          const latency = removedAt === undefined ? undefined : removedAt - w.start;
-          if (latency !== undefined) latencies.push(latency);
-          if (latency === undefined || latency > bound) {
-            late.push({
-              fault: w,
-              service: { node: target.node, incarnation: target.incarnation, key },
-              reader,
-              removedAt: removedAt === undefined ? null : Math.round(removedAt),
-              removal: removedAt === undefined
-                ? null
-                : { node: reader, time: Math.round(removedAt) },
-              latencyMs: latency === undefined ? null : Math.round(latency),
-              boundMs: bound,
-            });
-          }
+          tally.judge(removedAt === undefined ? undefined : removedAt - w.start, {
+            fault: w,
+            service: { node: target.node, incarnation: target.incarnation, key },
+            reader,
+            removedAt: removedAt === undefined ? null : Math.round(removedAt),
+            removal: removedAt === undefined ? null : { node: reader, time: Math.round(removedAt) },
+          });
         }
       }
-      const measured = latency("removalMs", latencies);
-      const figures: Record<string, number | null> = {
-        judged: latencies.length +
-          late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length,
-        skipped,
-        ...measured.figures,
-      };
-      if (late.length > 0) {
-        return {
-          valid: false,
-          summary: `${late.length} removal(s) later than TTL + ${slack} ms (${measured.text})`,
-          evidence: late,
-          figures,
-        };
-      }
-      return {
-        valid: true,
-        summary: figures.judged === 0
-          ? "not exercised: no service died in a window free of reader and member faults"
-          : `${figures.judged} removal(s) within TTL + ${slack} ms: ${measured.text}`,
-        figures,
-      };
+      return tally.result(input, {
+        exercisedBy: ["kill-node", "pause-node", "partition-node"],
+        idle: "no service died in a window free of reader and member faults",
+        late: (n, text) => `${n} removal(s) later than TTL + ${slack} ms (${text})`,
+        ok: (n, text) => `${n} removal(s) within TTL + ${slack} ms: ${text}`,
+      });
     },
   };
 }

@@ -1,9 +1,9 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
+import { DeadlineTally } from "./deadline.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
 import type { RegisterValue, RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
-import { latency } from "./latency.ts";
 import { views } from "./views.ts";
 
 /** Faults after which a live registrant may have to register again. */
@@ -21,25 +21,26 @@ const LOSING = new Set(["kill-lease", "partition-node", "pause-node"]);
  */
 export function reregistrationChecker(
   o: { names?: RegistryNames; slackMs?: number } = {},
-): Checker {
+): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1000;
   return {
     name: "re-registration",
     description:
       "after kill-lease, or a cut or pause that cost the registration, the service is back within one keep-alive interval + 1 s",
-    check({ history, ttlMs }) {
+    check(input) {
+      const { history, ttlMs } = input;
       const keepAliveMs = ttlMs / 3;
       const bound = keepAliveMs + slack;
       const lives = lifetimes(history);
       const allNodes = new Set(lives.map((l) => l.node));
-      const registers = operations(history).filter((x) => x.f === names.register);
+      const ops = operations(history);
+      const registers = ops.filter((x) => x.f === names.register);
+      const leaves = ops.filter((x) => x.f === "deregister");
       const all = views(history, names.view);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const latencies: number[] = [];
-      const late: unknown[] = [];
-      let skipped = 0;
+      const tally = new DeadlineTally({ figure: "reregisterMs", boundMs: bound });
       for (const w of windows) {
         if (!LOSING.has(w.fault) || w.targets.length !== 1) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -75,52 +76,36 @@ export function reregistrationChecker(
         const others = faultsOn(windows, target.node, w.start, deadline).filter((x) =>
           x.id !== w.id
         );
-        if (others.length > 0 || clusterFaults(windows, allNodes, w.start, deadline).length > 0) {
-          skipped++;
+        // A service that left on its own (churn) in the window comes back on its own schedule.
+        const left = leaves.some((x) =>
+          x.node === target.node && x.incarnation === target.incarnation &&
+          x.invoke.time >= w.start - bound && x.invoke.time <= deadline
+        );
+        if (
+          left || others.length > 0 ||
+          clusterFaults(windows, allNodes, w.start, deadline).length > 0
+        ) {
+          tally.skip();
           continue;
         }
-        const latency = back ? Math.max(0, back.complete!.time - from) : undefined;
-        if (latency !== undefined) latencies.push(latency);
-        if (latency === undefined || back!.complete!.time > deadline) {
-          late.push({
-            fault: w,
-            service: { node: target.node, incarnation: target.incarnation, key, lease },
-            back: back
-              ? {
-                node: back.node,
-                time: Math.round(back.complete!.time),
-                value: back.complete!.value,
-              }
-              : null,
-            latencyMs: latency === undefined ? null : Math.round(latency),
-            boundMs: bound,
-          });
-        }
+        tally.judge(back ? Math.max(0, back.complete!.time - from) : undefined, {
+          fault: w,
+          service: { node: target.node, incarnation: target.incarnation, key, lease },
+          back: back
+            ? {
+              node: back.node,
+              time: Math.round(back.complete!.time),
+              value: back.complete!.value,
+            }
+            : null,
+        });
       }
-      const measured = latency("reregisterMs", latencies);
-      const figures: Record<string, number | null> = {
-        judged: latencies.length +
-          late.filter((l) => (l as { latencyMs: unknown }).latencyMs === null).length,
-        skipped,
-        ...measured.figures,
-      };
-      if (late.length > 0) {
-        return {
-          valid: false,
-          summary: `${late.length} service(s) not back within ${
-            Math.round(bound)
-          } ms (${measured.text})`,
-          evidence: late,
-          figures,
-        };
-      }
-      return {
-        valid: true,
-        summary: figures.judged === 0
-          ? "not exercised: no lease revoked or lost in a window free of other faults"
-          : `${figures.judged} re-registration(s) within ${Math.round(bound)} ms: ${measured.text}`,
-        figures,
-      };
+      return tally.result(input, {
+        exercisedBy: [...LOSING],
+        idle: "no lease revoked or lost in a window free of other faults",
+        late: (n, text) => `${n} service(s) not back within ${Math.round(bound)} ms (${text})`,
+        ok: (n, text) => `${n} re-registration(s) within ${Math.round(bound)} ms: ${text}`,
+      });
     },
   };
 }

@@ -5,10 +5,20 @@
  * final drain (the items still queued at the end, removed after the nodes
  * stopped).
  */
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { Operation } from "../history/event.ts";
 import { summarize } from "./stats.ts";
+import type { KeyLog } from "../history/key_log.ts";
+
+/** The ids of the items etcd's record shows were created, from their values. */
+function createdIds(log: KeyLog, idOf: (value: string) => string): Set<string> {
+  const ids = new Set(log.initial.map((kv) => idOf(kv.value)));
+  for (const e of log.events) {
+    if (e.type === "put" && e.createRevision === e.revision) ids.add(idOf(e.value ?? ""));
+  }
+  return ids;
+}
 
 /** An item as a claim or the drain names it. */
 export interface QueueItem {
@@ -20,6 +30,8 @@ export interface QueueItem {
 export interface QueueFinal {
   drained: QueueItem[];
   revision: number;
+  /** etcd's record of the queue's keys up to the drain, where read: it settles enqueues of unknown outcome. */
+  log?: KeyLog | null;
 }
 
 /** Operation names, when a scenario uses others. */
@@ -82,7 +94,9 @@ function fates(
  * dequeued that was never enqueued (or whose enqueue surely failed), and an
  * item of unknown enqueue outcome is dequeued at most once.
  */
-export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
+export function totalQueueChecker(
+  ops: Partial<QueueOps> & { idOf?: (value: string) => string } = {},
+): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "total-queue",
@@ -91,6 +105,11 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
     check({ history, final }) {
       const drain = final as QueueFinal | undefined;
       const all = fates(operations(history), drain, o);
+      // etcd's record settles an enqueue of unknown outcome: the item was created, or (a record
+      // from revision 1 on) it never was.
+      const created = drain?.log && o.idOf ? createdIds(drain.log, o.idOf) : undefined;
+      const whole = drain?.log?.from === 1;
+      let settledHappened = 0, settledNot = 0;
       const evidence: unknown[] = [];
       const count = { lost: 0, duplicated: 0, unexpected: 0 };
       const report = (kind: keyof typeof count, e: Record<string, unknown>) => {
@@ -110,12 +129,23 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
         }));
         const events = [f.enqueue?.invoke, f.enqueue?.complete, ...f.claims.map((c) => c.complete)]
           .filter(Boolean);
-        const outcome = f.enqueue?.outcome;
-        if (outcome === "ok") acked++;
+        let outcome = f.enqueue?.outcome;
+        if (outcome === "info" && created) {
+          if (created.has(f.id)) {
+            outcome = "ok";
+            settledHappened++;
+          } else if (whole) {
+            outcome = "fail";
+            settledNot++;
+          }
+        }
+        if (f.enqueue?.outcome === "ok") acked++;
         if (outcome === "info") unknown++;
         if (taken > 0 && (outcome === undefined || outcome === "fail")) {
           report("unexpected", {
-            violation: outcome
+            violation: f.enqueue?.outcome === "info"
+              ? "dequeued an item etcd's record shows was never created"
+              : outcome
               ? "dequeued an item whose enqueue surely failed"
               : "dequeued an item never enqueued",
             id: f.id,
@@ -135,31 +165,41 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
           });
         } else if (outcome === "ok" && taken === 0 && f.maybe.length === 0) {
           report("lost", {
-            violation: "acknowledged item never dequeued",
+            violation: f.enqueue?.outcome === "ok"
+              ? "acknowledged item never dequeued"
+              : "item of unknown enqueue outcome never dequeued, though etcd's record shows it was created",
             id: f.id,
             createRevision: f.createRevision,
             events,
           });
         }
-        if (outcome === "ok" && f.claims.length > 0) {
+        if (f.enqueue?.outcome === "ok" && f.claims.length > 0) {
           inQueueMs.push(Math.max(0, f.claims[0].complete!.time - f.enqueue!.complete!.time));
         }
       }
       const figures = {
         enqueued: acked,
         unknownEnqueues: unknown,
+        unknownSettledHappened: created ? settledHappened : null,
+        unknownSettledNot: created ? settledNot : null,
         claimed: [...all.values()].reduce((n, f) => n + f.claims.length, 0),
         drained: drain?.drained.length ?? 0,
         ...count,
         ...summarize("inQueueMs", inQueueMs),
       };
       if (acked === 0) {
-        return { valid: "unknown", summary: "no acknowledged enqueue to judge", figures };
+        return {
+          valid: "unknown",
+          judged: 0,
+          summary: "no acknowledged enqueue to judge",
+          figures,
+        };
       }
       const bad = count.lost + count.duplicated + count.unexpected;
       return bad > 0
         ? {
           valid: false,
+          judged: all.size,
           summary:
             `${count.duplicated} duplicated, ${count.lost} lost, ${count.unexpected} unexpected (of ${acked} acknowledged items)`,
           evidence,
@@ -167,6 +207,7 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
         }
         : {
           valid: true,
+          judged: all.size,
           summary:
             `${acked} acknowledged items (+${unknown} unknown) each dequeued exactly once, ${figures.drained} by the final drain`,
           figures,
@@ -181,7 +222,7 @@ export function totalQueueChecker(ops: Partial<QueueOps> = {}): Checker {
  * item whose only removal is of unknown outcome counts only if that claim
  * began after this one ended (so it surely came later).
  */
-export function fifoChecker(ops: Partial<QueueOps> = {}): Checker {
+export function fifoChecker(ops: Partial<QueueOps> = {}): BuiltinChecker {
   const o = { ...OPS, ...ops };
   return {
     name: "fifo-order",
@@ -223,15 +264,21 @@ export function fifoChecker(ops: Partial<QueueOps> = {}): Checker {
         }
       }
       const figures = { judged, violations };
-      if (judged === 0) return { valid: "unknown", summary: "no claim to judge", figures };
+      if (judged === 0) return { valid: "unknown", judged, summary: "no claim to judge", figures };
       return violations > 0
         ? {
           valid: false,
+          judged,
           summary: `${violations} claim(s) skipped an older queued item`,
           evidence,
           figures,
         }
-        : { valid: true, summary: `${judged} claims, each of the oldest queued item`, figures };
+        : {
+          valid: true,
+          judged,
+          summary: `${judged} claims, each of the oldest queued item`,
+          figures,
+        };
     },
   };
 }

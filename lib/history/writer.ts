@@ -2,7 +2,11 @@ import type { HistoryEvent } from "./event.ts";
 
 /**
  * Appends events to `history.ndjson` as they happen, so a crashed run still
- * leaves its evidence, and keeps them in memory for the checkers.
+ * leaves its evidence, and keeps them in memory for the checkers. The order
+ * is the order the runner received them: the events of one process (a node
+ * incarnation, or the runner itself) never go back in time, but an event a
+ * node stamped a moment before the runner read it may follow a later one of
+ * another process. Sort by `time` for one timeline.
  */
 export class HistoryWriter {
   readonly events: HistoryEvent[] = [];

@@ -34,20 +34,78 @@ export function cleanupAll(): Promise<void> {
   return running;
 }
 
+/** How long a signalled clean-up may take before the process exits anyway, ms. */
+const SIGNAL_CLEANUP_MS = 30_000;
+
+/** Exit codes after a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** A repeat of a signal sooner than this after the first is the same request, ms. */
+const REPEAT_MS = 2000;
+
+/** How often the runner looks whether the process that started it is still there, ms. */
+const PARENT_POLL_MS = 1000;
+
+/**
+ * SIGINT (Ctrl-C), SIGTERM and SIGHUP all tear the run down the same way,
+ * and so does the death of the process that started the runner (`timeout`
+ * killing the `npx` in front of it leaves the runner orphaned, with no
+ * signal). A second signal later than {@link REPEAT_MS}, or a clean-up that
+ * takes longer than {@link SIGNAL_CLEANUP_MS}, exits at once: what is left
+ * then dies with the runner (`setpriv --pdeathsig`) or is removed by the
+ * next run. The handlers need a free event loop: nothing in a run may block
+ * it (the fault schedule's loop is bounded, see chaos/schedule.ts).
+ */
 function installSignalHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    Deno.addSignalListener(sig, () => {
-      console.error(`\n${sig}: stopping, cleaning up…`);
-      cleanupAll().finally(() => Deno.exit(sig === "SIGINT" ? 130 : 143));
+  let signalledAt: number | undefined;
+  const stop = (why: string, code: number) => {
+    if (signalledAt !== undefined) {
+      if (Date.now() - signalledAt < REPEAT_MS) return;
+      console.error(`\n${why} again: exiting without waiting for the clean-up`);
+      Deno.exit(code);
+    }
+    signalledAt = Date.now();
+    console.error(`\n${why}: stopping, cleaning up…`);
+    const giveUp = setTimeout(() => {
+      console.error(`clean-up took over ${SIGNAL_CLEANUP_MS / 1000} s: exiting`);
+      Deno.exit(code);
+    }, SIGNAL_CLEANUP_MS);
+    cleanupAll().finally(() => {
+      clearTimeout(giveUp);
+      Deno.exit(code);
     });
+  };
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    Deno.addSignalListener(sig, () => stop(sig, SIGNAL_EXIT[sig]));
+  }
+  const parent = parentPid();
+  if (parent !== undefined && parent > 1) {
+    const timer = setInterval(() => {
+      if (parentPid() !== parent) {
+        clearInterval(timer);
+        stop(`the process that started this run (pid ${parent}) is gone`, SIGNAL_EXIT.SIGHUP);
+      }
+    }, PARENT_POLL_MS);
+    Deno.unrefTimer(timer);
   }
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();
     console.error(`internal error: ${e.reason?.stack ?? e.reason}`);
     cleanupAll().finally(() => Deno.exit(2));
   });
+}
+
+/** This process's parent now (it changes when the parent dies), from /proc; undefined where unreadable. */
+function parentPid(): number | undefined {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How {@link spawnTied} starts a child. */

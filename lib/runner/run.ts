@@ -42,6 +42,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         final,
         ttlMs: run.ttlMs,
         params: run.params,
+        plannedFaults: plan.map((p) => p.fault),
       }),
     ];
     return await report(run, plan, nemesis, checks);

@@ -10,7 +10,10 @@ import type { Scenario } from "../../lib/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import type { CensusLease, CensusValue } from "../../lib/checkers/census.ts";
-import { convergenceChecker } from "../../lib/checkers/convergence.ts";
+import { viewsConvergedChecker } from "../../lib/checkers/views_converged.ts";
+import { viewsAtRevisionChecker } from "../../lib/checkers/views_at_revision.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import type { KeyLog } from "../../lib/history/key_log.ts";
 import { removalChecker } from "../../lib/checkers/removal.ts";
 import { reregistrationChecker } from "../../lib/checkers/reregistration.ts";
 import { phantomChecker } from "../../lib/checkers/phantoms.ts";
@@ -45,34 +48,51 @@ function serviceInfo(ctx: NodeContext): ServiceInfo {
   return { name: "greeter", host: "127.0.0.1", port: 20000 + 100 * n + ctx.incarnation };
 }
 
-/** Registers, and registers again whenever the subject says so, until stopped; deregisters on stop. */
+/**
+ * Registers, and registers again whenever the subject says so, until
+ * stopped; deregisters on stop. With `churnMs` the service also comes and
+ * goes on its own: after a seeded spell of about `churnMs` registered it
+ * deregisters (`why: "churn"`), stays away for `churnGapMs`, and registers
+ * again with a fresh subject, so the registry changes all through the run,
+ * not only under faults, and views are judged against many revisions.
+ */
 async function service(ctx: NodeContext): Promise<void> {
   const info = serviceInfo(ctx);
   const key = `${registry(ctx.prefix)}${info.name}/${info.host}:${info.port}`;
   const value = JSON.stringify(info);
-  const subject = subjectOf(ctx, CHOICES).service(ctx, key, value);
+  const churnMs = Number(ctx.params.churnMs ?? 0);
+  const gapMs = Number(ctx.params.churnGapMs ?? 1000);
   const stopped = new Promise<undefined>((r) =>
     ctx.signal.addEventListener("abort", () => r(undefined), { once: true })
   );
   while (!ctx.signal.aborted) {
-    const out = await ctx.op("register", { key, value }, async () => {
-      const r = await subject.register();
-      return { ...r, value: { key, value, ...(r.value as object) } };
+    const subject = subjectOf(ctx, CHOICES).service(ctx, key, value);
+    const leave = churnMs > 0
+      ? ctx.sleep(ctx.between(0.5, 1.5) * churnMs).then(() => "churn" as const)
+      : stopped;
+    let left = false;
+    while (!ctx.signal.aborted && !left) {
+      const out = await ctx.op("register", { key, value }, async () => {
+        const r = await subject.register();
+        return { ...r, value: { key, value, ...(r.value as object) } };
+      });
+      if (out?.type !== "ok") {
+        await ctx.sleep(100);
+        continue;
+      }
+      ctx.report({ primary: true, lease: subject.lease() });
+      const why = await Promise.race([subject.next(), stopped, leave]);
+      if (why === "churn") left = !ctx.signal.aborted;
+      else if (why && why !== "refresh tick") {
+        await ctx.op("lost", { key, why }, () => Promise.resolve(ok()));
+      }
+    }
+    await ctx.op("deregister", { key, why: left ? "churn" : "stop" }, async () => {
+      await subject.close();
+      return ok();
     });
-    if (out?.type !== "ok") {
-      await ctx.sleep(100);
-      continue;
-    }
-    ctx.report({ primary: true, lease: subject.lease() });
-    const why = await Promise.race([subject.next(), stopped]);
-    if (why && why !== "refresh tick") {
-      await ctx.op("lost", { key, why }, () => Promise.resolve(ok()));
-    }
+    if (left) await ctx.sleep(gapMs);
   }
-  await ctx.op("deregister", { key }, async () => {
-    await subject.close();
-    return ok();
-  });
 }
 
 /** Keeps the subject's view, recording each one; takes a census of etcd's registry and leases meanwhile. */
@@ -110,6 +130,11 @@ async function census(ctx: NodeContext, client: Etcd3, prefix: string): Promise<
   }
 }
 
+/** etcd's record of the registry prefix: the truth each view is judged against at its revision. */
+async function finalReads(client: Etcd3, prefix: string): Promise<{ registry: KeyLog | null }> {
+  return { registry: await readKeyLog(client, registry(prefix)).catch(() => null) };
+}
+
 const scenario: Scenario = {
   name: "discovery",
   description: "service registry: leased registrations kept alive, discoverers read then watch",
@@ -134,7 +159,9 @@ const scenario: Scenario = {
   },
   defaultFaults: ["kill-node", "kill-lease", "partition-node"],
   // A longer quiesce: a service killed just before the heal needs its TTL to run out before the final census.
-  params: { censusMs: 1000, quiesceMs: 5000 },
+  // Churn: each service leaves for a second about every 4 s on its own, faults or not.
+  params: { censusMs: 1000, quiesceMs: 5000, churnMs: 4000, churnGapMs: 1000 },
+  finalReads,
   // The census lists every lease in etcd, not only the run's: another run's would read as leaks.
   needsOwnCluster: "its census counts every lease in etcd",
   expectations: [
@@ -154,7 +181,10 @@ const scenario: Scenario = {
     },
   ],
   checkers: [
-    convergenceChecker(),
+    viewsAtRevisionChecker({
+      log: (final) => (final as { registry?: KeyLog | null } | undefined)?.registry,
+    }),
+    viewsConvergedChecker(),
     removalChecker(),
     reregistrationChecker(),
     phantomChecker(),

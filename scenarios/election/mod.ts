@@ -89,8 +89,15 @@ async function observer(ctx: NodeContext): Promise<void> {
   }, ctx.signal);
 }
 
-async function finalReads(client: Etcd3, prefix: string): Promise<{ log: KeyLog }> {
-  return { log: await readKeyLog(client, electionPrefix(prefix)) };
+async function finalReads(
+  client: Etcd3,
+  prefix: string,
+): Promise<{ log: KeyLog; work: KeyLog | null }> {
+  return {
+    log: await readKeyLog(client, electionPrefix(prefix)),
+    // Every leader-only write etcd applied, answered or not: each must be its leader's.
+    work: await readKeyLog(client, `${prefix}work`).catch(() => null),
+  };
 }
 
 const log = (final: unknown) => (final as { log?: KeyLog } | undefined)?.log;
@@ -142,6 +149,7 @@ const scenario: Scenario = {
       handoverMs: 1500,
       recoverMs: 5000,
       log,
+      workLog: (final) => (final as { work?: KeyLog | null } | undefined)?.work ?? undefined,
     }),
     {
       ...regrantChecker({ acquire: "campaign", release: "resign", slackMs: 1500 }),

@@ -15,6 +15,7 @@ import { availabilityChecker } from "../../lib/checkers/availability.ts";
 import { deadRoutingChecker, phantomRoutingChecker } from "../../lib/checkers/balancing.ts";
 import type { BalancingFinal } from "../../lib/checkers/balancing.ts";
 import { fairnessChecker } from "../../lib/checkers/fairness.ts";
+import { listsAtRevisionChecker } from "../../lib/checkers/lists_at_revision.ts";
 import { GreeterClient, GreeterServer } from "./greeter.ts";
 import type { LbSubject } from "./subject.ts";
 import { LB_SHAPE } from "./subject.ts";
@@ -117,6 +118,7 @@ const scenario: Scenario = {
     fairnessChecker(),
     availabilityChecker(),
     phantomRoutingChecker(),
+    listsAtRevisionChecker(),
   ],
 };
 

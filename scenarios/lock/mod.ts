@@ -9,6 +9,7 @@ import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import { counterChecker } from "../../lib/checkers/counter.ts";
 import type { CounterFinal } from "../../lib/checkers/counter.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
 import { overlapChecker } from "../../lib/checkers/overlap.ts";
 import { regrantChecker } from "../../lib/checkers/regrant.ts";
 import type { CounterRead, LockSubjectFactory } from "./subject.ts";
@@ -72,6 +73,8 @@ async function finalReads(client: Etcd3, prefix: string): Promise<CounterFinal> 
     counter: kv
       ? { value: Number(kv.value.toString()), modRevision: Number(kv.mod_revision) }
       : null,
+    // etcd's record of every write to the counter: it settles the writes of unknown outcome.
+    log: await readKeyLog(client, counterKey(prefix)).catch(() => null),
   };
 }
 

@@ -4,6 +4,7 @@
  * cut-off member must be reported down within TTL + 1.5 s, a healthy one
  * never, and a recovered one up again within the heartbeat interval + 1 s.
  */
+import type { Etcd3 } from "etcd3";
 import type { Scenario } from "../../lib/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
@@ -12,6 +13,9 @@ import { Registration } from "../../lib/recipes/registration.ts";
 import { detectionChecker } from "../../lib/checkers/detection.ts";
 import { falseAlarmChecker } from "../../lib/checkers/false_alarms.ts";
 import { recoveryChecker } from "../../lib/checkers/recovery.ts";
+import { statesAtRevisionChecker } from "../../lib/checkers/states_at_revision.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import type { KeyLog } from "../../lib/history/key_log.ts";
 import type { MonitorFactory } from "./subject.ts";
 import { MONITOR_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
@@ -94,7 +98,18 @@ const scenario: Scenario = {
     },
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 15_000 },
   ],
-  checkers: [detectionChecker(), falseAlarmChecker(), recoveryChecker()],
+  finalReads: async (client: Etcd3, prefix: string) => ({
+    // etcd's record of the heartbeats: the truth each reported state is judged against.
+    heartbeats: await readKeyLog(client, heartbeats(prefix)).catch(() => null),
+  }),
+  checkers: [
+    detectionChecker(),
+    falseAlarmChecker(),
+    recoveryChecker(),
+    statesAtRevisionChecker({
+      log: (final) => (final as { heartbeats?: KeyLog | null } | undefined)?.heartbeats,
+    }),
+  ],
 };
 
 export default scenario;

@@ -9,6 +9,7 @@ import type { Scenario } from "../../lib/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { fifoChecker, totalQueueChecker } from "../../lib/checkers/total_queue.ts";
 import type { QueueFinal } from "../../lib/checkers/total_queue.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
 import { itemId } from "./subject.ts";
 import type { QueueSubjectFactory } from "./subject.ts";
 import { QUEUE_SHAPE } from "./subject.ts";
@@ -53,6 +54,8 @@ async function consumer(ctx: NodeContext): Promise<void> {
 
 /** The final drain: removes every item still queued, in one delete that returns what it removed. */
 async function finalReads(client: Etcd3, prefix: string): Promise<QueueFinal> {
+  // etcd's record of every item created and claimed: it settles enqueues of unknown outcome.
+  const log = await readKeyLog(client, itemsPrefix(prefix)).catch(() => null);
   const range = Range.prefix(itemsPrefix(prefix));
   const res = await client.kv.deleteRange({
     key: range.start,
@@ -66,6 +69,7 @@ async function finalReads(client: Etcd3, prefix: string): Promise<QueueFinal> {
       createRevision: Number(kv.create_revision),
     })).sort((a, b) => a.createRevision - b.createRevision),
     revision: Number(res.header.revision),
+    log,
   };
 }
 
@@ -98,7 +102,7 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
-  checkers: [totalQueueChecker(), fifoChecker()],
+  checkers: [totalQueueChecker({ idOf: itemId }), fifoChecker()],
 };
 
 export default scenario;

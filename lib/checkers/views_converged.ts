@@ -1,4 +1,4 @@
-import type { Checker } from "./checker.ts";
+import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import { finalCensus } from "./census.ts";
 import { lifetimes } from "./lifetimes.ts";
@@ -15,13 +15,13 @@ import { describeView, views } from "./views.ts";
  * S (its last view at a revision ≤ S) must equal etcd's registry at S, key for
  * key and value for value.
  */
-export function convergenceChecker(
+export function viewsConvergedChecker(
   o: { names?: RegistryNames; slackMs?: number } = {},
-): Checker {
+): BuiltinChecker {
   const names = o.names ?? DISCOVERY_NAMES;
   const slack = o.slackMs ?? 1500;
   return {
-    name: "convergence",
+    name: "views-converged",
     description: "after heal and quiesce every view equals the live services and what etcd holds",
     check({ history, ttlMs }) {
       const lives = lifetimes(history);
@@ -29,11 +29,13 @@ export function convergenceChecker(
       if (!census) {
         return {
           valid: "unknown",
+          judged: 0,
           summary: "no census in the quiesce phase to judge convergence against",
         };
       }
       const t = census.time;
-      const registers = operations(history).filter((x) => x.f === names.register);
+      const ops = operations(history);
+      const registers = ops.filter((x) => x.f === names.register);
       const keyOf = (node: string, incarnation: number) =>
         (() => {
           const r = registers.filter((r) =>
@@ -41,20 +43,38 @@ export function convergenceChecker(
           ).at(-1);
           return r ? registerValue(r)?.key : undefined;
         })();
+      // A live service that deregistered on its own (churn) before t is away: its key may linger
+      // for TTL + slack (a lease runs out); one registering or deregistering at t may be either.
+      const comings = ops.filter((x) => x.f === names.register || x.f === "deregister");
+      const stance = (node: string, incarnation: number) => {
+        const last = comings.filter((x) =>
+          x.node === node && x.incarnation === incarnation && x.invoke.time <= t
+        ).at(-1);
+        if (!last) return "never";
+        const done = last.outcome === "ok" && last.complete!.time <= t;
+        if (last.f !== names.register) {
+          return done && last.complete!.time <= t - ttlMs - slack ? "away" : "leaving";
+        }
+        return done ? "registered" : "registering";
+      };
       const services = lives.filter((l) => l.role === names.registrant);
       const live = services.filter((l) => l.start <= t && t < l.end);
       const dying = services.filter((l) => l.end <= t && l.end > t - ttlMs - slack);
       const evidence: unknown[] = [];
       const liveKeys = new Set<string>();
+      const eitherKeys = new Set<string>();
       for (const l of live) {
         const key = keyOf(l.node, l.incarnation);
+        const now = stance(l.node, l.incarnation);
         if (key === undefined) {
           evidence.push({ violation: "live service never registered", node: l.node });
-        } else liveKeys.add(key);
+        } else if (now === "registered") liveKeys.add(key);
+        else if (now !== "away") eitherKeys.add(key);
       }
       const dyingKeys = new Set(
         dying.map((l) => keyOf(l.node, l.incarnation)).filter((k) => k !== undefined),
       );
+      for (const k of eitherKeys) dyingKeys.add(k);
       const held = Object.keys(census.services);
       for (const key of liveKeys) {
         if (!(key in census.services)) {
@@ -101,10 +121,12 @@ export function convergenceChecker(
         readers: readers.length,
         censusRevision: census.revision,
       };
+      const judged = readers.length + 1; // each reader's view, and etcd's registry itself
       if (evidence.length > 0) {
         const first = evidence[0] as { violation: string };
         return {
           valid: false,
+          judged,
           summary:
             `${first.violation} (${evidence.length} finding(s) at revision ${census.revision})`,
           evidence,
@@ -113,6 +135,7 @@ export function convergenceChecker(
       }
       return {
         valid: true,
+        judged,
         summary:
           `${readers.length} view(s), ${live.length} live service(s) and etcd agree at revision ${census.revision}`,
         figures,
