@@ -101,7 +101,7 @@ Deno.test("run all: every built-in expectation pins a seed and a duration that i
       for (const p of r.faultPlan ?? []) assert.ok(e.faults.includes(p.fault), p.fault);
     }
   }
-  assert.equal(n, 20);
+  assert.ok(n > 0, "no built-in expectation");
 });
 
 Deno.test("cli: --jobs is for run all, and not with --ports-from", async () => {

@@ -7,6 +7,7 @@
  * such sockets behind the small read/write/close surface the proxy pumps.
  */
 import net from "node:net";
+import { freePort } from "../cluster/free_port.ts";
 
 /** The part of a connection the proxy needs: Deno.Conn has it, so does {@link ResettableConn}. */
 export interface ByteConn {
@@ -111,6 +112,8 @@ export class ResettableListener {
   /**
    * Listens on `port`, or on a free port chosen now when 0: node:net binds a
    * moment later, but the proxy must name its port at once (nodes are given it).
+   * The port comes from below the ephemeral range, where no outgoing
+   * connection can take it in that moment (free_port.ts).
    */
   constructor(port = 0) {
     this.port = port || freePort();
@@ -150,9 +153,3 @@ export class ResettableListener {
 }
 
 /** A port on 127.0.0.1 free right now (the kernel's pick for port 0). */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
