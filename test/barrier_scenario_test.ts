@@ -32,14 +32,15 @@ Deno.test("barrier: the write-up's barrier misses or crashes on the condition un
   assert.equal(r.result?.valid, false);
   const failing = r.result!.checks.filter((c) => c.decides && c.valid === false);
   const names = failing.map((c) => c.name);
-  // The decision on a later read misses states that held briefly; a key gone with its lease
-  // breaks the positional check (a crash), or delays the proceed.
-  assert.ok(names.includes("condition-first-revision"), `failing: ${names.join(", ")}`);
-  const missed = failing.find((c) => c.name === "condition-first-revision")!.evidence![0] as {
-    heldFrom: number;
-    heldUntil: number;
-    proceededAt: number;
-  };
-  assert.ok(missed.heldUntil < missed.proceededAt);
-  assert.match(r.stdout, /condition-first-revision\s+INVALID/);
+  // The decision on a later read misses states that held briefly (condition-first-revision);
+  // a key gone with its lease breaks the positional check (a crash), or delays the proceed
+  // (condition-liveness). Which of them a run shows depends on timing; one always does.
+  const conditionChecks = ["condition-first-revision", "condition-liveness", "condition-safety"];
+  assert.ok(names.some((n) => conditionChecks.includes(n)), `failing: ${names.join(", ")}`);
+  const firstRevision = failing.find((c) => c.name === "condition-first-revision");
+  if (firstRevision) {
+    const missed = firstRevision.evidence![0] as { heldUntil: number; proceededAt: number };
+    assert.ok(missed.heldUntil < missed.proceededAt);
+    assert.match(r.stdout, /condition-first-revision\s+INVALID/);
+  }
 });

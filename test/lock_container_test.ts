@@ -23,11 +23,15 @@ const RUN = [
 ];
 
 containerTest(
-  "[container] lock: the fenced reference lock stays valid under --faults all",
+  "[container] lock: the fenced reference lock is never invalid under --faults all",
   async () => {
     const r = await runCli([...RUN, "--subject", "reference", "--faults", "all"]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.result?.valid, true);
+    // Safety is judged and holds; liveness may be unknown (not exercised) when member faults
+    // cover every window a holder was disabled in: a check that judged nothing is never valid.
+    assert.notEqual(r.result?.valid, false, r.stdout + r.stderr);
+    const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+    assert.equal(safety.valid, true, safety.summary);
+    assert.ok(Number(safety.judged) > 0, safety.summary);
     assert.equal(r.result?.cluster.kind, "container");
     // Member faults were in the plan and some of them acted.
     const member = ["kill-member", "kill-leader", "pause-member", "isolate-member", "partition"];

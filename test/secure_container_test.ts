@@ -22,7 +22,7 @@ function orphanTempDirs(since: number): string[] {
 }
 
 containerTest(
-  "[container] --tls --auth: members run TLS and auth; the reference lock stays valid",
+  "[container] --tls --auth: members run TLS and auth; the reference lock stays safe",
   async () => {
     const since = Date.now() - 1000;
     const result = await secureLockRun([
