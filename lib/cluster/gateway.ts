@@ -112,7 +112,18 @@ export async function memberList(clientUrl: string): Promise<{ id: string; name:
 
 /** Removes a member from the cluster by id (decimal string), through any member that serves. */
 export async function removeMember(clientUrl: string, id: string, timeoutMs = 3000): Promise<void> {
-  await gatewayCall(clientUrl, "/v3/cluster/member/remove", { ID: id }, timeoutMs);
+  // etcd refuses a removal too ("unhealthy cluster") in the 5 s after its leader lost touch
+  // with a member (see addMember): retried, bounded by 10 s.
+  const deadline = Date.now() + 10_000;
+  while (true) {
+    try {
+      await gatewayCall(clientUrl, "/v3/cluster/member/remove", { ID: id }, timeoutMs);
+      return;
+    } catch (e) {
+      if (!/unhealthy cluster/.test(String(e)) || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 /**
