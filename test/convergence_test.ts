@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { convergenceCheck } from "../lib/runner/convergence.ts";
 import type { Cluster, MemberControl } from "../lib/cluster/cluster.ts";
-import { freePort } from "../lib/cluster/free_port.ts";
+import { freePort, releasePort } from "../lib/cluster/free_port.ts";
 
 Deno.test("convergence: members that do not answer make the run unknown, saying why", async () => {
   const unreachable: Cluster = {
@@ -14,6 +14,7 @@ Deno.test("convergence: members that do not answer make the run unknown, saying 
     stop: () => Promise.resolve(),
   };
   const r = await convergenceCheck(unreachable, 500);
+  releasePort(...unreachable.members.map((m) => Number(new URL(m.clientUrl).port)));
   assert.equal(r.valid, "unknown");
   assert.equal(r.decides, true);
   assert.match(r.summary, /did not converge within 500 ms/);
@@ -28,6 +29,7 @@ Deno.test("convergence: an external cluster is not judged on it (others may writ
     stop: () => Promise.resolve(),
   };
   const r = await convergenceCheck(external, 500);
+  releasePort(...external.members.map((m) => Number(new URL(m.clientUrl).port)));
   assert.equal(r.decides, false);
   assert.equal(r.applies, false);
   assert.match(r.summary, /does not apply: a external cluster had no member fault/);

@@ -11,7 +11,7 @@ import { cli, lines } from "./cli_helper.ts";
 import { startCluster } from "../lib/cluster/create.ts";
 import type { Cluster } from "../lib/cluster/cluster.ts";
 import { findEtcd } from "../lib/cluster/etcd_binary.ts";
-import { freePort } from "../lib/cluster/free_port.ts";
+import { freePort, releasePort } from "../lib/cluster/free_port.ts";
 import { spawnTied } from "../lib/runner/cleanup.ts";
 
 /** Runs `fn` with a process cluster that the test, not the run, owns. */
@@ -152,9 +152,10 @@ done`;
 Deno.test("external: TLS with client certificates, through the nodes' proxies", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drills-test-tls-" });
   let etcd: Deno.ChildProcess | undefined;
+  let client = 0, peer = 0;
   try {
     await makeCerts(dir);
-    const [client, peer] = [freePort(), freePort()];
+    [client, peer] = [freePort(), freePort()];
     const url = `https://localhost:${client}`;
     etcd = spawnTied(await findEtcd(), [
       "--name",
@@ -214,6 +215,7 @@ Deno.test("external: TLS with client certificates, through the nodes' proxies", 
       etcd?.kill("SIGKILL");
       await etcd?.status;
     } catch { /* gone */ }
+    releasePort(client, peer);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,7 +1,7 @@
 import { GenericContainer, ImageName, Wait } from "testcontainers";
 import type { StartedTestContainer } from "testcontainers";
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
-import { assertPortFree, freePort } from "./free_port.ts";
+import { assertPortFree, freePort, releasePort } from "./free_port.ts";
 import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { HarnessError } from "../errors.ts";
 import { onCleanup } from "../runner/cleanup.ts";
@@ -476,6 +476,7 @@ export class ContainerCluster implements Cluster, MemberControl {
       this.#security?.close();
       if (this.#pkiDir) await Deno.remove(this.#pkiDir, { recursive: true }).catch(() => {});
       await this.#watchdog?.close();
+      releasePort(...this.#members.map((m) => m.hostPort));
       this.#forget();
     }
   }

@@ -1,6 +1,6 @@
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { findEtcd } from "./etcd_binary.ts";
-import { assertPortFree, freePort, waitPortFree } from "./free_port.ts";
+import { assertPortFree, freePort, releasePort, waitPortFree } from "./free_port.ts";
 import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
 import { HarnessError } from "../errors.ts";
@@ -338,6 +338,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     this.#net?.close();
     if (this.#tmp) await Deno.remove(this.#tmp, { recursive: true }).catch(() => {});
     this.#security?.close();
+    releasePort(...this.#members.flatMap((m) => [m.clientPort, m.peerPort, m.proxyPort]));
     this.#forget();
   }
 }

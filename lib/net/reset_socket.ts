@@ -7,7 +7,7 @@
  * such sockets behind the small read/write/close surface the proxy pumps.
  */
 import net from "node:net";
-import { freePort } from "../cluster/free_port.ts";
+import { freePort, releasePort } from "../cluster/free_port.ts";
 
 /** The part of a connection the proxy needs: Deno.Conn has it, so does {@link ResettableConn}. */
 export interface ByteConn {
@@ -108,6 +108,8 @@ export class ResettableListener {
   #queue: ResettableConn[] = [];
   #waiting: PromiseWithResolvers<ResettableConn | null>[] = [];
   #closed = false;
+  /** Whether the port was reserved here (and is given back on close). */
+  #ownPort: boolean;
 
   /**
    * Listens on `port`, or on a free port chosen now when 0: node:net binds a
@@ -116,6 +118,7 @@ export class ResettableListener {
    * connection can take it in that moment (free_port.ts).
    */
   constructor(port = 0) {
+    this.#ownPort = port === 0;
     this.port = port || freePort();
     this.#server = net.createServer({ allowHalfOpen: false }, (socket) => {
       const conn = new ResettableConn(socket);
@@ -146,7 +149,9 @@ export class ResettableListener {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#server.close();
+    this.#server.close(() => {
+      if (this.#ownPort) releasePort(this.port);
+    });
     for (const w of this.#waiting.splice(0)) w.resolve(null);
     for (const c of this.#queue.splice(0)) c.close();
   }
