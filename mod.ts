@@ -44,7 +44,7 @@ export { runScenario } from "./lib/runner/run.ts";
 export type { RunOptions, RunResult } from "./lib/runner/run.ts";
 export type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
 export type { ConnectOptions } from "./lib/cluster/connect.ts";
-export type { ActiveFault, Fault, FaultCapabilities, World } from "./chaos/mod.ts";
+export type { ActiveFault, Fault, FaultAim, FaultCapabilities, World } from "./chaos/mod.ts";
 export { faultProblem, FAULTS } from "./chaos/mod.ts";
 export { holdMembers } from "./chaos/member_targets.ts";
 export type { MemberAction } from "./chaos/member_targets.ts";

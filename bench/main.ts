@@ -5,7 +5,8 @@
  *
  * BENCH_REPEATS (default 5) sets the repeats of the cluster figures;
  * BENCH_POWER_SEEDS (default 1) the seeds per pair of the power section and
- * BENCH_POWER_JOBS (default 4) how many of its runs go at once;
+ * BENCH_POWER_JOBS (default 4) how many of its runs go at once,
+ * BENCH_POWER_ROWS=caught or valid only one kind of its rows;
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
  * overhead, scale, detection, runall, power).
  */
@@ -137,7 +138,11 @@ await section("runall", async () => {
 
 await section("power", async () => {
   const seeds = Number(Deno.env.get("BENCH_POWER_SEEDS") ?? 1);
-  const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4));
+  const kinds = (Deno.env.get("BENCH_POWER_ROWS") ?? "caught,valid").split(",") as (
+    | "caught"
+    | "valid"
+  )[];
+  const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4), kinds);
   results.power = r;
   for (const x of r.rows) {
     const what = x.kind === "caught" ? "caught" : "valid";
@@ -147,6 +152,12 @@ await section("power", async () => {
       } s)`,
       value: `${x.expected}/${x.runs}${
         x.missedSeeds.length ? ` (missed seeds ${x.missedSeeds.join(",")})` : ""
+      }${
+        Object.keys(x.unjudged).length
+          ? `; judged nothing: ${
+            Object.entries(x.unjudged).map(([c, n]) => `${c} ${n}×`).join(", ")
+          }`
+          : ""
       }`,
       target: x.kind === "caught" ? "≥ 19/20" : "20/20",
     });

@@ -2,9 +2,11 @@
  * Power of the checks: for every caught subject × its breaking faults (an
  * expectation of `invalid`) the share of `seeds` seeds it is caught on, and
  * for every reference subject the share of seeds it stays valid on under
- * `--faults all` (every fault the process cluster has, member faults too),
- * each at its expectation's duration. Seeds are 1…N, not the pinned ones:
- * the figure says how much a verdict depends on luck.
+ * `--faults all` (every fault the process cluster has, member faults too)
+ * at the default duration, as an operator first runs it, with the deciding
+ * checks that judged nothing on some seed (such a run is not valid). Caught
+ * rows run at their expectation's duration. Seeds are 1…N, not the pinned
+ * ones: the figure says how much a verdict depends on luck.
  */
 import { runPairs } from "../lib/runner/run_pairs.ts";
 import type { Pair } from "../lib/runner/run_pairs.ts";
@@ -24,10 +26,18 @@ export interface PowerRow {
   runs: number;
   /** Seeds whose verdict was not the expected one. */
   missedSeeds: number[];
+  /** Per seed missed, the deciding checks that did not give the expected verdict. */
+  missedChecks: Record<number, string[]>;
+  /** Deciding checks that judged nothing, with the number of seeds they did so on. */
+  unjudged: Record<string, number>;
 }
 
-/** Runs every row's seeds, `jobs` runs at once; see the module comment. */
-export async function power(seeds: number, jobs: number) {
+/** Runs every row's seeds (of `kinds` only), `jobs` runs at once; see the module comment. */
+export async function power(
+  seeds: number,
+  jobs: number,
+  kinds: readonly PowerRow["kind"][] = ["caught", "valid"],
+) {
   const pairs: Pair[] = [];
   const rowOf: number[] = [];
   const rows: PowerRow[] = [];
@@ -36,20 +46,30 @@ export async function power(seeds: number, jobs: number) {
     for (const e of scenario.expectations) {
       const reference = e.subject === scenario.defaultSubject && e.valid;
       if (!reference && e.valid) continue;
+      if (!kinds.includes(reference ? "valid" : "caught")) continue;
       const faults = reference ? ["all"] : e.faults;
+      const durationMs = reference
+        ? EXPECTATION_DEFAULTS.durationMs
+        : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
       rows.push({
         scenario: name,
         subject: e.subject,
         faults: faults.join(","),
         kind: reference ? "valid" : "caught",
-        durationMs: e.durationMs ?? EXPECTATION_DEFAULTS.durationMs,
+        durationMs,
         expected: 0,
         runs: 0,
         missedSeeds: [],
+        missedChecks: {},
+        unjudged: {},
       });
       for (let seed = 1; seed <= seeds; seed++) {
         // A drawn plan, not the expectation's exact one: this measures the luck the pin removes.
-        pairs.push({ scenario, url, expectation: { ...e, faults, seed, plan: undefined } });
+        pairs.push({
+          scenario,
+          url,
+          expectation: { ...e, faults, seed, durationMs, plan: undefined },
+        });
         rowOf.push(rows.length - 1);
       }
     }
@@ -65,8 +85,19 @@ export async function power(seeds: number, jobs: number) {
     for (const [i, r] of results.entries()) {
       const row = rows[rowOf[i]];
       row.runs++;
-      if (r.valid === (row.kind === "valid")) row.expected++;
-      else row.missedSeeds.push(r.seed);
+      const deciding = r.checks.filter((c) => c.decides);
+      for (const c of deciding.filter((c) => c.judged === 0)) {
+        row.unjudged[c.name] = (row.unjudged[c.name] ?? 0) + 1;
+      }
+      if (r.valid === (row.kind === "valid")) {
+        row.expected++;
+      } else {
+        row.missedSeeds.push(r.seed);
+        const want = row.kind === "valid" ? true : false;
+        row.missedChecks[r.seed] = deciding.filter((c) => c.valid !== want).map((c) =>
+          `${c.name}=${c.valid}`
+        );
+      }
     }
   } finally {
     await Deno.remove(out, { recursive: true });

@@ -35,6 +35,16 @@ export interface ActiveFault {
   heal(): Promise<void | Record<string, unknown>>;
 }
 
+/** How a planned fault should pick its target. */
+export interface FaultAim {
+  /**
+   * Wait for, and hit, a primary (lock holder, leader, registrant): the
+   * plan's solo windows are there for the liveness checks, which judge a
+   * primary's loss.
+   */
+  primary?: boolean;
+}
+
 /** A kind of fault. One module each in chaos/. */
 export interface Fault {
   name: string;
@@ -50,6 +60,10 @@ export interface Fault {
   apiOnly?: boolean;
   /** How long it holds, ms, drawn uniformly from this range. */
   holdMs(ttlMs: number): [number, number];
-  /** Starts it; undefined when nothing can be hit right now (the fault is then skipped and said so). */
-  start(world: World, random: () => number): Promise<ActiveFault | undefined>;
+  /**
+   * Starts it; undefined when nothing can be hit right now (the fault is then
+   * skipped and said so). `aim` says how the plan wants its target picked; a
+   * fault may ignore it.
+   */
+  start(world: World, random: () => number, aim?: FaultAim): Promise<ActiveFault | undefined>;
 }

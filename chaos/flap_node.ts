@@ -18,8 +18,8 @@ export const flapNode: Fault = {
     "reset a node's etcd connections (TCP RST) every 50–500 ms (seeded) for 1–2.5 × TTL, then leave them be",
   side: "node",
   holdMs: (ttl) => [1 * ttl, 2.5 * ttl],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const at = world.now();
     let stopped = false;

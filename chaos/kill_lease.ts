@@ -7,12 +7,12 @@ export const killLease: Fault = {
   description: "revoke a lease a node reports holding (prefers the primary's); nothing to heal",
   side: "node",
   holdMs: () => [0, 0],
-  async start(world, random) {
+  async start(world, random, aim) {
     const withLease = {
       ...world,
       nodes: world.nodes.filter((n) => typeof n.state.lease === "string"),
     };
-    const node = await pickNode(withLease, random);
+    const node = await pickNode(withLease, random, aim);
     if (!node) return undefined;
     const lease = String(node.state.lease);
     const at = world.now();

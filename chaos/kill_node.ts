@@ -7,8 +7,8 @@ export const killNode: Fault = {
   description: "SIGKILL a node (prefers the primary), restart it after 0.5–1.5 × TTL",
   side: "node",
   holdMs: (ttl) => [0.5 * ttl, 1.5 * ttl],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const primary = node.state.primary === true;
     const at = world.now();

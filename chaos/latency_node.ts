@@ -7,8 +7,8 @@ export const latencyNode: Fault = {
   description: "add 50–250 ms (±50 ms jitter) to a node's etcd traffic for 1–2 × TTL",
   side: "node",
   holdMs: (ttl) => [1 * ttl, 2 * ttl],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const delayMs = Math.round(50 + random() * 200);
     const at = world.now();

@@ -23,7 +23,7 @@ import { replaceMember } from "./replace_member.ts";
 import { nospace } from "./nospace.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
-export type { ActiveFault, Fault, World } from "./fault.ts";
+export type { ActiveFault, Fault, FaultAim, World } from "./fault.ts";
 export { faultProblem, isFaultModule } from "./plugin.ts";
 
 /** Every built-in fault, by name. */

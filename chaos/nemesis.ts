@@ -66,7 +66,7 @@ export class Nemesis {
 
   async #start(p: PlannedFault): Promise<void> {
     const fault = this.#faults.get(p.fault)!;
-    const active = await fault.start(this.#world, mulberry32(p.seed));
+    const active = await fault.start(this.#world, mulberry32(p.seed), { primary: p.solo === true });
     if (!active) {
       this.skipped.push(p);
       return;

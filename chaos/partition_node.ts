@@ -8,8 +8,8 @@ export const partitionNode: Fault = {
     "cut a node (prefers the primary) off from etcd for 1–2.5 × TTL, connections held open",
   side: "node",
   holdMs: (ttl) => [1 * ttl, 2.5 * ttl],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const at = world.now();
     node.proxy.cut(true);

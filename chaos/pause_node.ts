@@ -7,8 +7,8 @@ export const pauseNode: Fault = {
   description: "SIGSTOP a node (prefers the primary) for 0.5–3 × TTL, then SIGCONT",
   side: "node",
   holdMs: (ttl) => [0.5 * ttl, 3 * ttl],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const at = world.now();
     node.pause();

@@ -8,8 +8,8 @@ export const resetNode: Fault = {
     "reset every etcd connection of a node (prefers the primary) at once with a TCP RST; new connections accepted; nothing to heal",
   side: "node",
   holdMs: () => [0, 0],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const at = world.now();
     const reset = node.proxy.reset();

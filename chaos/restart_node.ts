@@ -13,8 +13,8 @@ export const restartNode: Fault = {
     "SIGKILL a node (prefers the primary) and restart it at once; the old incarnation's lease lives on for up to a TTL",
   side: "node",
   holdMs: () => [0, 0],
-  async start(world, random) {
-    const node = await pickNode(world, random);
+  async start(world, random, aim) {
+    const node = await pickNode(world, random, aim);
     if (!node) return undefined;
     const primary = node.state.primary === true;
     const lease = typeof node.state.lease === "string" ? node.state.lease : undefined;

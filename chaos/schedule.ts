@@ -9,6 +9,11 @@ export interface PlannedFault {
   fault: string;
   holdMs: number;
   seed: number;
+  /**
+   * A solo window (see {@link PlanOptions.solo}): it holds alone, and a
+   * fault that picks a node aims at a primary.
+   */
+  solo?: true;
 }
 
 /** Options of {@link planFaults}. */
@@ -20,6 +25,15 @@ export interface PlanOptions {
   intervalMs: number;
   seed: number;
   ttlMs: number;
+  /**
+   * Groups of fault names of which one must, once, hold alone: the faults
+   * that can exercise each liveness check of the scenario. Liveness checks
+   * skip waits that another fault overlaps (the delay could be that fault's),
+   * so a plan that mixes member and node faults leaves them nothing to
+   * judge. Such a plan opens with solo windows, as few as cover every group,
+   * then mixes as usual. Ignored when the faults are all of one side.
+   */
+  solo?: readonly (readonly string[])[];
 }
 
 /** Most fault starts one plan draws: the loop is bounded whatever the options. */
@@ -40,6 +54,22 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
   const busyUntil = new Map<string, number>();
   if (o.faults.length === 0) return plan;
   let at = Math.min(o.intervalMs * 0.5, 1000) + random() * o.intervalMs * 0.5;
+  const mixesSides = new Set(o.faults.map((f) => f.side)).size > 1;
+  for (const fault of mixesSides ? soloFaults(o.faults, o.solo ?? [], random) : []) {
+    const holdMs = soloHold(fault, o.ttlMs, random);
+    const end = soloEnd(at, holdMs, o.ttlMs);
+    if (end > o.durationMs) break;
+    const seed = Math.floor(random() * 2 ** 31);
+    plan.push({
+      id: plan.length + 1,
+      at: Math.round(at),
+      fault: fault.name,
+      holdMs,
+      seed,
+      solo: true,
+    });
+    at = end;
+  }
   for (let step = 0; at < o.durationMs && step < MAX_PLANNED; step++) {
     const free = o.faults.filter((f) => (busyUntil.get(f.name) ?? 0) <= at);
     const seed = Math.floor(random() * 2 ** 31);
@@ -55,4 +85,42 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
     at += o.intervalMs * (0.5 + random());
   }
   return plan;
+}
+
+/**
+ * As few faults as cover every group (greedy: the fault in most uncovered
+ * groups first, ties drawn from the seed), only faults of the plan.
+ */
+function soloFaults(
+  faults: readonly Fault[],
+  groups: readonly (readonly string[])[],
+  random: () => number,
+): Fault[] {
+  let open = groups.filter((g) => faults.some((f) => g.includes(f.name)));
+  const chosen: Fault[] = [];
+  while (open.length > 0) {
+    const score = (f: Fault) => open.filter((g) => g.includes(f.name)).length;
+    const best = Math.max(...faults.map(score));
+    const ties = faults.filter((f) => score(f) === best);
+    const pick = ties[Math.floor(random() * ties.length)];
+    chosen.push(pick);
+    open = open.filter((g) => !g.includes(pick.name));
+  }
+  return chosen;
+}
+
+/** A solo fault holds past a lease's TTL + 2 s where its range allows, so it costs the node its lease. */
+function soloHold(fault: Fault, ttlMs: number, random: () => number): number {
+  const [lo, hi] = fault.holdMs(ttlMs);
+  const from = Math.min(hi, Math.max(lo, ttlMs + 2000));
+  return Math.round(from + random() * (hi - from));
+}
+
+/**
+ * When the next fault may start after a solo one: once the liveness checks'
+ * deadlines have passed, the lease's expiry and a report after it (2 TTL +
+ * 3 s from the start), and the node's recovery after the heal (TTL + 2 s).
+ */
+function soloEnd(at: number, holdMs: number, ttlMs: number): number {
+  return at + Math.max(holdMs + ttlMs + 2000, 2 * ttlMs + 3000);
 }

@@ -1,5 +1,5 @@
 import type { NodeHandle } from "../lib/node/node_handle.ts";
-import type { World } from "./fault.ts";
+import type { FaultAim, World } from "./fault.ts";
 
 /** How long a fault waits for a primary to appear (between two holds there is briefly none). */
 const PRIMARY_WAIT_MS = 1000;
@@ -8,13 +8,16 @@ const PRIMARY_WAIT_MS = 1000;
  * Picks a live node no other fault holds. Like Jepsen's nemeses that target
  * primaries, it prefers a node that reports `primary: true` (lock holder,
  * leader), waiting up to a second for one, so a short run still hits what
- * matters; one pick in five goes to any node so the others are hit too.
+ * matters; one pick in five goes to any node so the others are hit too,
+ * unless the plan aims at a primary.
  */
 export async function pickNode(
   world: World,
   random: () => number,
+  aim: FaultAim = {},
 ): Promise<NodeHandle | undefined> {
-  const wantPrimary = random() < 0.8;
+  const draw = random() < 0.8;
+  const wantPrimary = aim.primary === true || draw;
   const free = () => world.nodes.filter((n) => n.alive && !n.paused && !world.busyNodes.has(n.id));
   const deadline = Date.now() + PRIMARY_WAIT_MS;
   while (wantPrimary && !free().some(isPrimary) && Date.now() < deadline) {

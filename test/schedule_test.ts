@@ -49,3 +49,40 @@ Deno.test("schedule: an interval that would never advance is refused; any other 
   const plan = planFaults({ ...opts, intervalMs: 0.001, durationMs: 24 * 3_600_000 });
   assert.ok(plan.length > 0 && plan.length <= MAX_PLANNED, `${plan.length} faults`);
 });
+
+const mixed = FAULTS.filter((f) =>
+  ["kill-node", "pause-node", "partition-node", "kill-lease", "kill-member", "partition"]
+    .includes(f.name)
+);
+const groups = [["kill-node", "pause-node", "partition-node"], ["kill-lease", "pause-node"]];
+
+Deno.test("schedule: a plan mixing member and node faults opens with solo windows covering every group", () => {
+  for (let seed = 1; seed <= 50; seed++) {
+    const o = { ...opts, faults: mixed, durationMs: 30_000, seed, solo: groups };
+    const plan = planFaults(o);
+    const solo = plan.filter((p) => p.solo);
+    for (const g of groups) {
+      assert.ok(solo.some((p) => g.includes(p.fault)), `seed ${seed}: no solo window for ${g}`);
+    }
+    // As few as cover the groups: pause-node covers both, else one per group.
+    assert.ok(solo.length <= 2, `seed ${seed}: ${solo.length} solo windows`);
+    for (const s of solo) {
+      const [lo, hi] = mixed.find((f) => f.name === s.fault)!.holdMs(o.ttlMs);
+      assert.ok(s.holdMs >= Math.min(hi, Math.max(lo, o.ttlMs + 2000)), `${s.fault} too short`);
+      // Nothing else holds during it, or starts until the node has recovered.
+      const quietUntil = s.at + Math.max(s.holdMs + o.ttlMs + 2000, 2 * o.ttlMs + 3000);
+      for (const p of plan) {
+        if (p === s) continue;
+        const overlaps = p.at < quietUntil && p.at + p.holdMs > s.at;
+        assert.ok(!overlaps, `seed ${seed}: ${p.fault} at ${p.at} overlaps solo ${s.fault}`);
+      }
+    }
+    assert.ok(plan.some((p) => !p.solo), `seed ${seed}: no mixed faults after the solo windows`);
+  }
+});
+
+Deno.test("schedule: solo groups leave plans of one side as they were", () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    assert.deepEqual(planFaults({ ...opts, seed, solo: groups }), planFaults({ ...opts, seed }));
+  }
+});

@@ -223,6 +223,7 @@ export function deadRoutingChecker(
   const follow = opts.followMs ?? 3000;
   return {
     name: "no-calls-to-the-dead",
+    exercisedBy: REMOVING,
     description:
       "after etcd removes a server, clients drop it at their next resolver update and stop calling it within 1 s",
     check(input) {

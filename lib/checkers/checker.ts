@@ -101,6 +101,12 @@ export interface Checker {
   description: string;
   /** False for checkers that report but do not decide the run's verdict. */
   decides?: boolean;
+  /**
+   * A liveness check's faults: the ones that can exercise it. A plan that
+   * mixes member and node faults gives one of them a window of its own (see
+   * `PlanOptions.solo`), since such checks skip waits other faults overlap.
+   */
+  exercisedBy?: readonly string[];
   check(input: CheckInput): CheckResult;
 }
 

@@ -2,7 +2,7 @@ import type { BuiltinChecker } from "./checker.ts";
 import { DeadlineTally } from "./deadline.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { aliveAt, clusterFaults, faultsOn, lifetimes } from "./lifetimes.ts";
-import { mustExpire } from "./removal.ts";
+import { EXPIRING, mustExpire } from "./removal.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, transitions } from "./transitions.ts";
 
@@ -22,6 +22,7 @@ export function detectionChecker(
   const slack = o.slackMs ?? 1500;
   return {
     name: "detection",
+    exercisedBy: EXPIRING,
     description: "a killed, paused or cut-off node is reported down within TTL + 1.5 s",
     check(input) {
       const { history, ttlMs } = input;
@@ -83,7 +84,7 @@ export function detectionChecker(
         }
       }
       return tally.result(input, {
-        exercisedBy: ["kill-node", "pause-node", "partition-node"],
+        exercisedBy: EXPIRING,
         idle: "no member died in a window free of monitor and member faults",
         late: (n, text) => `${n} failure(s) not reported down within TTL + ${slack} ms (${text})`,
         ok: (n, text) => `${n} failure(s) reported down within TTL + ${slack} ms: ${text}`,

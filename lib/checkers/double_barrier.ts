@@ -259,6 +259,7 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): BuiltinChecker[]
 
   const dead: BuiltinChecker = {
     name: "barrier-dead-participant",
+    exercisedBy: [...DISABLING],
     description:
       "a participant that dies inside the barrier holds the others' leave at most until its lease expires (TTL + slack)",
     check(input) {

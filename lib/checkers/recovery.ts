@@ -5,6 +5,9 @@ import { aliveAt, clusterFaults, faultsOn, lifetimes, phaseTime } from "./lifeti
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
 
+/** Faults after which a member may be reported down, and then must come back. */
+const RECOVERING = ["kill-node", "pause-node", "partition-node", "kill-lease"];
+
 /**
  * Recovery: a member reported down during a fault is reported up again
  * within one heartbeat interval (TTL / 3) + `slackMs` (default 1 s) of being
@@ -22,6 +25,7 @@ export function recoveryChecker(
   const slack = o.slackMs ?? 1000;
   return {
     name: "recovery",
+    exercisedBy: RECOVERING,
     description: "a node reported down is reported up again within the heartbeat interval + 1 s",
     check(input) {
       const { history, ttlMs } = input;
@@ -113,7 +117,7 @@ export function recoveryChecker(
         ? "no quiesce phase to judge the end by"
         : "every member up at the end";
       return tally.result(input, {
-        exercisedBy: ["kill-node", "pause-node", "partition-node", "kill-lease"],
+        exercisedBy: RECOVERING,
         idle: `no recovery in a window free of other faults (${ending})`,
         late: (n, text) =>
           `${n} recover(y/ies) not reported within ${Math.round(bound)} ms (${text})`,

@@ -17,6 +17,9 @@ export function mustExpire(w: FaultWindow, boundMs: number): boolean {
   return (w.fault === "pause-node" || w.fault === "partition-node") && w.stop - w.start >= boundMs;
 }
 
+/** Faults that take a registrant's key out of etcd (see {@link mustExpire}). */
+export const EXPIRING = ["kill-node", "pause-node", "partition-node"];
+
 /**
  * A killed service leaves every view within TTL + `slackMs` (default 1.5 s):
  * its lease stops being renewed when it dies, etcd deletes its key when the
@@ -32,6 +35,7 @@ export function removalChecker(
   const slack = o.slackMs ?? 1500;
   return {
     name: "removal-latency",
+    exercisedBy: EXPIRING,
     description: "a killed service leaves every view within TTL + 1.5 s",
     check(input) {
       const { history, ttlMs } = input;
@@ -90,7 +94,7 @@ export function removalChecker(
         }
       }
       return tally.result(input, {
-        exercisedBy: ["kill-node", "pause-node", "partition-node"],
+        exercisedBy: EXPIRING,
         idle: "no service died in a window free of reader and member faults",
         late: (n, text) => `${n} removal(s) later than TTL + ${slack} ms (${text})`,
         ok: (n, text) => `${n} removal(s) within TTL + ${slack} ms: ${text}`,

@@ -3,7 +3,11 @@ import type { PlannedFault } from "../../chaos/schedule.ts";
 import { Nemesis } from "../../chaos/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
 
-/** The fault plan of a run: the exact schedule it was given, else one drawn from its seed. */
+/**
+ * The fault plan of a run: the exact schedule it was given, else one drawn
+ * from its seed, with a solo window for the faults of each deciding
+ * liveness check.
+ */
 export function planOf(run: RunContext): PlannedFault[] {
   const o = run.o;
   return o.faultPlan ?? planFaults({
@@ -12,6 +16,9 @@ export function planOf(run: RunContext): PlannedFault[] {
     intervalMs: o.faultIntervalMs,
     seed: o.seed,
     ttlMs: run.ttlMs,
+    solo: o.scenario.checkers.flatMap((c) =>
+      c.decides !== false && c.exercisedBy ? [c.exercisedBy] : []
+    ),
   });
 }
 
