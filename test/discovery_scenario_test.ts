@@ -26,10 +26,8 @@ Deno.test("discovery: the reference registry stays valid under kills, revocation
   // The faults really hit: revocations made services register again, and the latency figures are kept.
   assert.ok(Number(check("re-registration").figures?.judged) > 0, check("re-registration").summary);
   assert.ok("removalMs_p95" in check("removal-latency").figures!);
-  assert.equal(
-    check("lease-hygiene").figures?.leases,
-    check("lease-hygiene").figures?.liveServices,
-  );
+  // No lease leaked (a service may be between two registrations at the final census).
+  assert.equal(check("lease-hygiene").valid, true, check("lease-hygiene").summary);
   // Churn and faults made many revisions, and every view was judged at its own.
   assert.ok(check("views-at-revision").judged! >= 30, check("views-at-revision").summary);
 });
