@@ -6,7 +6,9 @@
  * BENCH_REPEATS (default 5) sets the repeats of the cluster figures;
  * BENCH_POWER_SEEDS (default 1) the seeds per pair of the power section and
  * BENCH_POWER_JOBS (default 4) how many of its runs go at once,
- * BENCH_POWER_ROWS=caught or valid only one kind of its rows;
+ * BENCH_POWER_ROWS=caught or valid only one kind of its rows,
+ * BENCH_POWER_SCENARIOS=lock,queue only those scenarios' rows (runs that miss
+ * are kept for their evidence, the path printed);
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
  * overhead, scale, detection, runall, power).
  */
@@ -142,7 +144,12 @@ await section("power", async () => {
     | "caught"
     | "valid"
   )[];
-  const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4), kinds);
+  const only = Deno.env.get("BENCH_POWER_SCENARIOS")?.split(",");
+  const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4), {
+    kinds,
+    scenarios: only,
+  });
+  if (r.kept) console.error(`bench: the runs that missed are kept in ${r.kept}`);
   results.power = r;
   for (const x of r.rows) {
     const what = x.kind === "caught" ? "caught" : "valid";

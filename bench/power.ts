@@ -32,16 +32,23 @@ export interface PowerRow {
   unjudged: Record<string, number>;
 }
 
-/** Runs every row's seeds (of `kinds` only), `jobs` runs at once; see the module comment. */
-export async function power(
-  seeds: number,
-  jobs: number,
-  kinds: readonly PowerRow["kind"][] = ["caught", "valid"],
-) {
+/** Which rows {@link power} runs: kinds of row, scenarios (default all of both). */
+export interface PowerSelection {
+  kinds?: readonly PowerRow["kind"][];
+  scenarios?: readonly string[];
+}
+
+/**
+ * Runs every selected row's seeds, `jobs` runs at once; see the module
+ * comment. The run directories are removed unless a seed missed: then they
+ * stay for the evidence, and `kept` names where.
+ */
+export async function power(seeds: number, jobs: number, select: PowerSelection = {}) {
+  const kinds = select.kinds ?? ["caught", "valid"];
   const pairs: Pair[] = [];
   const rowOf: number[] = [];
   const rows: PowerRow[] = [];
-  for (const name of Object.keys(BUILTIN_SCENARIOS)) {
+  for (const name of select.scenarios ?? Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const e of scenario.expectations) {
       const reference = e.subject === scenario.defaultSubject && e.valid;
@@ -76,6 +83,7 @@ export async function power(
   }
   const out = await Deno.makeTempDir({ prefix: "drills-bench-power-" });
   const t0 = performance.now();
+  let missed = false;
   try {
     const { results } = await runPairs(pairs, {
       base: { members: 3, ttl: 2, outDir: out },
@@ -91,7 +99,9 @@ export async function power(
       }
       if (r.valid === (row.kind === "valid")) {
         row.expected++;
+        await Deno.remove(r.dir, { recursive: true });
       } else {
+        missed = true;
         row.missedSeeds.push(r.seed);
         const want = row.kind === "valid" ? true : false;
         row.missedChecks[r.seed] = deciding.filter((c) => c.valid !== want).map((c) =>
@@ -100,7 +110,8 @@ export async function power(
       }
     }
   } finally {
-    await Deno.remove(out, { recursive: true });
+    if (!missed) await Deno.remove(out, { recursive: true });
   }
-  return { seeds, jobs, seconds: Math.round((performance.now() - t0) / 1000), rows };
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  return { seeds, jobs, seconds, rows, ...(missed ? { kept: out } : {}) };
 }

@@ -43,6 +43,8 @@ export interface FaultAim {
    * primary's loss.
    */
   primary?: boolean;
+  /** Hit a node of this role (the one whose loss the check judges). */
+  role?: string;
 }
 
 /** A kind of fault. One module each in chaos/. */

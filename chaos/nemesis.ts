@@ -66,7 +66,10 @@ export class Nemesis {
 
   async #start(p: PlannedFault): Promise<void> {
     const fault = this.#faults.get(p.fault)!;
-    const active = await fault.start(this.#world, mulberry32(p.seed), { primary: p.solo === true });
+    const active = await fault.start(this.#world, mulberry32(p.seed), {
+      primary: p.solo === true,
+      role: p.role,
+    });
     if (!active) {
       this.skipped.push(p);
       return;

@@ -11,9 +11,16 @@ export interface PlannedFault {
   seed: number;
   /**
    * A solo window (see {@link PlanOptions.solo}): it holds alone, and a
-   * fault that picks a node aims at a primary.
+   * fault that picks a node aims at a primary (of `role`, when given).
    */
   solo?: true;
+  role?: string;
+}
+
+/** Faults of which one must hold alone once, on a node of `role` (any when absent). */
+export interface SoloGroup {
+  faults: readonly string[];
+  role?: string;
 }
 
 /** Options of {@link planFaults}. */
@@ -26,14 +33,14 @@ export interface PlanOptions {
   seed: number;
   ttlMs: number;
   /**
-   * Groups of fault names of which one must, once, hold alone: the faults
-   * that can exercise each liveness check of the scenario. Liveness checks
+   * Groups of faults of which one must, once, hold alone: what can exercise
+   * each liveness check of the scenario (`Checker.exercise`). Liveness checks
    * skip waits that another fault overlaps (the delay could be that fault's),
    * so a plan that mixes member and node faults leaves them nothing to
    * judge. Such a plan opens with solo windows, as few as cover every group,
    * then mixes as usual. Ignored when the faults are all of one side.
    */
-  solo?: readonly (readonly string[])[];
+  solo?: readonly SoloGroup[];
 }
 
 /** Most fault starts one plan draws: the loop is bounded whatever the options. */
@@ -55,7 +62,7 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
   if (o.faults.length === 0) return plan;
   let at = Math.min(o.intervalMs * 0.5, 1000) + random() * o.intervalMs * 0.5;
   const mixesSides = new Set(o.faults.map((f) => f.side)).size > 1;
-  for (const fault of mixesSides ? soloFaults(o.faults, o.solo ?? [], random) : []) {
+  for (const { fault, role } of mixesSides ? soloFaults(o.faults, o.solo ?? [], random) : []) {
     const holdMs = soloHold(fault, o.ttlMs, random);
     const end = soloEnd(at, holdMs, o.ttlMs);
     if (end > o.durationMs) break;
@@ -67,6 +74,7 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
       holdMs,
       seed,
       solo: true,
+      ...(role ? { role } : {}),
     });
     at = end;
   }
@@ -87,24 +95,35 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
   return plan;
 }
 
+/** A solo window's fault and the role it aims at. */
+interface SoloPick {
+  fault: Fault;
+  role?: string;
+}
+
 /**
- * As few faults as cover every group (greedy: the fault in most uncovered
- * groups first, ties drawn from the seed), only faults of the plan.
+ * As few windows as cover every group (greedy: the fault and role in most
+ * uncovered groups first, ties drawn from the seed), only faults of the plan.
+ * A window on a role covers the groups of that role and those of any role.
  */
 function soloFaults(
   faults: readonly Fault[],
-  groups: readonly (readonly string[])[],
+  groups: readonly SoloGroup[],
   random: () => number,
-): Fault[] {
-  let open = groups.filter((g) => faults.some((f) => g.includes(f.name)));
-  const chosen: Fault[] = [];
+): SoloPick[] {
+  const covers = (p: SoloPick, g: SoloGroup) =>
+    g.faults.includes(p.fault.name) && (g.role === undefined || g.role === p.role);
+  let open = groups.filter((g) => faults.some((f) => g.faults.includes(f.name)));
+  const chosen: SoloPick[] = [];
   while (open.length > 0) {
-    const score = (f: Fault) => open.filter((g) => g.includes(f.name)).length;
-    const best = Math.max(...faults.map(score));
-    const ties = faults.filter((f) => score(f) === best);
+    const roles = [undefined, ...new Set(open.flatMap((g) => g.role ? [g.role] : []))];
+    const candidates = faults.flatMap((fault) => roles.map((role) => ({ fault, role })));
+    const score = (p: SoloPick) => open.filter((g) => covers(p, g)).length;
+    const best = Math.max(...candidates.map(score));
+    const ties = candidates.filter((p) => score(p) === best);
     const pick = ties[Math.floor(random() * ties.length)];
     chosen.push(pick);
-    open = open.filter((g) => !g.includes(pick.name));
+    open = open.filter((g) => !covers(pick, g));
   }
   return chosen;
 }

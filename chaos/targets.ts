@@ -9,7 +9,7 @@ const PRIMARY_WAIT_MS = 1000;
  * primaries, it prefers a node that reports `primary: true` (lock holder,
  * leader), waiting up to a second for one, so a short run still hits what
  * matters; one pick in five goes to any node so the others are hit too,
- * unless the plan aims at a primary.
+ * unless the plan aims at a primary (of a role: only nodes of that role).
  */
 export async function pickNode(
   world: World,
@@ -18,7 +18,12 @@ export async function pickNode(
 ): Promise<NodeHandle | undefined> {
   const draw = random() < 0.8;
   const wantPrimary = aim.primary === true || draw;
-  const free = () => world.nodes.filter((n) => n.alive && !n.paused && !world.busyNodes.has(n.id));
+  // A role no node has (a plugin scenario's layout) aims at any node.
+  const role = world.nodes.some((n) => n.role === aim.role) ? aim.role : undefined;
+  const free = () =>
+    world.nodes.filter((n) =>
+      n.alive && !n.paused && !world.busyNodes.has(n.id) && (role === undefined || n.role === role)
+    );
   const deadline = Date.now() + PRIMARY_WAIT_MS;
   while (wantPrimary && !free().some(isPrimary) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 10));

@@ -217,13 +217,19 @@ function removedAt(timeline: KeyTimeline, addr: string, r: number): number | und
  * resolver never learns which address to drop.
  */
 export function deadRoutingChecker(
-  opts: { slackMs?: number; followMs?: number; ops?: BalancingOps } = {},
+  opts: {
+    slackMs?: number;
+    followMs?: number;
+    ops?: BalancingOps;
+    /** The servers' role (default "server"): faults on them exercise the check. */
+    serverRole?: string;
+  } = {},
 ): BuiltinChecker {
   const slack = opts.slackMs ?? 1000;
   const follow = opts.followMs ?? 3000;
   return {
     name: "no-calls-to-the-dead",
-    exercisedBy: REMOVING,
+    exercise: { faults: REMOVING, role: opts.serverRole ?? "server" },
     description:
       "after etcd removes a server, clients drop it at their next resolver update and stop calling it within 1 s",
     check(input) {

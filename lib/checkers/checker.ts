@@ -95,6 +95,12 @@ export function nothingJudged(
   return { ...base, valid: "unknown", summary: o.summary ?? `not exercised: ${o.why}` };
 }
 
+/** What can exercise a liveness check: one of `faults` hitting a node of `role` (any node when absent). */
+export interface Exercise {
+  faults: readonly string[];
+  role?: string;
+}
+
 /** A pure function from a history to a verdict. */
 export interface Checker {
   name: string;
@@ -102,11 +108,11 @@ export interface Checker {
   /** False for checkers that report but do not decide the run's verdict. */
   decides?: boolean;
   /**
-   * A liveness check's faults: the ones that can exercise it. A plan that
-   * mixes member and node faults gives one of them a window of its own (see
-   * `PlanOptions.solo`), since such checks skip waits other faults overlap.
+   * What exercises a liveness check. A plan that mixes member and node faults
+   * gives it a window of its own (see `PlanOptions.solo`), since such checks
+   * skip waits other faults overlap.
    */
-  exercisedBy?: readonly string[];
+  exercise?: Exercise;
   check(input: CheckInput): CheckResult;
 }
 

@@ -22,7 +22,7 @@ export function detectionChecker(
   const slack = o.slackMs ?? 1500;
   return {
     name: "detection",
-    exercisedBy: EXPIRING,
+    exercise: { faults: EXPIRING, role: names.member },
     description: "a killed, paused or cut-off node is reported down within TTL + 1.5 s",
     check(input) {
       const { history, ttlMs } = input;

@@ -14,6 +14,8 @@ export interface DoubleBarrierOptions {
   leave: string;
   /** Participants per round. */
   count: number;
+  /** The participants' role, which faults must hit to exercise `barrier-dead-participant`. */
+  role?: string;
   /** Where a round's participant keys live in the key log (relative keys). */
   participantKeys(round: number): string;
   /** How soon a participant must pass once it can, ms. */
@@ -259,7 +261,7 @@ export function doubleBarrierCheckers(o: DoubleBarrierOptions): BuiltinChecker[]
 
   const dead: BuiltinChecker = {
     name: "barrier-dead-participant",
-    exercisedBy: [...DISABLING],
+    exercise: { faults: [...DISABLING], role: o.role },
     description:
       "a participant that dies inside the barrier holds the others' leave at most until its lease expires (TTL + slack)",
     check(input) {

@@ -25,7 +25,7 @@ export function recoveryChecker(
   const slack = o.slackMs ?? 1000;
   return {
     name: "recovery",
-    exercisedBy: RECOVERING,
+    exercise: { faults: RECOVERING, role: names.member },
     description: "a node reported down is reported up again within the heartbeat interval + 1 s",
     check(input) {
       const { history, ttlMs } = input;

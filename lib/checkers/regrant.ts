@@ -18,7 +18,7 @@ export function regrantChecker(
   const slack = opts.slackMs ?? 1000;
   return {
     name: "liveness",
-    exercisedBy: [...DISABLING],
+    exercise: { faults: [...DISABLING] },
     description:
       "after the holder is killed (or paused or cut off past the TTL) the lock is granted again within TTL + 1 s",
     check(input) {

@@ -35,7 +35,7 @@ export function removalChecker(
   const slack = o.slackMs ?? 1500;
   return {
     name: "removal-latency",
-    exercisedBy: EXPIRING,
+    exercise: { faults: EXPIRING, role: names.registrant },
     description: "a killed service leaves every view within TTL + 1.5 s",
     check(input) {
       const { history, ttlMs } = input;

@@ -26,7 +26,7 @@ export function reregistrationChecker(
   const slack = o.slackMs ?? 1000;
   return {
     name: "re-registration",
-    exercisedBy: [...LOSING],
+    exercise: { faults: [...LOSING], role: names.registrant },
     description:
       "after kill-lease, or a cut or pause that cost the registration, the service is back within one keep-alive interval + 1 s",
     check(input) {

@@ -16,9 +16,7 @@ export function planOf(run: RunContext): PlannedFault[] {
     intervalMs: o.faultIntervalMs,
     seed: o.seed,
     ttlMs: run.ttlMs,
-    solo: o.scenario.checkers.flatMap((c) =>
-      c.decides !== false && c.exercisedBy ? [c.exercisedBy] : []
-    ),
+    solo: o.scenario.checkers.flatMap((c) => c.decides !== false && c.exercise ? [c.exercise] : []),
   });
 }
 

@@ -119,14 +119,16 @@ async function participant(ctx: NodeContext): Promise<void> {
       await ctx.sleep(100); // unknown outcome: enter the same round again (entering is idempotent)
       continue;
     }
+    // Primary while inside (entered, not yet leaving): a participant that dies there is what
+    // barrier-dead-participant judges.
     ctx.report({ primary: true, lease: subject.lease() });
     await ctx.sleep(ctx.between(Number(ctx.params.workMinMs), Number(ctx.params.workMaxMs)));
+    ctx.report({ primary: false, lease: subject.lease() });
     let left;
     while (!ctx.signal.aborted && left?.type !== "ok") {
       left = await ctx.op("leave", { round }, () => subject.leave(round));
       if (!left) await ctx.sleep(100);
     }
-    ctx.report({ primary: false, lease: subject.lease() });
     if (left?.type !== "ok") break;
     await client.put(leftKey(ctx)).value(String(round)).exec().catch(() => {});
     round++;
@@ -187,6 +189,7 @@ const scenario: Scenario = {
       enter: "enter",
       leave: "leave",
       count: PARTICIPANTS,
+      role: "participant",
       participantKeys: (round) => `dbar/${roundName(round)}/w/`,
       boundMs: BOUND_MS,
       releaseSlackMs: 1500,
