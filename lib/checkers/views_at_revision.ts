@@ -1,5 +1,5 @@
 import type { BuiltinChecker } from "./checker.ts";
-import type { KeyLog, LoggedEvent } from "../history/key_log.ts";
+import type { KeyChange, KeyLog } from "../history/key_log.ts";
 import { KeyTimeline } from "../history/key_log.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
@@ -52,11 +52,8 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
         };
       }
       const timeline = new KeyTimeline(log);
-      const byKey = new Map<string, LoggedEvent[]>();
-      for (const e of log.events) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
       const full = (rel: string) => log.prefix + rel;
-      const lastEvent = (rel: string, r: number) =>
-        (byKey.get(rel) ?? []).filter((e) => e.revision <= r).at(-1);
+      const lastEvent = (rel: string, r: number) => timeline.lastChange(rel, r);
       const all = views(history, names.view);
       const evidence: unknown[] = [];
       const reported = new Set<string>();
@@ -131,7 +128,7 @@ function differences(
   v: View,
   state: ReadonlyMap<string, { value: string; modRevision: number }>,
   full: (rel: string) => string,
-  lastEvent: (rel: string, r: number) => LoggedEvent | undefined,
+  lastEvent: (rel: string, r: number) => KeyChange | undefined,
   prefix: string,
 ): Difference[] {
   const out: Difference[] = [];

@@ -212,6 +212,39 @@ export class KeyTimeline {
     }
     return out;
   }
+
+  /**
+   * The last change of `key` at or before covered revision `r`: the put or
+   * delete that made what etcd held there (undefined: none the log saw).
+   */
+  lastChange(key: string, r: number): KeyChange | undefined {
+    if (!this.covers(r)) return undefined;
+    // A replayed state shares the objects of keys it did not change, so a new object is a change.
+    for (let i = this.indexAt(r); i > 0; i--) {
+      const now = this.states[i].get(key);
+      if (now === this.states[i - 1].get(key)) continue;
+      return { type: now ? "put" : "delete", revision: this.revisions[i] };
+    }
+    return undefined;
+  }
+
+  /** The first put of `key` after revision `r` whose key-value satisfies `pred` (undefined: none). */
+  nextPut(key: string, r: number, pred: (kv: LoggedKv) => boolean): KeyChange | undefined {
+    const start = r < this.from ? 0 : this.indexAt(r) + 1;
+    for (let i = start; i < this.revisions.length; i++) {
+      const kv = this.states[i].get(key);
+      if (kv && kv.modRevision === this.revisions[i] && pred(kv)) {
+        return { type: "put", revision: this.revisions[i] };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** One change of a key in the log. */
+export interface KeyChange {
+  type: "put" | "delete";
+  revision: number;
 }
 
 /** Keys of a state below a relative sub-prefix. */
