@@ -50,3 +50,14 @@ Deno.test("key log: the last change of a key at a revision, and its next put of 
   assert.deepEqual(t.nextPut("a", 1, (kv) => kv.value === "1"), { type: "put", revision: 12 });
   assert.equal(t.nextPut("a", 12, (kv) => kv.value === "1"), undefined);
 });
+
+Deno.test("key log: a key's state before the record began is known back to its mod revision", () => {
+  const t = new KeyTimeline(log);
+  assert.equal(t.keyAt("a", 4)!.kv!.value, "1"); // put at 3, unchanged until the record's start at 5
+  assert.equal(t.keyAt("a", 3)!.kv!.modRevision, 3);
+  assert.equal(t.keyAt("a", 2), undefined); // before its put: unknown
+  assert.equal(t.keyAt("b", 4), undefined); // absent at the start: it may have been deleted
+  assert.equal(t.keyAt("b", 8)!.kv!.value, "x");
+  assert.deepEqual(t.keyAt("b", 10), { kv: undefined });
+  assert.equal(t.keyAt("a", 21), undefined);
+});

@@ -111,3 +111,40 @@ Deno.test("progress-at-revision: no record, or nothing at a covered revision, is
   });
   assert.equal(direct.check({ history: [], final: {}, ttlMs: 2000, params: {} }).judged, 0);
 });
+
+Deno.test("progress-at-revision: after a compaction, a state that outlived it is still judged", () => {
+  // The record starts at 9: job 1's done state (put at 7) is the key's first recorded state.
+  const compacted: KeyLog = {
+    prefix: "/n/",
+    from: 9,
+    to: 10,
+    initial: [
+      {
+        key: "jobs/00001",
+        value: JSON.stringify(state(1, 100, true)),
+        createRevision: 3,
+        modRevision: 7,
+        lease: "0",
+      },
+      {
+        key: "jobs/00002",
+        value: JSON.stringify(state(2, 0)),
+        createRevision: 8,
+        modRevision: 8,
+        lease: "0",
+      },
+    ],
+    events: [],
+  };
+  const right = new HistoryBuilder();
+  observe(right, 10, state(1, 100, true), 7);
+  observe(right, 20, state(1, 10), 4); // job 1 changed after 4: the record cannot tell
+  const r = run(right, { jobs: [], log: compacted });
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.judged, 1);
+  const wrong = new HistoryBuilder();
+  observe(wrong, 10, state(1, 100, true), 8); // done was put at 7, nothing was put to it at 8
+  const w = run(wrong, { jobs: [], log: compacted });
+  assert.equal(w.valid, false, w.summary);
+  assert.deepEqual((w.evidence![0] as { event: unknown }).event, { type: "put", revision: 7 });
+});

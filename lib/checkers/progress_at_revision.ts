@@ -29,8 +29,9 @@ export interface ProgressAtRevisionOptions {
  * ahead of etcd's names the later put it anticipates (an event the watcher
  * has that etcd had not made yet); one behind names the put the watcher
  * lacks; the right state at the wrong revision names the put that really
- * made it. Observations at revisions the record does not cover (compacted
- * before it was read) are not judged.
+ * made it. Observations the record cannot tell about (a compaction before
+ * it was read took the revision, and the key changed after it) are not
+ * judged; a key's state that outlived the compaction still is.
  */
 export function progressAtRevisionChecker(o: ProgressAtRevisionOptions): BuiltinChecker {
   const words = o.describe ?? ((v: unknown) => JSON.stringify(v));
@@ -49,10 +50,12 @@ export function progressAtRevisionChecker(o: ProgressAtRevisionOptions): Builtin
         observations++;
         const r = x.complete!.revision;
         const seen = x.complete!.value;
-        if (r === undefined || !tl.covers(r)) continue;
-        judged++;
+        if (r === undefined) continue;
         const key = o.key(seen);
-        const kv = tl.at(r)!.get(key);
+        const known = tl.keyAt(key, r);
+        if (!known) continue;
+        judged++;
+        const kv = known.kv;
         const held = kv ? o.parse(kv.value) : null;
         const found = judge(tl, key, r, seen, kv, held, o);
         if (!found) continue;

@@ -214,6 +214,19 @@ export class KeyTimeline {
   }
 
   /**
+   * What etcd held under one key at revision `r` (`kv` undefined: no such
+   * key), or undefined when the record cannot tell. Besides every covered
+   * revision it knows the revisions a compaction took from the record where
+   * the key's first recorded state was already in force: from that state's
+   * mod revision on, nothing changed the key until the record began.
+   */
+  keyAt(key: string, r: number): { kv: LoggedKv | undefined } | undefined {
+    if (this.covers(r)) return { kv: this.at(r)!.get(key) };
+    const first = this.states[0].get(key);
+    return r < this.from && first && first.modRevision <= r ? { kv: first } : undefined;
+  }
+
+  /**
    * The last change of `key` at or before covered revision `r`: the put or
    * delete that made what etcd held there (undefined: none the log saw).
    */
