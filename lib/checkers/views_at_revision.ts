@@ -4,6 +4,7 @@ import { KeyTimeline } from "../history/key_log.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
 import { describeView, views } from "./views.ts";
+import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "./at_revision.ts";
 import type { View } from "./views.ts";
 
 /** Options of {@link viewsAtRevisionChecker}. */
@@ -12,9 +13,6 @@ export interface ViewsAtRevisionOptions {
   /** etcd's record of the watched prefix, from the final reads (null or undefined: not read). */
   log(final: unknown): KeyLog | null | undefined;
 }
-
-/** Evidence lists are cut here; the figures keep the full counts. */
-const MAX_EVIDENCE = 50;
 
 /** One key a view has wrong, and the event of etcd's record it lacks. */
 interface Difference {
@@ -44,13 +42,7 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
     description: "every view equals etcd's record at the revision it claims",
     check({ history, final }) {
       const log = o.log(final);
-      if (!log) {
-        return {
-          valid: "unknown",
-          judged: 0,
-          summary: "no key log of the prefix in the final reads",
-        };
-      }
+      if (!log) return noKeyLog("the prefix");
       const timeline = new KeyTimeline(log);
       const full = (rel: string) => log.prefix + rel;
       const lastEvent = (rel: string, r: number) => timeline.lastChange(rel, r);
@@ -72,7 +64,7 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
         for (const d of fresh) {
           reported.add(`${v.node}#${v.incarnation} ${d.key} ${d.lacks?.revision}`);
         }
-        if (fresh.length === 0 || evidence.length >= MAX_EVIDENCE) continue;
+        if (fresh.length === 0 || evidence.length >= MAX_AT_REVISION_EVIDENCE) continue;
         const first = fresh[0];
         evidence.push({
           violation: first.view === null
@@ -86,16 +78,9 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
           differences: fresh,
         });
       }
-      const figures = { views: all.length, judged, wrongViews: wrong };
-      if (judged === 0) {
-        return {
-          valid: "unknown",
-          judged,
-          summary: "no view at a revision etcd's record covers",
-          figures,
-        };
-      }
-      if (wrong > 0) {
+      // The first finding in words: who, at which revision, lacking which event.
+      let first: string | undefined;
+      if (evidence.length > 0) {
         const e = evidence[0] as {
           revision: number;
           view: { node: string };
@@ -105,21 +90,17 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
         const lacks = d.lacks
           ? `the ${d.lacks.type} of ${d.key} at revision ${d.lacks.revision}`
           : d.key;
-        return {
-          valid: false,
-          judged,
-          summary:
-            `${wrong} of ${judged} views differ from etcd's record at their revision (first: ${e.view.node} at revision ${e.revision} lacks ${lacks})`,
-          evidence,
-          figures,
-        };
+        first = `${e.view.node} at revision ${e.revision} lacks ${lacks}`;
       }
-      return {
-        valid: true,
+      return atRevisionVerdict({
         judged,
-        summary: `${judged} views, each equal to etcd's record at its revision`,
-        figures,
-      };
+        wrong,
+        evidence,
+        first,
+        what: "views",
+        figures: { views: all.length, judged, wrongViews: wrong },
+        valid: `${judged} views, each equal to etcd's record at its revision`,
+      });
     },
   };
 }
