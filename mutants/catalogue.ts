@@ -110,6 +110,15 @@ export const MUTANTS: Mutant[] = [
     durationS: 15,
   },
   {
+    name: "notification-header-revision",
+    scenario: "notification",
+    module: "notification_header_revision.ts",
+    defect:
+      "the watcher reports a state it read at the read's header revision, not the key's mod revision",
+    seed: 4,
+    durationS: 15,
+  },
+  {
     name: "lb-resolver-frozen",
     scenario: "load-balancing",
     module: "lb_resolver_frozen.ts",

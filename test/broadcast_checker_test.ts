@@ -258,3 +258,56 @@ Deno.test("no-phantoms: only published messages at their revisions", () => {
   assert.equal(r.valid, false);
   assert.match((r.evidence![0] as { violation: string }).violation, /surely failed/);
 });
+
+/** n2's delivery of b (revision 11) of unknown outcome; it restarts and resumes after `from`. */
+function unknownThenResume(from: number): HistoryBuilder {
+  return base()
+    .op("n2", "deliver", 120, 130, "ok", { messages: [msg("a", 10)] })
+    .op("n2", "deliver", 220, 500, "info", { messages: [msg("b", 11)] })
+    .exit("n2", 500)
+    .op("n2", "subscribe", 600, 610, "ok", { from }, from, 2);
+}
+
+Deno.test("delivered-once: an unknown delivery the resume settles as happened makes a later one a duplicate", () => {
+  // Resumed after 11: b was delivered by the unknown delivery, so delivering it again is twice.
+  const again = unknownThenResume(11)
+    .op("n2", "deliver", 700, 710, "ok", { messages: [msg("b", 11)] }, undefined, 2)
+    .op("n2", "drain", 900, 910, "ok", {}, 20, 2);
+  const r = delivery(input(withInvokeValues(again)));
+  assert.equal(r.valid, false, r.summary);
+  assert.match(r.summary, /1 duplicated.*1 happened, 0 did not/);
+  const e = r.evidence![0] as { id: string; deliveries: { settledBy?: string }[] };
+  assert.equal(e.id, "b");
+  assert.equal(e.deliveries[0].settledBy, "resume");
+  // Not delivered again: exactly once.
+  const once = unknownThenResume(11).op("n2", "drain", 900, 910, "ok", {}, 20, 2);
+  const ok = delivery(input(withInvokeValues(once)));
+  assert.equal(ok.valid, true, ok.summary);
+  assert.equal(ok.figures?.unknownDeliveriesHappened, 1);
+});
+
+Deno.test("delivered-once: an unknown delivery the resume settles as not happened must come again", () => {
+  // Resumed after 10: b was not delivered, and nothing delivers it after the resume.
+  const lost = unknownThenResume(10).op("n2", "drain", 900, 910, "ok", {}, 20, 2);
+  const r = delivery(input(withInvokeValues(lost)));
+  assert.equal(r.valid, false, r.summary);
+  assert.match(r.summary, /1 silently lost.*0 happened, 1 did not/);
+  assert.equal((r.evidence![0] as { message: { id: string } }).message.id, "b");
+  const again = unknownThenResume(10)
+    .op("n2", "deliver", 700, 710, "ok", { messages: [msg("b", 11)] }, undefined, 2)
+    .op("n2", "drain", 900, 910, "ok", {}, 20, 2);
+  const ok = delivery(input(withInvokeValues(again)));
+  assert.equal(ok.valid, true, ok.summary);
+  assert.equal(ok.figures?.unknownDeliveriesNotHappened, 1);
+});
+
+Deno.test("delivered-once: an unknown delivery no resume follows stays unsettled: it may still excuse the loss", () => {
+  // No restart after it: b may have arrived; the drain is the last word, nothing settles it.
+  const h = base()
+    .op("n2", "deliver", 120, 130, "ok", { messages: [msg("a", 10)] })
+    .op("n2", "deliver", 220, 500, "info", { messages: [msg("b", 11)] })
+    .op("n2", "drain", 900, 910, "ok", {}, 20);
+  const r = delivery(input(withInvokeValues(h)));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.unknownDeliveriesUnsettled, 1);
+});

@@ -37,3 +37,27 @@ Deno.test("key log: holding lists where a predicate starts or keeps holding, cli
   assert.deepEqual(t.holding(9, 11, a1), []);
   assert.deepEqual(keysBelow(t.at(8)!, "b").map((kv) => kv.key), ["b"]);
 });
+
+Deno.test("key log: the last change of a key at a revision, and its next put of a value", () => {
+  const t = new KeyTimeline(log);
+  assert.deepEqual(t.lastChange("b", 8), { type: "put", revision: 7 });
+  assert.deepEqual(t.lastChange("b", 15), { type: "delete", revision: 9 });
+  assert.deepEqual(t.lastChange("a", 11), { type: "put", revision: 9 });
+  assert.equal(t.lastChange("a", 6), undefined); // put before the record began
+  assert.equal(t.lastChange("a", 30), undefined); // not covered
+  assert.deepEqual(t.nextPut("a", 5, (kv) => kv.value === "1"), { type: "put", revision: 12 });
+  // "a"=1 at the record's start was put at 3, before it: not a put the record saw.
+  assert.deepEqual(t.nextPut("a", 1, (kv) => kv.value === "1"), { type: "put", revision: 12 });
+  assert.equal(t.nextPut("a", 12, (kv) => kv.value === "1"), undefined);
+});
+
+Deno.test("key log: a key's state before the record began is known back to its mod revision", () => {
+  const t = new KeyTimeline(log);
+  assert.equal(t.keyAt("a", 4)!.kv!.value, "1"); // put at 3, unchanged until the record's start at 5
+  assert.equal(t.keyAt("a", 3)!.kv!.modRevision, 3);
+  assert.equal(t.keyAt("a", 2), undefined); // before its put: unknown
+  assert.equal(t.keyAt("b", 4), undefined); // absent at the start: it may have been deleted
+  assert.equal(t.keyAt("b", 8)!.kv!.value, "x");
+  assert.deepEqual(t.keyAt("b", 10), { kv: undefined });
+  assert.equal(t.keyAt("a", 21), undefined);
+});

@@ -30,6 +30,10 @@ Deno.test("notification: reference watchers see every completion in time and pro
   assert.ok(Number(seen.figures?.judged) >= 10, seen.summary);
   const forward = r.result!.checks.find((c) => c.name === "never-backwards")!;
   assert.equal(forward.valid, true, forward.summary);
+  // Every observation is judged against etcd's record of the job keys, none outside it.
+  const atRevision = r.result!.checks.find((c) => c.name === "progress-at-revision")!;
+  assert.equal(atRevision.valid, true, atRevision.summary);
+  assert.equal(atRevision.judged, forward.judged, atRevision.summary);
 });
 
 Deno.test("notification: naive watchers that start after a completion hang", async () => {

@@ -6,7 +6,9 @@
  * The history they read:
  * - `publish`: invoke value `{ id, key }`; ok revision is the message's revision.
  * - `subscribe`: ok once the subscription holds; the subscriber's first one
- *   marks from when it must get every message published.
+ *   marks from when it must get every message published. Its ok value
+ *   `{ from }` (where it resumed) settles an earlier `deliver` of unknown
+ *   outcome (see delivery_settlement.ts).
  * - `deliver`: value `{ messages: [{ id, key, revision }] }`; ok means the
  *   subscriber's application has them (and will not get them again), info
  *   maybe, fail not.
@@ -19,6 +21,8 @@ import type { BuiltinChecker } from "./checker.ts";
 import { operations } from "../history/event.ts";
 import type { HistoryEvent, Operation } from "../history/event.ts";
 import { summarize } from "./stats.ts";
+import { resumeOf, settleDeliveries } from "./delivery_settlement.ts";
+import type { Resume, Settlement } from "./delivery_settlement.ts";
 
 /** A message as a delivery or the final read names it. */
 export interface BroadcastMessage {
@@ -63,6 +67,8 @@ interface Publication {
 interface Delivery {
   op: Operation;
   messages: BroadcastMessage[];
+  /** An unknown delivery the subscriber's next resume settled. */
+  settled?: Settlement;
 }
 
 interface Subscription {
@@ -70,6 +76,8 @@ interface Subscription {
   /** Completion of the first acknowledged subscribe: messages published after must arrive. */
   subscribedAt?: number;
   deliveries: Delivery[];
+  /** Acknowledged subscribes that say where they resumed. */
+  resumes: Resume[];
   gaps: Operation[];
   /** Revision of the last acknowledged drain. */
   drainedThrough?: number;
@@ -85,7 +93,7 @@ function parse(history: readonly HistoryEvent[], final: unknown, o: BroadcastOps
   const subs = new Map<string, Subscription>();
   const sub = (node: string) => {
     let s = subs.get(node);
-    if (!s) subs.set(node, s = { node, deliveries: [], gaps: [] });
+    if (!s) subs.set(node, s = { node, deliveries: [], resumes: [], gaps: [] });
     return s;
   };
   for (const op of operations(history)) {
@@ -101,6 +109,8 @@ function parse(history: readonly HistoryEvent[], final: unknown, o: BroadcastOps
     } else if (op.f === o.subscribe) {
       const s = sub(op.node);
       if (op.outcome === "ok" && s.subscribedAt === undefined) s.subscribedAt = op.complete!.time;
+      const resume = resumeOf(op);
+      if (resume) s.resumes.push(resume);
     } else if (op.f === o.deliver) {
       const v = (op.complete?.value ?? op.invoke.value) as { messages?: BroadcastMessage[] };
       sub(op.node).deliveries.push({ op, messages: v?.messages ?? [] });
@@ -119,7 +129,11 @@ function parse(history: readonly HistoryEvent[], final: unknown, o: BroadcastOps
     for (const d of s.deliveries) if (d.op.outcome !== "fail") d.messages.forEach(learn);
   }
   for (const m of (final as BroadcastFinal | undefined)?.messages ?? []) learn(m);
-  for (const s of subs.values()) s.deliveries.sort((a, b) => a.op.invoke.time - b.op.invoke.time);
+  for (const s of subs.values()) {
+    s.deliveries.sort((a, b) => a.op.invoke.time - b.op.invoke.time);
+    const settled = settleDeliveries(s.deliveries, s.resumes);
+    for (const d of s.deliveries) d.settled = settled.get(d.op);
+  }
   return {
     publications,
     subscriptions: [...subs.values()].sort((a, b) => a.node.localeCompare(b.node)),
@@ -166,10 +180,21 @@ function downtimes(history: readonly HistoryEvent[]): Map<string, [number, numbe
 
 const round = (ms: number) => Math.round(ms);
 
+/** A delivery's outcome once settled: an unknown one the next resume decided counts as decided. */
+function effective(d: Delivery): Operation["outcome"] {
+  if (d.settled === "happened") return "ok";
+  if (d.settled === "not-happened") return "fail";
+  return d.op.outcome;
+}
+
 /**
  * Reliable and unique: every message published (invoked) after a subscriber
  * subscribed, up to the revision it drained to, reaches it exactly once: no
- * acknowledged delivery twice, and none missing. A message of unknown
+ * acknowledged delivery twice, and none missing. A delivery of unknown
+ * outcome that the subscriber's next resume settles counts as it settled
+ * (happened: a later delivery of its messages is a duplicate; did not: its
+ * messages must come again); an unsettled one may excuse a loss but never
+ * makes a duplicate. A message of unknown
  * outcome counts as published when any subscriber delivered it or etcd
  * still holds it (so it reaches all subscribers or none). A message lost in
  * a gap the subscriber recorded is excused only if a compaction really
@@ -202,9 +227,10 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
       let gapCount = 0;
       let lostWhileDown = 0;
       let lostOverwritten = 0;
+      let settledHappened = 0, settledNot = 0, unsettled = 0;
       const subscribed = subscriptions.filter((s) => s.subscribedAt !== undefined);
       for (const s of subscribed) {
-        const okDelivered = s.deliveries.filter((d) => d.op.outcome === "ok");
+        const okDelivered = s.deliveries.filter((d) => effective(d) === "ok");
         const maxDelivered = Math.max(
           0,
           ...okDelivered.flatMap((d) => d.messages.map((m) => m.revision)),
@@ -224,11 +250,17 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
         const bound = s.drainedThrough ?? maxDelivered;
         const got = new Map<string, { ok: Operation[]; maybe: Operation[] }>();
         for (const d of s.deliveries) {
-          if (d.op.outcome === "fail") continue;
+          const outcome = effective(d);
+          if (d.op.outcome === "info") {
+            if (d.settled === "happened") settledHappened++;
+            else if (d.settled === "not-happened") settledNot++;
+            else if (d.messages.length > 0) unsettled++;
+          }
+          if (outcome === "fail") continue;
           for (const m of d.messages) {
             const g = got.get(m.id) ?? { ok: [], maybe: [] };
             got.set(m.id, g);
-            (d.op.outcome === "ok" ? g.ok : g.maybe).push(d.op);
+            (outcome === "ok" ? g.ok : g.maybe).push(d.op);
           }
         }
         // Gaps: what each one may excuse, and whether a compaction stands behind it.
@@ -257,8 +289,9 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
           if (p.op.invoke.time <= s.subscribedAt! || r > bound) continue;
           required++;
           const g = got.get(p.id);
-          if (g && g.ok.length > 0 && p.op.outcome === "ok") {
-            latencies.push(Math.max(0, g.ok[0].complete!.time - p.op.complete!.time));
+          const firstOk = g?.ok.find((d) => d.outcome === "ok");
+          if (firstOk && p.op.outcome === "ok") {
+            latencies.push(Math.max(0, firstOk.complete!.time - p.op.complete!.time));
           }
           if (g && g.ok.length + g.maybe.length > 0) continue;
           if (gaps.some((x) => x.justified && x.after < r && r < x.before)) {
@@ -297,9 +330,11 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
             id,
             deliveries: g.ok.map((d) => ({
               incarnation: d.incarnation,
-              at: round(d.complete!.time),
+              at: d.complete ? round(d.complete.time) : null,
+              // Unknown, settled as happened by the subscriber's next resume.
+              ...(d.outcome === "info" ? { settledBy: "resume" } : {}),
             })),
-            events: g.ok.flatMap((d) => [d.invoke, d.complete]),
+            events: g.ok.flatMap((d) => [d.invoke, d.complete]).filter(Boolean),
           });
         }
       }
@@ -315,6 +350,9 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
         gaps: gapCount,
         excusedByGaps: excused,
         undrained,
+        unknownDeliveriesHappened: settledHappened,
+        unknownDeliveriesNotHappened: settledNot,
+        unknownDeliveriesUnsettled: unsettled,
         ...summarize("deliveryMs", latencies),
       };
       if (required === 0) {
@@ -329,6 +367,10 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
         };
       }
       const evidence = [...lost, ...duplicates, ...badGaps, ...neverDrained];
+      // What the resumes settled is said in either verdict: it decided what counts as delivered.
+      const settledNote = settledHappened + settledNot + unsettled > 0
+        ? `; unknown deliveries: ${settledHappened} happened, ${settledNot} did not (settled by the next resume), ${unsettled} unsettled`
+        : "";
       if (evidence.length > 0) {
         const parts = [
           lost.length ? `${lost.length} silently lost` : "",
@@ -339,7 +381,7 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
         return {
           valid: false,
           judged: required,
-          summary: `${parts} (of ${required} subscriber×message deliveries required)`,
+          summary: `${parts} (of ${required} subscriber×message deliveries required)${settledNote}`,
           evidence: evidence.slice(0, MAX_EVIDENCE),
           figures,
         };
@@ -351,7 +393,8 @@ export function deliveryChecker(ops: Partial<BroadcastOps> = {}): BuiltinChecker
           `${required} required deliveries to ${subscribed.length} subscribers, each exactly once` +
           (gapCount
             ? `; ${gapCount} compaction gap(s) reported, ${excused} message(s) excused`
-            : ""),
+            : "") +
+          settledNote,
         figures,
       };
     },

@@ -2,9 +2,7 @@ import type { BuiltinChecker } from "./checker.ts";
 import { listedAt, opRef, parseBalancing } from "./balancing.ts";
 import type { BalancingFinal, BalancingOps } from "./balancing.ts";
 import type { KeyTimeline } from "../history/key_log.ts";
-
-/** Evidence lists are cut here; the figures keep the full counts. */
-const MAX_EVIDENCE = 50;
+import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE } from "./at_revision.ts";
 
 /**
  * Every resolver list judged at its own revision: a client's balancer list
@@ -57,7 +55,7 @@ export function listsAtRevisionChecker(opts: { ops?: BalancingOps } = {}): Built
           for (const d of fresh) {
             seen.add(`${c.node}#${c.incarnation} ${d.addr} ${d.lacks.revision}`);
           }
-          if (fresh.length === 0 || evidence.length >= MAX_EVIDENCE) continue;
+          if (fresh.length === 0 || evidence.length >= MAX_AT_REVISION_EVIDENCE) continue;
           evidence.push({
             violation: missing.length > 0
               ? "resolver list lacks an address etcd listed at its revision"
@@ -70,43 +68,32 @@ export function listsAtRevisionChecker(opts: { ops?: BalancingOps } = {}): Built
           });
         }
       }
-      const figures = {
-        lists: h.clients.reduce((n, c) => n + c.views.length, 0),
-        judged,
-        wrongLists: wrong,
-      };
-      if (judged === 0) {
-        return {
-          valid: "unknown",
-          judged,
-          summary: "no list at a revision etcd's log covers",
-          figures,
-        };
-      }
-      if (wrong > 0) {
+      let first: string | undefined;
+      if (evidence.length > 0) {
         const e = evidence[0] as {
           client: string;
           revision: number;
           differences: { addr: string; lacks: { type: string; revision?: number } }[];
         };
         const d = e.differences[0];
-        return {
-          valid: false,
-          judged,
-          summary:
-            `${wrong} of ${judged} resolver lists differ from etcd at their revision (first: ${e.client} at revision ${e.revision} lacks the ${d.lacks.type} of ${d.addr} at revision ${
-              d.lacks.revision ?? "?"
-            })`,
-          evidence,
-          figures,
-        };
+        first =
+          `${e.client} at revision ${e.revision} lacks the ${d.lacks.type} of ${d.addr} at revision ${
+            d.lacks.revision ?? "?"
+          }`;
       }
-      return {
-        valid: true,
+      return atRevisionVerdict({
         judged,
-        summary: `${judged} resolver lists, each equal to etcd's registry at its revision`,
-        figures,
-      };
+        wrong,
+        evidence,
+        first,
+        what: "resolver lists",
+        figures: {
+          lists: h.clients.reduce((n, c) => n + c.views.length, 0),
+          judged,
+          wrongLists: wrong,
+        },
+        valid: `${judged} resolver lists, each equal to etcd's registry at its revision`,
+      });
     },
   };
 }

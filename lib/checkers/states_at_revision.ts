@@ -3,6 +3,7 @@ import type { KeyLog } from "../history/key_log.ts";
 import { KeyTimeline } from "../history/key_log.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, transitions } from "./transitions.ts";
+import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "./at_revision.ts";
 
 /** Options of {@link statesAtRevisionChecker}. */
 export interface StatesAtRevisionOptions {
@@ -10,9 +11,6 @@ export interface StatesAtRevisionOptions {
   /** etcd's record of the heartbeat keys (relative key: the member), from the final reads. */
   log(final: unknown): KeyLog | null | undefined;
 }
-
-/** Evidence lists are cut here; the figures keep the full counts. */
-const MAX_EVIDENCE = 50;
 
 /**
  * Every member state a monitor reports at a revision, judged against etcd's
@@ -29,16 +27,11 @@ export function statesAtRevisionChecker(o: StatesAtRevisionOptions): BuiltinChec
     description: "every up or down a monitor reports matches etcd's heartbeats at its revision",
     check({ history, final }) {
       const log = o.log(final);
-      if (!log) {
-        return {
-          valid: "unknown",
-          judged: 0,
-          summary: "no key log of the heartbeats in the final reads",
-        };
-      }
+      if (!log) return noKeyLog("the heartbeats");
       const tl = new KeyTimeline(log);
       const evidence: unknown[] = [];
       let judged = 0, wrong = 0;
+      let first: string | undefined;
       for (const t of transitions(history, names)) {
         const r = t.revision;
         if (r === undefined || !tl.covers(r)) continue;
@@ -50,11 +43,13 @@ export function statesAtRevisionChecker(o: StatesAtRevisionOptions): BuiltinChec
         const right = t.state === "up" ? kv !== undefined : kv === undefined || replaced;
         if (right) continue;
         wrong++;
-        if (evidence.length >= MAX_EVIDENCE) continue;
+        const violation = t.state === "up"
+          ? "reported up while etcd held no heartbeat of it at that revision"
+          : "reported down while etcd held its heartbeat at that revision";
+        first ??= `${t.member} ${violation}, ${r}`;
+        if (evidence.length >= MAX_AT_REVISION_EVIDENCE) continue;
         evidence.push({
-          violation: t.state === "up"
-            ? "reported up while etcd held no heartbeat of it at that revision"
-            : "reported down while etcd held its heartbeat at that revision",
+          violation,
           member: t.member,
           monitor: `${t.monitor}#${t.incarnation}`,
           revision: r,
@@ -62,32 +57,15 @@ export function statesAtRevisionChecker(o: StatesAtRevisionOptions): BuiltinChec
           report: { node: t.monitor, time: Math.round(t.time) },
         });
       }
-      const figures = { judged, wrongStates: wrong };
-      if (judged === 0) {
-        return {
-          valid: "unknown",
-          judged,
-          summary: "no report at a revision etcd's record covers",
-          figures,
-        };
-      }
-      if (wrong > 0) {
-        const e = evidence[0] as { violation: string; member: string; revision: number };
-        return {
-          valid: false,
-          judged,
-          summary:
-            `${wrong} of ${judged} reports contradict etcd at their revision (first: ${e.member} ${e.violation}, ${e.revision})`,
-          evidence,
-          figures,
-        };
-      }
-      return {
-        valid: true,
+      return atRevisionVerdict({
         judged,
-        summary: `${judged} up/down reports, each matching etcd at its revision`,
-        figures,
-      };
+        wrong,
+        evidence,
+        first,
+        what: "up/down reports",
+        figures: { judged, wrongStates: wrong },
+        valid: `${judged} up/down reports, each matching etcd at its revision`,
+      });
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { BuiltinChecker } from "./checker.ts";
-import type { KeyLog, LoggedEvent } from "../history/key_log.ts";
+import type { KeyChange, KeyLog } from "../history/key_log.ts";
 import { KeyTimeline } from "../history/key_log.ts";
 import type { RegistryNames } from "./registry_names.ts";
 import { DISCOVERY_NAMES } from "./registry_names.ts";
 import { describeView, views } from "./views.ts";
+import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "./at_revision.ts";
 import type { View } from "./views.ts";
 
 /** Options of {@link viewsAtRevisionChecker}. */
@@ -12,9 +13,6 @@ export interface ViewsAtRevisionOptions {
   /** etcd's record of the watched prefix, from the final reads (null or undefined: not read). */
   log(final: unknown): KeyLog | null | undefined;
 }
-
-/** Evidence lists are cut here; the figures keep the full counts. */
-const MAX_EVIDENCE = 50;
 
 /** One key a view has wrong, and the event of etcd's record it lacks. */
 interface Difference {
@@ -44,19 +42,10 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
     description: "every view equals etcd's record at the revision it claims",
     check({ history, final }) {
       const log = o.log(final);
-      if (!log) {
-        return {
-          valid: "unknown",
-          judged: 0,
-          summary: "no key log of the prefix in the final reads",
-        };
-      }
+      if (!log) return noKeyLog("the prefix");
       const timeline = new KeyTimeline(log);
-      const byKey = new Map<string, LoggedEvent[]>();
-      for (const e of log.events) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
       const full = (rel: string) => log.prefix + rel;
-      const lastEvent = (rel: string, r: number) =>
-        (byKey.get(rel) ?? []).filter((e) => e.revision <= r).at(-1);
+      const lastEvent = (rel: string, r: number) => timeline.lastChange(rel, r);
       const all = views(history, names.view);
       const evidence: unknown[] = [];
       const reported = new Set<string>();
@@ -75,7 +64,7 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
         for (const d of fresh) {
           reported.add(`${v.node}#${v.incarnation} ${d.key} ${d.lacks?.revision}`);
         }
-        if (fresh.length === 0 || evidence.length >= MAX_EVIDENCE) continue;
+        if (fresh.length === 0 || evidence.length >= MAX_AT_REVISION_EVIDENCE) continue;
         const first = fresh[0];
         evidence.push({
           violation: first.view === null
@@ -89,16 +78,9 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
           differences: fresh,
         });
       }
-      const figures = { views: all.length, judged, wrongViews: wrong };
-      if (judged === 0) {
-        return {
-          valid: "unknown",
-          judged,
-          summary: "no view at a revision etcd's record covers",
-          figures,
-        };
-      }
-      if (wrong > 0) {
+      // The first finding in words: who, at which revision, lacking which event.
+      let first: string | undefined;
+      if (evidence.length > 0) {
         const e = evidence[0] as {
           revision: number;
           view: { node: string };
@@ -108,21 +90,17 @@ export function viewsAtRevisionChecker(o: ViewsAtRevisionOptions): BuiltinChecke
         const lacks = d.lacks
           ? `the ${d.lacks.type} of ${d.key} at revision ${d.lacks.revision}`
           : d.key;
-        return {
-          valid: false,
-          judged,
-          summary:
-            `${wrong} of ${judged} views differ from etcd's record at their revision (first: ${e.view.node} at revision ${e.revision} lacks ${lacks})`,
-          evidence,
-          figures,
-        };
+        first = `${e.view.node} at revision ${e.revision} lacks ${lacks}`;
       }
-      return {
-        valid: true,
+      return atRevisionVerdict({
         judged,
-        summary: `${judged} views, each equal to etcd's record at its revision`,
-        figures,
-      };
+        wrong,
+        evidence,
+        first,
+        what: "views",
+        figures: { views: all.length, judged, wrongViews: wrong },
+        valid: `${judged} views, each equal to etcd's record at its revision`,
+      });
     },
   };
 }
@@ -131,7 +109,7 @@ function differences(
   v: View,
   state: ReadonlyMap<string, { value: string; modRevision: number }>,
   full: (rel: string) => string,
-  lastEvent: (rel: string, r: number) => LoggedEvent | undefined,
+  lastEvent: (rel: string, r: number) => KeyChange | undefined,
   prefix: string,
 ): Difference[] {
   const out: Difference[] = [];

@@ -212,6 +212,52 @@ export class KeyTimeline {
     }
     return out;
   }
+
+  /**
+   * What etcd held under one key at revision `r` (`kv` undefined: no such
+   * key), or undefined when the record cannot tell. Besides every covered
+   * revision it knows the revisions a compaction took from the record where
+   * the key's first recorded state was already in force: from that state's
+   * mod revision on, nothing changed the key until the record began.
+   */
+  keyAt(key: string, r: number): { kv: LoggedKv | undefined } | undefined {
+    if (this.covers(r)) return { kv: this.at(r)!.get(key) };
+    const first = this.states[0].get(key);
+    return r < this.from && first && first.modRevision <= r ? { kv: first } : undefined;
+  }
+
+  /**
+   * The last change of `key` at or before covered revision `r`: the put or
+   * delete that made what etcd held there (undefined: none the log saw).
+   */
+  lastChange(key: string, r: number): KeyChange | undefined {
+    if (!this.covers(r)) return undefined;
+    // A replayed state shares the objects of keys it did not change, so a new object is a change.
+    for (let i = this.indexAt(r); i > 0; i--) {
+      const now = this.states[i].get(key);
+      if (now === this.states[i - 1].get(key)) continue;
+      return { type: now ? "put" : "delete", revision: this.revisions[i] };
+    }
+    return undefined;
+  }
+
+  /** The first put of `key` after revision `r` whose key-value satisfies `pred` (undefined: none). */
+  nextPut(key: string, r: number, pred: (kv: LoggedKv) => boolean): KeyChange | undefined {
+    const start = r < this.from ? 0 : this.indexAt(r) + 1;
+    for (let i = start; i < this.revisions.length; i++) {
+      const kv = this.states[i].get(key);
+      if (kv && kv.modRevision === this.revisions[i] && pred(kv)) {
+        return { type: "put", revision: this.revisions[i] };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** One change of a key in the log. */
+export interface KeyChange {
+  type: "put" | "delete";
+  revision: number;
 }
 
 /** Keys of a state below a relative sub-prefix. */

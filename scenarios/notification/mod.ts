@@ -12,7 +12,10 @@ import { ok } from "../../lib/node/context.ts";
 import { monotonicChecker } from "../../lib/checkers/monotonic.ts";
 import { completionChecker } from "../../lib/checkers/completion.ts";
 import type { CompletionFinal } from "../../lib/checkers/completion.ts";
-import { parseJob } from "./subject.ts";
+import { progressAtRevisionChecker } from "../../lib/checkers/progress_at_revision.ts";
+import { readKeyLog } from "../../lib/history/key_log.ts";
+import type { KeyLog } from "../../lib/history/key_log.ts";
+import { jobKey, parseJob } from "./subject.ts";
 import type { JobState, NotificationSubjectFactory } from "./subject.ts";
 import { NOTIFICATION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
@@ -58,15 +61,31 @@ async function lateWatcher(ctx: NodeContext): Promise<void> {
   await watcher(ctx);
 }
 
-async function finalReads(client: Etcd3, prefix: string): Promise<CompletionFinal> {
+/** What the notification checks read after the run. */
+interface NotificationFinal extends CompletionFinal {
+  /** etcd's record of the job keys (relative keys `jobs/<k>`); null when it could not be read. */
+  log: KeyLog | null;
+}
+
+/** The deadline of the key log's read: a long run's record is replayed within it, or not at all. */
+const LOG_READ_MS = 20_000;
+
+async function finalReads(client: Etcd3, prefix: string): Promise<NotificationFinal> {
   const res = await client.getAll().prefix(`${prefix}jobs/`).exec();
   return {
     jobs: res.kvs.map((kv) => parseJob(kv.value)).filter((s): s is JobState => s !== null)
       .map((s) => ({ job: s.job, done: s.done })),
+    // The whole run prefix holds nothing but the job keys.
+    log: await readKeyLog(client, prefix, { timeoutMs: LOG_READ_MS }).catch(() => null),
   };
 }
 
 const jobOf = (v: unknown) => String((v as { job?: number } | undefined)?.job);
+/** How far along a state is: progress, then done. */
+const rank = (v: unknown) => {
+  const s = v as JobState;
+  return s.progress * 2 + (s.done ? 1 : 0);
+};
 
 const scenario: Scenario = {
   name: "notification",
@@ -114,12 +133,20 @@ const scenario: Scenario = {
   ],
   finalReads,
   checkers: [
-    monotonicChecker({
+    monotonicChecker({ observe: "observe", series: jobOf, rank }),
+    progressAtRevisionChecker({
       observe: "observe",
-      series: jobOf,
-      rank: (v) => {
+      key: (v) => jobKey("", (v as JobState).job),
+      parse: parseJob,
+      same: (a, b) => {
+        const x = a as JobState, y = b as JobState;
+        return x.job === y.job && x.progress === y.progress && x.done === y.done;
+      },
+      rank,
+      log: (final) => (final as NotificationFinal | undefined)?.log,
+      describe: (v) => {
         const s = v as JobState;
-        return s.progress * 2 + (s.done ? 1 : 0);
+        return `job ${s.job} ${s.done ? "done" : `at ${s.progress}%`}`;
       },
     }),
     completionChecker({
