@@ -8,7 +8,8 @@
  * BENCH_POWER_JOBS (default 4) how many of its runs go at once,
  * BENCH_POWER_ROWS=caught or valid only one kind of its rows,
  * BENCH_POWER_SCENARIOS=lock,queue only those scenarios' rows (runs that miss
- * are kept for their evidence, the path printed);
+ * are kept for their evidence, the path printed), BENCH_POWER_SECONDS=30 every
+ * row at that duration;
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
  * overhead, scale, detection, runall, power).
  */
@@ -145,9 +146,11 @@ await section("power", async () => {
     | "valid"
   )[];
   const only = Deno.env.get("BENCH_POWER_SCENARIOS")?.split(",");
+  const seconds = Deno.env.get("BENCH_POWER_SECONDS");
   const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4), {
     kinds,
     scenarios: only,
+    durationMs: seconds ? Number(seconds) * 1000 : undefined,
   });
   if (r.kept) console.error(`bench: the runs that missed are kept in ${r.kept}`);
   results.power = r;

@@ -36,6 +36,8 @@ export interface PowerRow {
 export interface PowerSelection {
   kinds?: readonly PowerRow["kind"][];
   scenarios?: readonly string[];
+  /** Every row at this duration, ms (e.g. the default 30 s for caught rows too). */
+  durationMs?: number;
 }
 
 /**
@@ -55,9 +57,9 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       if (!reference && e.valid) continue;
       if (!kinds.includes(reference ? "valid" : "caught")) continue;
       const faults = reference ? ["all"] : e.faults;
-      const durationMs = reference
+      const durationMs = select.durationMs ?? (reference
         ? EXPECTATION_DEFAULTS.durationMs
-        : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
+        : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs);
       rows.push({
         scenario: name,
         subject: e.subject,
