@@ -103,8 +103,11 @@ interface SoloPick {
 
 /**
  * As few windows as cover every group (greedy: the fault and role in most
- * uncovered groups first, ties drawn from the seed), only faults of the plan.
- * A window on a role covers the groups of that role and those of any role.
+ * uncovered groups first; among those the fault the groups list earliest, as
+ * checks list first what exercises them best, e.g. a kill before a lease
+ * revocation that the node repairs at once; remaining ties drawn from the
+ * seed), only faults of the plan. A window on a role covers the groups of
+ * that role and those of any role.
  */
 function soloFaults(
   faults: readonly Fault[],
@@ -119,8 +122,12 @@ function soloFaults(
     const roles = [undefined, ...new Set(open.flatMap((g) => g.role ? [g.role] : []))];
     const candidates = faults.flatMap((fault) => roles.map((role) => ({ fault, role })));
     const score = (p: SoloPick) => open.filter((g) => covers(p, g)).length;
+    const rank = (p: SoloPick) =>
+      open.filter((g) => covers(p, g)).reduce((sum, g) => sum + g.faults.indexOf(p.fault.name), 0);
     const best = Math.max(...candidates.map(score));
-    const ties = candidates.filter((p) => score(p) === best);
+    const top = candidates.filter((p) => score(p) === best);
+    const first = Math.min(...top.map(rank));
+    const ties = top.filter((p) => rank(p) === first);
     const pick = ties[Math.floor(random() * ties.length)];
     chosen.push(pick);
     open = open.filter((g) => !covers(pick, g));

@@ -3,6 +3,12 @@ import type { FaultAim, World } from "./fault.ts";
 
 /** How long a fault waits for a primary to appear (between two holds there is briefly none). */
 const PRIMARY_WAIT_MS = 1000;
+/**
+ * How long an aimed fault waits: a primary of some roles holds only briefly
+ * (a barrier participant is inside for 100–300 ms a round), and a solo
+ * window that hits another node judges nothing.
+ */
+const AIMED_WAIT_MS = 5000;
 
 /**
  * Picks a live node no other fault holds. Like Jepsen's nemeses that target
@@ -24,7 +30,7 @@ export async function pickNode(
     world.nodes.filter((n) =>
       n.alive && !n.paused && !world.busyNodes.has(n.id) && (role === undefined || n.role === role)
     );
-  const deadline = Date.now() + PRIMARY_WAIT_MS;
+  const deadline = Date.now() + (aim.primary ? AIMED_WAIT_MS : PRIMARY_WAIT_MS);
   while (wantPrimary && !free().some(isPrimary) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 10));
   }
