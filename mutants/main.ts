@@ -84,11 +84,36 @@ export function asPromised(o: MutantOutcome): boolean {
   return o.mutant.equivalent ? o.status === "equivalent" : o.status === "caught";
 }
 
+const HELP = `deno task mutants: run the catalogue of small defects against the checkers.
+
+Usage:
+  deno task mutants [--fast] [--only NAME,NAME]
+
+  --fast        only the mutants marked fast (the ones the test suite runs)
+  --only N,N    only these mutants (names as in mutants/catalogue.ts)
+  -h, --help    this help
+
+Exit codes: 0 every mutant as the catalogue says, 1 one is not, 2 bad input.`;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: { only: { type: "string" }, fast: { type: "boolean", default: false } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        only: { type: "string" },
+        fast: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}: see deno task mutants --help`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
   let chosen = values.fast ? MUTANTS.filter((m) => m.fast) : MUTANTS;
   if (values.only !== undefined) {
     const names = values.only.split(",").map((s) => s.trim());

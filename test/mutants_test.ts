@@ -24,3 +24,17 @@ for (const m of MUTANTS.filter((m) => m.fast)) {
     );
   });
 }
+
+Deno.test("mutants: a bad option is one line and exit 2; --help says how to use it", async () => {
+  const main = new URL("../mutants/main.ts", import.meta.url).pathname;
+  const run = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), { args: ["run", "-A", "--quiet", main, ...args] }).output();
+  const bad = await run(["--nope"]);
+  const err = new TextDecoder().decode(bad.stderr).trim();
+  assert.equal(bad.code, 2, err);
+  assert.equal(err.split("\n").length, 1, err);
+  assert.match(err, /Unknown option '--nope'.*--help/);
+  const help = await run(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(new TextDecoder().decode(help.stdout), /--only N,N/);
+});
