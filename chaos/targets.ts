@@ -22,7 +22,7 @@ export async function pickNode(
   random: () => number,
   aim: FaultAim = {},
 ): Promise<NodeHandle | undefined> {
-  const draw = random() < 0.8;
+  const draw = random() < 0.8; // drawn even when aimed: the seed's later draws stay where they were
   const wantPrimary = aim.primary === true || draw;
   // A role no node has (a plugin scenario's layout) aims at any node.
   const role = world.nodes.some((n) => n.role === aim.role) ? aim.role : undefined;
