@@ -57,9 +57,10 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       if (!reference && e.valid) continue;
       if (!kinds.includes(reference ? "valid" : "caught")) continue;
       const faults = reference ? ["all"] : e.faults;
-      const durationMs = select.durationMs ?? (reference
-        ? EXPECTATION_DEFAULTS.durationMs
-        : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs);
+      const durationMs = select.durationMs ??
+        (reference
+          ? EXPECTATION_DEFAULTS.durationMs
+          : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs);
       rows.push({
         scenario: name,
         subject: e.subject,
