@@ -106,7 +106,7 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       } else {
         missed = true;
         row.missedSeeds.push(r.seed);
-        const want = row.kind === "valid" ? true : false;
+        const want = row.kind === "valid";
         row.missedChecks[r.seed] = deciding.filter((c) => c.valid !== want).map((c) =>
           `${c.name}=${c.valid}`
         );
