@@ -309,10 +309,11 @@ export class ProcessCluster implements Cluster, MemberControl {
     throw new Error(`no member took the call: ${(last as Error)?.message ?? "none running"}`);
   }
 
-  pause(name: string): Promise<void> {
+  async pause(name: string): Promise<void> {
     const child = this.#member(name).child;
-    if (child) signal(child, "SIGSTOP");
-    return Promise.resolve();
+    if (!child) return;
+    signal(child, "SIGSTOP");
+    await stopped(child.pid);
   }
 
   resume(name: string): Promise<void> {
@@ -340,6 +341,28 @@ export class ProcessCluster implements Cluster, MemberControl {
     this.#security?.close();
     releasePort(...this.#members.flatMap((m) => [m.clientPort, m.peerPort, m.proxyPort]));
     this.#forget();
+  }
+}
+
+/** How long a pause waits for the kernel to stop every thread of the member, ms. */
+const STOP_WAIT_MS = 1000;
+
+/**
+ * Resolves once the process is stopped (state T in /proc) or after
+ * {@link STOP_WAIT_MS}: SIGSTOP takes effect a moment after kill() returns,
+ * and a request sent in that moment was answered by the "paused" member.
+ */
+async function stopped(pid: number): Promise<void> {
+  const deadline = Date.now() + STOP_WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state === "T" || state === "t") return;
+    } catch {
+      return; // gone: nothing left to answer
+    }
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
