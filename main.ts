@@ -27,7 +27,6 @@ import type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
 import { checkConnect, PASSWORD_ENV, readUser, usesTls } from "./lib/cluster/connect.ts";
 import type { ConnectOptions } from "./lib/cluster/connect.ts";
 import { parseEndpoints } from "./lib/cluster/external_cluster.ts";
-import { docker } from "./lib/cluster/docker.ts";
 
 /** Pairs `run all` runs at once by default: measured on 2 cores (README, Speed). */
 const DEFAULT_JOBS = 3;
@@ -535,7 +534,7 @@ async function preflight(
   o: { members: number; portsFrom?: number; cluster: { kind: ClusterKind } },
 ): Promise<void> {
   if (o.cluster.kind === "process") await findEtcd();
-  if (o.cluster.kind === "container") await docker();
+  if (o.cluster.kind === "container") await (await import("./lib/cluster/docker.ts")).docker();
   if (o.portsFrom === undefined) return;
   for (let p = o.portsFrom; p < o.portsFrom + 2 * o.members; p++) assertPortFree(p);
 }

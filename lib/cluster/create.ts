@@ -5,7 +5,6 @@
 import type { Cluster } from "./cluster.ts";
 import type { ConnectOptions } from "./connect.ts";
 import { ProcessCluster } from "./process_cluster.ts";
-import { ContainerCluster } from "./container_cluster.ts";
 import { ExternalCluster } from "./external_cluster.ts";
 import { UsageError } from "../errors.ts";
 import { netemUnavailable } from "./netns.ts";
@@ -78,7 +77,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         authTokenTtl: o.authTokenTtl,
         quotaBackendBytes: o.quotaBackendBytes,
       });
-    case "container":
+    case "container": {
+      // Loaded only here: testcontainers costs every other run ~0.4 s of CPU at start.
+      const { ContainerCluster } = await import("./container_cluster.ts");
       return await ContainerCluster.start({
         members: o.members,
         logDir: o.logDir,
@@ -89,6 +90,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         authTokenTtl: o.authTokenTtl,
         quotaBackendBytes: o.quotaBackendBytes,
       });
+    }
     case "external":
       if (!o.endpoints?.length) {
         throw new UsageError("--cluster external needs --endpoints URL,URL");
