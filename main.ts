@@ -8,7 +8,7 @@ import { cleanupAll } from "./lib/runner/cleanup.ts";
 import { parseDurationIn } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
-import { runPairs } from "./lib/runner/run_pairs.ts";
+import { runPairs, selectPairs } from "./lib/runner/run_pairs.ts";
 import type { Pair } from "./lib/runner/run_pairs.ts";
 import { resolveSubject } from "./lib/subjects/resolve.ts";
 import type { RunOptions } from "./lib/runner/options.ts";
@@ -96,6 +96,8 @@ Options:
                        member fault or compact, or of a scenario reading the whole cluster
                        (discovery counts every lease), gets its own; 1: one by one, a cluster
                        each
+  --only S,S           with "all": only these scenarios (lock) or pairs (lock/etcd3, as the
+                       table names them), in the table's order
   --junit FILE         also write the verdicts as JUnit XML (one test case per scenario × subject)
   --quiet              no progress lines
   --list               list scenarios, subjects and faults
@@ -130,6 +132,7 @@ interface Flags {
   "allow-disruptive": boolean;
   expect: boolean;
   jobs?: string;
+  only?: string;
   /** `--expect valid|invalid` of a single run (read before parseArgs: `--expect` alone is run all's). */
   expectVerdict?: "valid" | "invalid";
   junit?: string;
@@ -214,6 +217,7 @@ function parse(all: string[]): { flags: Flags; positionals: string[] } {
         "allow-disruptive": { type: "boolean", default: false },
         expect: { type: "boolean", default: false },
         jobs: { type: "string" },
+        only: { type: "string" },
         junit: { type: "string" },
         quiet: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
@@ -381,6 +385,9 @@ async function main(args: string[]): Promise<number> {
   await checkOutDir(base.outDir);
   if (flags.junit !== undefined) await checkWritableFile(flags.junit, "--junit");
   const jobs = runAllJobs(flags, positionals[0] === "all", base.portsFrom);
+  if (flags.only !== undefined && positionals[0] !== "all") {
+    throw new UsageError("--only is for run all: deno task run all --only lock,election/etcdctl");
+  }
   await preflight(base);
   if (positionals[0] === "all") {
     if (flags.expectVerdict) {
@@ -559,11 +566,12 @@ async function runAll(
   flags: Flags,
   jobs: number,
 ): Promise<number> {
-  const pairs: Pair[] = [];
+  let pairs: Pair[] = [];
   for (const name of Object.keys(BUILTIN_SCENARIOS)) {
     const { scenario, url } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const expectation of scenario.expectations) pairs.push({ scenario, url, expectation });
   }
+  if (flags.only !== undefined) pairs = selectPairs(pairs, flags.only);
   const faults = faultList(flags);
   await loadFaultPlugins(faults ?? []);
   const override = {

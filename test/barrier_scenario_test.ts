@@ -1,22 +1,30 @@
 /**
  * The barrier scenario end to end on a real 3-member process cluster,
- * through the CLI: the reference barriers stay valid while participants and
+ * through the CLI as `run all --expect` runs its pinned pairs: the reference barriers stay valid while participants and
  * their leases are killed; the write-up's barrier, which decides on a read
  * taken after the watch event and checks keys by position, is caught.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./run_helper.ts";
+import { pairsRunOnce } from "./run_helper.ts";
 
 // Seed 10 plans, in 20 s, eight faults all aimed at primaries (setters, and participants
 // inside the double barrier): with both faults three kills of 1.2–2.9 s and five revoked
 // leases, with kill-lease alone eight revoked leases.
-const RUN = ["barrier", "--duration", "20s", "--fault-interval", "3s", "--seed", "10"];
+// (barrier's expectations: the reference under both, the write-up's under kill-lease.)
+const pairs = pairsRunOnce(["barrier/reference", "barrier/naive"]);
+
+Deno.test("barrier: run all's pinned barrier pairs match their expectations", async () => {
+  const r = await pairs();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /every verdict matched its expectation/);
+  assert.equal(r.results.size, 2);
+});
 
 Deno.test("barrier: the reference stays valid under kill-node and kill-lease", async () => {
-  const r = await runCli([...RUN, "--faults", "kill-node,kill-lease", "--subject", "reference"]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, true);
-  const check = (name: string) => r.result!.checks.find((c) => c.name === name)!;
+  const result = (await pairs()).results.get("barrier/reference")!;
+  assert.deepEqual(result.faults, ["kill-node", "kill-lease"]);
+  assert.equal(result.valid, true);
+  const check = (name: string) => result.checks.find((c) => c.name === name)!;
   // Both forms were exercised: proceeds judged against etcd's history, rounds passed.
   assert.ok(
     Number(check("condition-safety").figures?.judged) >= 3,
@@ -27,10 +35,11 @@ Deno.test("barrier: the reference stays valid under kill-node and kill-lease", a
 });
 
 Deno.test("barrier: the write-up's barrier misses or crashes on the condition under kill-lease", async () => {
-  const r = await runCli([...RUN, "--faults", "kill-lease", "--subject", "naive"]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, false);
-  const failing = r.result!.checks.filter((c) => c.decides && c.valid === false);
+  const r = await pairs();
+  const result = r.results.get("barrier/naive")!;
+  assert.deepEqual(result.faults, ["kill-lease"]);
+  assert.equal(result.valid, false);
+  const failing = result.checks.filter((c) => c.decides && c.valid === false);
   const names = failing.map((c) => c.name);
   // The decision on a later read misses states that held briefly (condition-first-revision);
   // a key gone with its lease breaks the positional check (a crash), or delays the proceed
@@ -41,6 +50,6 @@ Deno.test("barrier: the write-up's barrier misses or crashes on the condition un
   if (firstRevision) {
     const missed = firstRevision.evidence![0] as { heldUntil: number; proceededAt: number };
     assert.ok(missed.heldUntil < missed.proceededAt);
-    assert.match(r.stdout, /condition-first-revision\s+INVALID/);
+    assert.match(r.stdout, /barrier\s+naive\s.*condition-first-revision/);
   }
 });

@@ -1,31 +1,27 @@
 /**
  * The election scenario end to end on a real 3-member process cluster,
- * through the CLI: leaders paused past their TTL are deposed; the fenced
+ * through the CLI as `run all --expect` runs its pinned pairs: leaders paused past their TTL are deposed; the fenced
  * reference's late writes are rejected, while the write-up's "whoever creates
  * the key leads" and the etcd3 library's election (which stops work only once
  * it has heard its lease is gone) write while another leads.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./run_helper.ts";
+import { pairsRunOnce } from "./run_helper.ts";
 
-// Seed 108 plans three pauses of 5.0–5.2 s (well past the 2 s TTL), each aimed at the leader.
-const RUN = [
-  "election",
-  "--faults",
-  "pause-node",
-  "--duration",
-  "20s",
-  "--fault-interval",
-  "3s",
-  "--seed",
-  "108",
-];
+// Seed 108 over 15 s plans pauses of 5.0–5.2 s (well past the 2 s TTL), each aimed at the leader.
+const pairs = pairsRunOnce(["election/reference", "election/etcd3", "election/naive"]);
+
+Deno.test("election: run all's pinned pairs match their expectations", async () => {
+  const r = await pairs();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /every verdict matched its expectation/);
+  assert.equal(r.results.size, 3);
+});
 
 Deno.test("election: the fenced reference stays valid under pause-node", async () => {
-  const r = await runCli([...RUN, "--subject", "reference"]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, true);
-  const check = (name: string) => r.result!.checks.find((c) => c.name === name)!;
+  const result = (await pairs()).results.get("election/reference")!;
+  assert.equal(result.valid, true);
+  const check = (name: string) => result.checks.find((c) => c.name === name)!;
   // The pauses deposed leaders: their late writes were rejected, and others took over in time.
   const writes = check("leader-only-writes");
   assert.ok(Number(writes.figures?.rejected) >= 1, `no write was fenced: ${writes.summary}`);
@@ -35,20 +31,20 @@ Deno.test("election: the fenced reference stays valid under pause-node", async (
 });
 
 Deno.test("election: whoever creates the key leads, and writes while another leads, under pause-node", async () => {
-  const r = await runCli([...RUN, "--subject", "naive"]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, false);
-  const writes = r.result!.checks.find((c) => c.name === "leader-only-writes")!;
+  const r = await pairs();
+  const result = r.results.get("election/naive")!;
+  assert.equal(result.valid, false);
+  const writes = result.checks.find((c) => c.name === "leader-only-writes")!;
   assert.equal(writes.valid, false);
   const e = writes.evidence![0] as { writer: string; etcdLeader: { identity: string } | null };
   assert.notEqual(e.etcdLeader?.identity, e.writer);
-  assert.match(r.stdout, /leader-only-writes\s+INVALID/);
+  assert.match(r.stdout, /election\s+naive\s.*leader-only-writes/);
 });
 
 Deno.test("election: etcd3's election writes while another leads after a pause", async () => {
-  const r = await runCli([...RUN, "--subject", "etcd3"]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  const writes = r.result!.checks.find((c) => c.name === "leader-only-writes")!;
+  const result = (await pairs()).results.get("election/etcd3")!;
+  assert.equal(result.valid, false);
+  const writes = result.checks.find((c) => c.name === "leader-only-writes")!;
   assert.equal(writes.valid, false);
   const e = writes.evidence![0] as { writer: string; etcdLeader: { identity: string } | null };
   assert.notEqual(e.etcdLeader?.identity, e.writer);

@@ -1,51 +1,44 @@
 /**
  * The notification scenario end to end on a real 3-member process cluster,
- * through the CLI: reference watchers (late, restarted) see every completion;
+ * through the CLI as `run all --expect` runs its pinned pairs: reference watchers (late, restarted) see every completion;
  * naive watchers that start after a completion wait forever.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./run_helper.ts";
+import { pairsRunOnce } from "./run_helper.ts";
 
-// Seed 12 aims every fault at a watcher: partitions of 4.8 and 4.0 s and five
-// kills (1.1–2.9 s down), after each of which the watcher starts over.
-const RUN = [
-  "notification",
-  "--faults",
-  "kill-node,partition-node",
-  "--duration",
-  "20s",
-  "--fault-interval",
-  "3s",
-  "--seed",
-  "12",
-];
+// Seed 12 (15 s) aims every fault at a watcher: partitions and kills, after each of which the
+// watcher starts over.
+const pairs = pairsRunOnce(["notification/reference", "notification/naive"]);
+
+Deno.test("notification: run all's pinned pairs match their expectations", async () => {
+  const r = await pairs();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /every verdict matched its expectation/);
+  assert.equal(r.results.size, 2);
+});
 
 Deno.test("notification: reference watchers see every completion in time and progress only forward", async () => {
-  const r = await runCli([...RUN, "--subject", "reference"]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, true);
-  const seen = r.result!.checks.find((c) => c.name === "completion-seen")!;
+  const result = (await pairs()).results.get("notification/reference")!;
+  assert.equal(result.valid, true);
+  const seen = result.checks.find((c) => c.name === "completion-seen")!;
   assert.equal(seen.valid, true, seen.summary);
   assert.ok(Number(seen.figures?.completions) >= 4, seen.summary);
   assert.ok(Number(seen.figures?.judged) >= 10, seen.summary);
-  const forward = r.result!.checks.find((c) => c.name === "never-backwards")!;
+  const forward = result.checks.find((c) => c.name === "never-backwards")!;
   assert.equal(forward.valid, true, forward.summary);
   // Every observation is judged against etcd's record of the job keys, none outside it.
-  const atRevision = r.result!.checks.find((c) => c.name === "progress-at-revision")!;
+  const atRevision = result.checks.find((c) => c.name === "progress-at-revision")!;
   assert.equal(atRevision.valid, true, atRevision.summary);
   assert.equal(atRevision.judged, forward.judged, atRevision.summary);
 });
 
 Deno.test("notification: naive watchers that start after a completion hang", async () => {
-  const r = await runCli([
-    ...RUN.map((a) => a === "kill-node,partition-node" ? "kill-node" : a),
-    "--subject",
-    "naive",
-  ]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, false);
-  const seen = r.result!.checks.find((c) => c.name === "completion-seen")!;
+  const r = await pairs();
+  const result = r.results.get("notification/naive")!;
+  assert.deepEqual(result.faults, ["kill-node"]);
+  assert.equal(result.valid, false);
+  const seen = result.checks.find((c) => c.name === "completion-seen")!;
   assert.equal(seen.valid, false);
   assert.ok(Number(seen.figures?.hung) >= 1, seen.summary);
-  assert.match(r.stdout, /completion-seen\s+INVALID/);
+  assert.match(r.stdout, /notification\s+naive\s.*completion-seen/);
 });

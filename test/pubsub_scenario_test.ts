@@ -1,27 +1,27 @@
 /**
  * The pubsub scenario end to end on a real 3-member process cluster, through
- * the CLI: the reference subscribers get every message exactly once across
+ * the CLI as `run all --expect` runs its pinned pairs: the reference subscribers get every message exactly once across
  * restarts and compactions; the naive ones lose messages.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./run_helper.ts";
+import { pairsRunOnce } from "./run_helper.ts";
 
-// Seed 12 aims every node fault at a subscriber: a 4.8 s partition, five kills
-// (1.1–2.9 s down), and with the default faults a compaction while a killed
-// subscriber is down, so its resume finds its history gone.
-const RUN = ["pubsub", "--duration", "20s", "--fault-interval", "3s", "--seed", "12"];
+// Seed 12 (15 s) aims every node fault at a subscriber: a partition, kills, and for the
+// reference a compaction while a killed subscriber is down, so its resume finds its history gone.
+const pairs = pairsRunOnce(["pubsub/reference", "pubsub/naive"]);
+
+Deno.test("pubsub: run all's pinned pairs match their expectations", async () => {
+  const r = await pairs();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /every verdict matched its expectation/);
+  assert.equal(r.results.size, 2);
+});
 
 Deno.test("pubsub: the reference delivers every message once, in order, across kills and compactions", async () => {
-  const r = await runCli([
-    ...RUN,
-    "--subject",
-    "reference",
-    "--faults",
-    "kill-node,partition-node,compact",
-  ]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, true);
-  const delivery = r.result!.checks.find((c) => c.name === "delivered-once")!;
+  const result = (await pairs()).results.get("pubsub/reference")!;
+  assert.deepEqual(result.faults, ["kill-node", "partition-node", "compact"]);
+  assert.equal(result.valid, true);
+  const delivery = result.checks.find((c) => c.name === "delivered-once")!;
   assert.equal(delivery.valid, true, delivery.summary);
   assert.ok(Number(delivery.figures?.required) > 300, delivery.summary);
   // The compaction really cut a restarted subscriber's history: it named the gap.
@@ -30,13 +30,14 @@ Deno.test("pubsub: the reference delivers every message once, in order, across k
 });
 
 Deno.test("pubsub: the naive subject loses messages under kill-node", async () => {
-  const r = await runCli([...RUN, "--subject", "naive", "--faults", "kill-node"]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, false);
-  const delivery = r.result!.checks.find((c) => c.name === "delivered-once")!;
+  const r = await pairs();
+  const result = r.results.get("pubsub/naive")!;
+  assert.deepEqual(result.faults, ["kill-node"]);
+  assert.equal(result.valid, false);
+  const delivery = result.checks.find((c) => c.name === "delivered-once")!;
   assert.equal(delivery.valid, false);
   assert.match(delivery.summary, /silently lost/);
-  assert.match(r.stdout, /delivered-once\s+INVALID/);
+  assert.match(r.stdout, /pubsub\s+naive\s.*delivered-once/);
   // Both flaws show: a restarted subscriber missed what came while it was down,
   // and messages whose key was overwritten within a second never arrived.
   assert.ok(Number(delivery.figures?.lostWhileDown) > 0, "no loss from a restart");

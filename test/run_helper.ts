@@ -63,3 +63,57 @@ export function leftoverTempDirs(outDir: string): string[] {
     }
   });
 }
+
+/** What one `run all --only …` gave: its exit and output, and each pair's results and history. */
+export interface PairsRun extends CliResult {
+  /** By `scenario/subject`, as run all's table names the pairs. */
+  results: Map<string, RunResult>;
+  events: Map<string, Record<string, unknown>[]>;
+}
+
+/**
+ * `run all --only <pairs> --expect` run once, however many tests read it:
+ * the pairs run at once (node-fault pairs on one cluster), with what their
+ * expectations pin, so each test judges exactly what `run all` promises,
+ * and a file of them costs one runner and one cluster instead of one each.
+ * The first test to ask waits for the run; the others read what it left.
+ */
+export function pairsRunOnce(pairs: string[], extra: string[] = []): () => Promise<PairsRun> {
+  let run: Promise<PairsRun> | undefined;
+  return () => run ??= runPairsCli(pairs, extra);
+}
+
+async function runPairsCli(pairs: string[], extra: string[]): Promise<PairsRun> {
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    const r = await cli([
+      "all",
+      "--only",
+      pairs.join(","),
+      "--expect",
+      "--jobs",
+      String(pairs.length),
+      ...extra,
+      "--out",
+      out,
+      "--quiet",
+    ]);
+    const results = new Map<string, RunResult>();
+    const events = new Map<string, Record<string, unknown>[]>();
+    for (const e of Deno.readDirSync(out)) {
+      let result: RunResult;
+      try {
+        result = JSON.parse(await Deno.readTextFile(`${out}/${e.name}/results.json`));
+      } catch {
+        continue; // the shared cluster's directory, or a run that failed before checking
+      }
+      const name = `${result.scenario}/${result.subject}`;
+      results.set(name, result);
+      const history = await Deno.readTextFile(`${out}/${e.name}/history.ndjson`);
+      events.set(name, history.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)));
+    }
+    return { ...r, results, events };
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}

@@ -4,7 +4,7 @@
  * keys share a cluster.
  */
 import assert from "node:assert/strict";
-import { canShare, pairRun } from "../lib/runner/run_pairs.ts";
+import { canShare, pairRun, selectPairs } from "../lib/runner/run_pairs.ts";
 import type { Pair, PairOptions } from "../lib/runner/run_pairs.ts";
 import type { Expectation, Scenario } from "../lib/scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
@@ -104,6 +104,24 @@ Deno.test("run all: every built-in expectation pins a seed and a duration that i
   assert.ok(n > 0, "no built-in expectation");
 });
 
+Deno.test("run all --only: scenarios and scenario/subject pairs, in the pairs' order; no match is a usage error", () => {
+  const lock = scenario({ name: "lock" });
+  const queue = scenario({ name: "queue" });
+  const all = [
+    pair(expect({ subject: "reference" }), lock),
+    pair(expect({ subject: "naive" }), lock),
+    pair(expect({ subject: "reference" }), queue),
+  ];
+  const names = (ps: Pair[]) => ps.map((p) => `${p.scenario.name}/${p.expectation.subject}`);
+  assert.deepEqual(names(selectPairs(all, "queue,lock/naive")), ["lock/naive", "queue/reference"]);
+  assert.deepEqual(names(selectPairs(all, "lock")), ["lock/reference", "lock/naive"]);
+  assert.throws(
+    () => selectPairs(all, "lock/etcd3"),
+    /--only lock\/etcd3: no such pair.*lock\/naive/,
+  );
+  assert.throws(() => selectPairs(all, " , "), /name scenarios or scenario\/subject pairs/);
+});
+
 Deno.test("cli: --jobs is for run all, and not with --ports-from", async () => {
   const one = async (args: string[], pattern: RegExp) => {
     const r = await cli(args);
@@ -114,4 +132,9 @@ Deno.test("cli: --jobs is for run all, and not with --ports-from", async () => {
   await one(["lock", "--jobs", "2"], /--jobs is for run all/);
   await one(["all", "--jobs", "0"], /--jobs "0": give a whole number from 1 to 32/);
   await one(["all", "--jobs", "2", "--ports-from", "23400"], /give --jobs 1 with it/);
+  await one(["lock", "--only", "lock"], /--only is for run all/);
+  await one(
+    ["all", "--only", "lokc"],
+    /--only lokc: no such pair in run all; there are lock\/reference/,
+  );
 });

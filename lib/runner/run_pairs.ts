@@ -18,7 +18,7 @@ import type { RunOptions } from "./options.ts";
 import type { RunResult } from "./result.ts";
 import { convergenceCheck } from "./convergence.ts";
 import { makeRunDir } from "./run_dir.ts";
-import { HarnessError } from "../errors.ts";
+import { HarnessError, UsageError } from "../errors.ts";
 
 /** One scenario × subject pair and the verdict expected of it. */
 export interface Pair {
@@ -47,6 +47,28 @@ export interface PairOptions {
 export interface PairsOutcome {
   results: RunResult[];
   shared?: NamedResult;
+}
+
+/**
+ * The pairs `--only` names: each entry a scenario (all its pairs) or
+ * `scenario/subject`, in the pairs' own order. An entry that names no pair
+ * is a usage error saying which names there are.
+ */
+export function selectPairs(pairs: readonly Pair[], only: string): Pair[] {
+  const names = only.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) {
+    throw new UsageError(
+      `--only ${JSON.stringify(only)}: name scenarios or scenario/subject pairs`,
+    );
+  }
+  const label = (p: Pair) => `${p.scenario.name}/${p.expectation.subject}`;
+  for (const n of names) {
+    if (!pairs.some((p) => p.scenario.name === n || label(p) === n)) {
+      const known = [...new Set(pairs.map(label))].join(", ");
+      throw new UsageError(`--only ${n}: no such pair in run all; there are ${known}`);
+    }
+  }
+  return pairs.filter((p) => names.some((n) => p.scenario.name === n || label(p) === n));
 }
 
 /** The options of one pair's run: the expectation's pinned seed, duration and plan unless overridden. */
