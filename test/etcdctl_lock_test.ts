@@ -9,6 +9,7 @@ import { findEtcdctl } from "../lib/cluster/etcd_binary.ts";
 import { HarnessError } from "../lib/errors.ts";
 import { lines } from "./cli_helper.ts";
 import { processesMentioning, runAndRead, runPrefix } from "./subject_processes.ts";
+import { pairsRunOnce } from "./run_helper.ts";
 
 Deno.test("findEtcdctl: ETCDCTL_BIN names the binary", async () => {
   const real = await findEtcdctl();
@@ -42,38 +43,48 @@ Deno.test("lock --subject etcdctl without an etcdctl stops with exit 2 and one l
   assert.match(r.stderr, /subject etcdctl cannot run: ETCDCTL_BIN=\/nonexistent\/etcdctl/);
 });
 
-// Seed 4 over 30 s plans pauses of up to 6 s (past the 2 s TTL) aimed at lock holders, four of
-// them disabling a holder; measured with both subjects (README, "etcd's Go client").
-const RUN = ["lock", "--faults", "pause-node", "--duration", "30s", "--seed", "4"];
+// Lock's etcdctl expectations pin seed 4 over 30 s: pauses of up to 6 s (past the 2 s TTL) aimed
+// at lock holders between their read and their write; measured with both subjects (README,
+// "etcd's Go client"). Both run at once on one cluster, as run all runs them.
+const pairs = pairsRunOnce(["lock/etcdctl", "lock/etcdctl-fenced"]);
+
+Deno.test("lock: run all's etcdctl pairs match their expectations", async () => {
+  const r = await pairs();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /every verdict matched its expectation/);
+  assert.equal(r.results.size, 2);
+});
 
 Deno.test("lock: etcdctl's lock, writes unfenced, loses updates under pause-node; nothing outlives the run", async () => {
-  const r = await runAndRead([...RUN, "--subject", "etcdctl"]);
-  assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, false);
-  const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+  const r = await pairs();
+  const result = r.results.get("lock/etcdctl")!;
+  const events = r.events.get("lock/etcdctl")!;
+  assert.equal(result.valid, false);
+  const safety = result.checks.find((c) => c.name === "resource-safety")!;
   assert.equal(safety.valid, false, safety.summary);
   assert.match(safety.summary, /lost update/);
   const evidence = safety.evidence![0] as { overwritten: { node: string }; by: { node: string } };
   assert.notEqual(evidence.overwritten.node, evidence.by.node);
   // The grants came from etcdctl: ETCD_LOCK_KEY under the run's lock prefix, ETCD_LOCK_REV as the token.
-  const grant = r.events.find((e) => e.f === "acquire" && e.type === "ok")!;
+  const grant = events.find((e) => e.f === "acquire" && e.type === "ok")!;
   const held = grant.value as { key: string; token: number; lease: string };
   assert.match(held.key, /\/lock\/[0-9a-f]+$/);
   assert.equal(grant.revision, held.token);
   assert.ok(BigInt(held.lease) > 0n);
-  const prefix = runPrefix(r.events)!;
+  const prefix = runPrefix(events)!;
   assert.deepEqual(processesMentioning(prefix), []);
 });
 
 Deno.test("lock: etcdctl's lock with writes fenced on ETCD_LOCK_KEY stays valid under pause-node", async () => {
-  const r = await runAndRead([...RUN, "--subject", "etcdctl-fenced"]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(r.result?.valid, true);
-  const safety = r.result!.checks.find((c) => c.name === "resource-safety")!;
+  const r = await pairs();
+  const result = r.results.get("lock/etcdctl-fenced")!;
+  const events = r.events.get("lock/etcdctl-fenced")!;
+  assert.equal(result.valid, true);
+  const safety = result.checks.find((c) => c.name === "resource-safety")!;
   assert.ok(Number(safety.figures?.acknowledged) > 10, safety.summary);
   // The pauses took effect: a paused holder's late write was refused by the fence.
-  const fenced = r.events.filter((e) => e.f === "write" && e.type === "fail");
+  const fenced = events.filter((e) => e.f === "write" && e.type === "fail");
   assert.ok(fenced.length > 0, "no write was fenced: no pause outlasted a holder's lease");
   assert.match(String(fenced[0].error), /fenced: ETCD_LOCK_KEY is gone/);
-  assert.deepEqual(processesMentioning(runPrefix(r.events)!), []);
+  assert.deepEqual(processesMentioning(runPrefix(events)!), []);
 });
