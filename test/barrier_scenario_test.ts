@@ -5,7 +5,7 @@
  * taken after the watch event and checks keys by position, is caught.
  */
 import assert from "node:assert/strict";
-import { pairsRunOnce } from "./run_helper.ts";
+import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 // Seed 10 plans, in 20 s, eight faults all aimed at primaries (setters, and participants
 // inside the double barrier): with both faults three kills of 1.2–2.9 s and five revoked
@@ -13,12 +13,7 @@ import { pairsRunOnce } from "./run_helper.ts";
 // (barrier's expectations: the reference under both, the write-up's under kill-lease.)
 const pairs = pairsRunOnce(["barrier/reference", "barrier/naive"]);
 
-Deno.test("barrier: run all's pinned barrier pairs match their expectations", async () => {
-  const r = await pairs();
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /every verdict matched its expectation/);
-  assert.equal(r.results.size, 2);
-});
+pairsMatchTest("barrier", pairs);
 
 Deno.test("barrier: the reference stays valid under kill-node and kill-lease", async () => {
   const result = (await pairs()).results.get("barrier/reference")!;

@@ -6,17 +6,12 @@
  * it has heard its lease is gone) write while another leads.
  */
 import assert from "node:assert/strict";
-import { pairsRunOnce } from "./run_helper.ts";
+import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 // Seed 108 over 15 s plans pauses of 5.0–5.2 s (well past the 2 s TTL), each aimed at the leader.
 const pairs = pairsRunOnce(["election/reference", "election/etcd3", "election/naive"]);
 
-Deno.test("election: run all's pinned pairs match their expectations", async () => {
-  const r = await pairs();
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /every verdict matched its expectation/);
-  assert.equal(r.results.size, 3);
-});
+pairsMatchTest("election", pairs);
 
 Deno.test("election: the fenced reference stays valid under pause-node", async () => {
   const result = (await pairs()).results.get("election/reference")!;

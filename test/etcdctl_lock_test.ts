@@ -9,7 +9,7 @@ import { findEtcdctl } from "../lib/cluster/etcd_binary.ts";
 import { HarnessError } from "../lib/errors.ts";
 import { lines } from "./cli_helper.ts";
 import { processesMentioning, runAndRead, runPrefix } from "./subject_processes.ts";
-import { pairsRunOnce } from "./run_helper.ts";
+import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 Deno.test("findEtcdctl: ETCDCTL_BIN names the binary", async () => {
   const real = await findEtcdctl();
@@ -48,12 +48,7 @@ Deno.test("lock --subject etcdctl without an etcdctl stops with exit 2 and one l
 // "etcd's Go client"). Both run at once on one cluster, as run all runs them.
 const pairs = pairsRunOnce(["lock/etcdctl", "lock/etcdctl-fenced"]);
 
-Deno.test("lock: run all's etcdctl pairs match their expectations", async () => {
-  const r = await pairs();
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /every verdict matched its expectation/);
-  assert.equal(r.results.size, 2);
-});
+pairsMatchTest("lock", pairs);
 
 Deno.test("lock: etcdctl's lock, writes unfenced, loses updates under pause-node; nothing outlives the run", async () => {
   const r = await pairs();

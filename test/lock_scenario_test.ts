@@ -5,18 +5,13 @@
  * reference valid.
  */
 import assert from "node:assert/strict";
-import { pairsRunOnce } from "./run_helper.ts";
+import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 // Lock's expectations pin seed 12 over 20 s: three pauses of 3.6–5.7 s (past the 2 s TTL), each
 // aimed at a holder between its read and its write, so a lost update does not hang on one pause.
 const pairs = pairsRunOnce(["lock/reference", "lock/etcd3", "lock/naive"]);
 
-Deno.test("lock: run all's pinned lock pairs all match their expectations", async () => {
-  const r = await pairs();
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /every verdict matched its expectation/);
-  assert.deepEqual([...r.results.keys()].sort(), ["lock/etcd3", "lock/naive", "lock/reference"]);
-});
+pairsMatchTest("lock", pairs);
 
 Deno.test("lock: the fenced reference lock stays valid under pause-node", async () => {
   const result = (await pairs()).results.get("lock/reference")!;

@@ -4,18 +4,13 @@
  * creation order; the naive get-then-delete hands items to two consumers.
  */
 import assert from "node:assert/strict";
-import { pairsRunOnce } from "./run_helper.ts";
+import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 // Seed 12 (15 s) aims every fault at a consumer: partitions (claims time out and land later)
 // and kills mid-claim.
 const pairs = pairsRunOnce(["queue/reference", "queue/naive"]);
 
-Deno.test("queue: run all's pinned pairs match their expectations", async () => {
-  const r = await pairs();
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /every verdict matched its expectation/);
-  assert.equal(r.results.size, 2);
-});
+pairsMatchTest("queue", pairs);
 
 Deno.test("queue: the reference dequeues every item exactly once, oldest first", async () => {
   const result = (await pairs()).results.get("queue/reference")!;

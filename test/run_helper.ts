@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { cli } from "./cli_helper.ts";
 import type { CliResult } from "./cli_helper.ts";
 import type { RunResult } from "../lib/runner/result.ts";
@@ -78,9 +79,22 @@ export interface PairsRun extends CliResult {
  * and a file of them costs one runner and one cluster instead of one each.
  * The first test to ask waits for the run; the others read what it left.
  */
-export function pairsRunOnce(pairs: string[], extra: string[] = []): () => Promise<PairsRun> {
+export function pairsRunOnce(pairs: string[], extra: string[] = []): PairsOnce {
   let run: Promise<PairsRun> | undefined;
-  return () => run ??= runPairsCli(pairs, extra);
+  return Object.assign(() => run ??= runPairsCli(pairs, extra), { names: pairs });
+}
+
+/** {@link pairsRunOnce}'s run, and the pairs it names. */
+export type PairsOnce = (() => Promise<PairsRun>) & { names: readonly string[] };
+
+/** The test every file of pairs has: run all's exit 0, every verdict matched, a result for each pair. */
+export function pairsMatchTest(name: string, pairs: PairsOnce): void {
+  Deno.test(`${name}: run all's pinned pairs match their expectations`, async () => {
+    const r = await pairs();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /every verdict matched its expectation/);
+    assert.deepEqual([...r.results.keys()].sort(), [...pairs.names].sort());
+  });
 }
 
 async function runPairsCli(pairs: string[], extra: string[]): Promise<PairsRun> {
