@@ -46,8 +46,9 @@ function ending(
   h: RegistryHistory,
   c: ReturnType<typeof census>,
   alive: [string, number][] = [["n1", 1], ["n2", 1]],
+  censusInvoked = 22_000,
 ): RegistryHistory {
-  h.phase("quiesce", 20_000).op("n3", "census", 22_000, 22_000, "ok", c, c.revision);
+  h.phase("quiesce", 20_000).op("n3", "census", censusInvoked, 22_000, "ok", c, c.revision);
   for (const [node, incarnation] of [["n3", 1] as [string, number], ...alive]) {
     h.exit(node, 25_000, incarnation);
   }
@@ -94,6 +95,25 @@ Deno.test("views-converged: etcd lacking a live service fails", () => {
   const r = convergence(input(ending(base(), census(4, { [KA]: VA }))));
   assert.equal(r.valid, false);
   assert.match(r.summary, /etcd lacks a live service/);
+});
+
+Deno.test("views-converged: a register acknowledged while the census was read may be either side of it", () => {
+  // n1 churns away at 10 000 and registers again while the census (asked at 21 900) is read.
+  const again = (ackAt: number) =>
+    base()
+      .op("n1", "deregister", 10_000, 10_010, "ok", { key: KA, why: "churn" }, 4)
+      .op("n3", "view", 10_020, 10_020, "ok", { revision: 4, services: { [KB]: VB } }, 4)
+      .op("n1", "register", ackAt - 20, ackAt, "ok", { key: KA, value: VA, lease: "13" }, 6);
+  const during = convergence(
+    input(ending(again(21_990), census(5, { [KB]: VB }), undefined, 21_900)),
+  );
+  assert.equal(during.valid, true, during.summary);
+  // Acknowledged before the census was asked for, it must be in what etcd read.
+  const before = convergence(
+    input(ending(again(21_890), census(5, { [KB]: VB }), undefined, 21_900)),
+  );
+  assert.equal(before.valid, false);
+  assert.match(before.summary, /etcd lacks a live service/);
 });
 
 Deno.test("views-converged: no census in the quiesce phase is unknown", () => {

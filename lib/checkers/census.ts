@@ -24,7 +24,10 @@ export interface CensusValue {
 /** A census with when it was taken. */
 export interface Census extends CensusValue {
   node: string;
+  /** When the census was acknowledged. */
   time: number;
+  /** When it was asked for: etcd read the registry somewhere between this and `time`. */
+  invoked: number;
 }
 
 /** How long before the first reader stops a census must be, ms: views of its revisions can still arrive. */
@@ -52,6 +55,11 @@ export function finalCensus(
 /** Every acknowledged census, in history order. */
 export function censuses(history: readonly HistoryEvent[], f: string): Census[] {
   return operations(history).filter((o) => o.f === f && o.outcome === "ok")
-    .map((o) => ({ node: o.node, time: o.complete!.time, ...(o.complete!.value as CensusValue) }))
+    .map((o) => ({
+      node: o.node,
+      time: o.complete!.time,
+      invoked: o.invoke.time,
+      ...(o.complete!.value as CensusValue),
+    }))
     .sort((a, b) => a.time - b.time);
 }

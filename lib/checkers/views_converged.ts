@@ -43,19 +43,21 @@ export function viewsConvergedChecker(
           ).at(-1);
           return r ? registerValue(r)?.key : undefined;
         })();
-      // A live service that deregistered on its own (churn) before t is away: its key may linger
-      // for TTL + slack (a lease runs out); one registering or deregistering at t may be either.
+      // A live service that deregistered on its own (churn) before the census is away: its key may
+      // linger for TTL + slack (a lease runs out). etcd read the registry somewhere between the
+      // census's invocation and t, so a register or deregister not acknowledged before the
+      // invocation may be on either side of the read.
       const comings = ops.filter((x) => x.f === names.register || x.f === "deregister");
       const stance = (node: string, incarnation: number) => {
         const last = comings.filter((x) =>
           x.node === node && x.incarnation === incarnation && x.invoke.time <= t
         ).at(-1);
         if (!last) return "never";
-        const done = last.outcome === "ok" && last.complete!.time <= t;
+        const doneBy = (time: number) => last.outcome === "ok" && last.complete!.time <= time;
         if (last.f !== names.register) {
-          return done && last.complete!.time <= t - ttlMs - slack ? "away" : "leaving";
+          return doneBy(census.invoked - ttlMs - slack) ? "away" : "leaving";
         }
-        return done ? "registered" : "registering";
+        return doneBy(census.invoked) ? "registered" : "registering";
       };
       const services = lives.filter((l) => l.role === names.registrant);
       const live = services.filter((l) => l.start <= t && t < l.end);
