@@ -29,7 +29,7 @@ import type { ConnectOptions } from "./lib/cluster/connect.ts";
 import { parseEndpoints } from "./lib/cluster/external_cluster.ts";
 
 /** Pairs `run all` runs at once by default: measured on 2 cores (README, Speed). */
-const DEFAULT_JOBS = 3;
+const DEFAULT_JOBS = 4;
 
 const HELP = `etcd-drills: drill etcd use cases under faults and check they keep their promises.
 
