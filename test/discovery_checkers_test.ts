@@ -291,6 +291,20 @@ Deno.test("lease-hygiene: the lease of a service that just died is still allowed
   assert.equal(r2.valid, false);
 });
 
+Deno.test("lease-hygiene: a keyless lease nobody was told of is excused once per register not answered ok", () => {
+  // census(…) leases hold no key; "99" was named by no acknowledged register.
+  const c = census(3, { [KA]: VA, [KB]: VB }, ["11", "12", "99"]);
+  const lost = base().op("n1", "register", 150, 2150, "info", { key: KA, value: VA });
+  const r = hygiene(input(ending(lost, c)));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.excusedOrphans, 1);
+  // Without a register whose answer was lost, the same lease is a leak…
+  assert.equal(hygiene(input(ending(base(), c))).valid, false);
+  // …and one lost answer excuses one lease, not two.
+  const two = census(3, { [KA]: VA, [KB]: VB }, ["11", "12", "98", "99"]);
+  assert.equal(hygiene(input(ending(lost, two))).valid, false);
+});
+
 Deno.test("lease-hygiene: no census is unknown", () => {
   assert.equal(hygiene(input(base().phase("quiesce", 20_000))).valid, "unknown");
 });
