@@ -88,8 +88,15 @@ Deno.test("schedule: a plan mixing member and node faults opens with solo window
   }
 });
 
-Deno.test("schedule: solo groups leave plans of one side as they were", () => {
+Deno.test("schedule: a plan of node faults alone opens with its solo window too; no groups, none", () => {
+  const pauses = FAULTS.filter((f) => f.name === "pause-node");
+  const group = [{ faults: ["kill-node", "pause-node"], role: "contender" }];
   for (let seed = 1; seed <= 20; seed++) {
-    assert.deepEqual(planFaults({ ...opts, seed, solo: groups }), planFaults({ ...opts, seed }));
+    const o = { ...opts, faults: pauses, durationMs: 20_000, seed };
+    const first = planFaults({ ...o, solo: group })[0];
+    assert.equal(first.solo, true, `seed ${seed}: ${JSON.stringify(first)}`);
+    assert.equal(first.role, "contender");
+    assert.ok(first.holdMs >= o.ttlMs + 2000, `seed ${seed}: ${first.holdMs} ms`);
+    assert.ok(planFaults(o).every((p) => !p.solo), `seed ${seed}: solo without groups`);
   }
 });
