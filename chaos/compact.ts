@@ -5,8 +5,9 @@ import { memberNames } from "./member_targets.ts";
 const CALL_MS = 3000;
 
 /**
- * Compact the keyspace to the current revision: watchers and readers of
- * older revisions get "compacted" errors from then on. It changes data, not
+ * Compact the keyspace to the current revision (the one up to which the run
+ * has just kept its record of its keys, see `World.keepRecord`): watchers and
+ * readers of older revisions get "compacted" errors from then on. It changes data, not
  * membership, so it needs no claim on the members and never refuses; under
  * a member fault it may fail, which its detail records. Nothing to heal.
  */
@@ -21,8 +22,12 @@ export const compact: Fault = {
     const deadline = () => ({ deadline: new Date(Date.now() + CALL_MS) });
     let revision: string;
     try {
-      const read = await world.admin.get("etcd-drills/compact").options(deadline()).exec();
-      revision = read.header.revision;
+      // The revision up to which the run kept its record of its keys: the checkers still judge
+      // what came before. Without that record, the current revision.
+      const kept = await world.keepRecord?.().catch(() => undefined);
+      revision = kept !== undefined
+        ? String(kept)
+        : (await world.admin.get("etcd-drills/compact").options(deadline()).exec()).header.revision;
     } catch {
       return undefined; // no linearizable read now: nothing known to compact to
     }

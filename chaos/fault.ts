@@ -20,6 +20,12 @@ export interface World {
   busyMembers: Set<string>;
   /** The history clock: a fault stamps the moment it acts with it. */
   now(): number;
+  /**
+   * A fault about to compact calls this first: the run keeps etcd's record of
+   * its keys (the checkers judge by it) and returns the revision the record
+   * ends at, the one to compact to. Rejects when the record cannot be read.
+   */
+  keepRecord?(): Promise<number>;
 }
 
 /** A started fault: what it hit, and how to undo it. */

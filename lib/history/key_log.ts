@@ -3,7 +3,8 @@
  * every change after it, read once after the run (a final read). Checkers
  * replay it to learn what truly held at any revision, instead of trusting what
  * a subject says it saw. Compaction destroys old revisions, so the record
- * starts at the oldest revision still readable; checkers judge only what it
+ * starts at the oldest revision still readable, or earlier where the run kept
+ * what a fault's compaction took (key_archive.ts); checkers judge only what it
  * covers.
  */
 import type { Etcd3, IKeyValue } from "etcd3";
@@ -47,6 +48,14 @@ export interface ReadKeyLogOptions {
 }
 
 const SENTINEL = "~key-log-end";
+
+/** What a client's later key logs are extended with (a {@link KeyArchive} of what compactions took). */
+const extenders = new WeakMap<Etcd3, (log: KeyLog) => KeyLog>();
+
+/** Extends every key log read through `client` from now on with `extend` (see key_archive.ts). */
+export function extendLogsOf(client: Etcd3, extend: (log: KeyLog) => KeyLog): void {
+  extenders.set(client, extend);
+}
 
 /**
  * Reads etcd's history of the keys below `prefix`: finds the oldest readable
@@ -121,7 +130,8 @@ export async function readKeyLog(
     }
   }
   await client.delete().key(sentinel).options(call()).exec().catch(() => {});
-  return { prefix, from, to, initial, events };
+  const log = { prefix, from, to, initial, events };
+  return extenders.get(client)?.(log) ?? log;
 }
 
 function logged(kv: IKeyValue, rel: (k: Buffer) => string): LoggedKv {

@@ -1,3 +1,4 @@
+import type { KeyArchive } from "../history/key_archive.ts";
 import type { Etcd3 } from "etcd3";
 import type { Cluster } from "../cluster/cluster.ts";
 import { kindCapabilities } from "../cluster/create.ts";
@@ -32,6 +33,8 @@ export class RunContext {
   readonly nodes: NodeHandle[] = [];
   cluster: Cluster | undefined;
   admin: Etcd3 | undefined;
+  /** etcd's record of the run's keys as it was before each compaction a fault made. */
+  archive: KeyArchive | undefined;
   #keysRemoved = false;
   #forget: (() => void)[] = [];
 

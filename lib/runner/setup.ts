@@ -1,4 +1,5 @@
 import { Etcd3 } from "etcd3";
+import { KeyArchive } from "../history/key_archive.ts";
 import { startCluster } from "../cluster/create.ts";
 import { clientOptions, dialHosts, nodeConnect, withUser } from "../cluster/connect.ts";
 import { NodeHandle } from "../node/node_handle.ts";
@@ -26,6 +27,8 @@ export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }>
   // The cluster's own TLS and root user (--tls, --auth), else the operator's (--cluster external).
   const connect = run.cluster.access ?? o.cluster?.connect;
   run.admin = new Etcd3({ hosts: dialHosts(run.clientUrls, connect), ...clientOptions(connect) });
+  // What a compaction takes from etcd's record of the run's keys, kept for the final reads.
+  run.archive = new KeyArchive(run.admin, run.prefix);
   const layout = o.scenario.layout(o.nodes);
   // With --auth each node connects as a user of its own, allowed only below the prefix.
   const users = await run.cluster.usersFor?.(run.prefix, layout.map((_, i) => `n${i + 1}`)) ?? {};

@@ -39,6 +39,7 @@ export async function workload(
       busyNodes: new Set(),
       busyMembers: new Set(),
       now: () => run.history.now(),
+      keepRecord: () => run.archive!.keep(),
     },
     run.faults,
     run.history,
