@@ -96,7 +96,7 @@ Deno.test("external over TLS with --user: the password comes from a file and is 
       "--faults",
       "kill-node",
       "--duration",
-      "6s",
+      "10s",
       "--seed",
       "3",
       "--out",
