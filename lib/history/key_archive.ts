@@ -1,8 +1,9 @@
 /**
- * etcd's record of a run's keys, kept across compactions. A compaction (the
- * `compact` fault, a NOSPACE heal) takes the revisions before it from etcd,
- * and with them what the checkers judge: every view, list or state a node
- * reported before it. So before a fault compacts, the runner reads etcd's
+ * etcd's record of a run's keys, kept across compactions. A compaction takes
+ * the revisions before it from etcd, and with them what the checkers judge:
+ * every view, list or state a node reported before it. So before a fault
+ * compacts (`compact`; not the NOSPACE heal, which cannot write the record's
+ * end marker while writes are refused), the runner reads etcd's
  * record of the run's keys while it is still there ({@link KeyArchive.keep});
  * a later {@link readKeyLog} on the same client then starts where the archive
  * does, the archived part joined to what etcd still holds where the two
