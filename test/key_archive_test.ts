@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { Etcd3 } from "etcd3";
 import { withCluster } from "./member_cluster_helper.ts";
-import { KeyArchive } from "../lib/history/key_archive.ts";
+import { joined, KeyArchive } from "../lib/history/key_archive.ts";
 import { KeyTimeline, readKeyLog } from "../lib/history/key_log.ts";
+import type { KeyLog, LoggedKv } from "../lib/history/key_log.ts";
 import { compact } from "../chaos/compact.ts";
 
 Deno.test("key archive: the compact fault keeps what it takes for the run's key logs", async () => {
@@ -42,4 +43,61 @@ Deno.test("key archive: the compact fault keeps what it takes for the run's key 
       bare.close();
     }
   });
+});
+
+const kv = (key: string, rev: number, create = rev): LoggedKv => ({
+  key,
+  value: "1",
+  createRevision: create,
+  modRevision: rev,
+  lease: "0",
+});
+
+/** The run's record before a compaction to revision 8: a, b; a deleted; another key. */
+const kept: KeyLog = {
+  prefix: "/p/",
+  from: 1,
+  to: 8,
+  initial: [],
+  events: [
+    { revision: 2, type: "put", ...kv("svc/a", 2) },
+    { revision: 3, type: "put", ...kv("svc/b", 3) },
+    { revision: 5, type: "delete", key: "svc/a" },
+    { revision: 6, type: "put", ...kv("other", 6) },
+  ],
+};
+
+/** etcd's record of svc/ after the compaction: from 8, where only b is. */
+const after = (initial: LoggedKv[], from = 8): KeyLog => ({
+  prefix: "/p/svc/",
+  from,
+  to: 10,
+  initial,
+  events: [{ revision: 9, type: "put", ...kv("c", 9) }],
+});
+
+Deno.test("key archive: the record joins etcd's where both hold the same keys at their meeting", () => {
+  const log = joined(kept, after([kv("b", 3)]));
+  assert.equal(log.from, 1);
+  assert.deepEqual(log.events.map((e) => `${e.type} ${e.key}@${e.revision}`), [
+    "put a@2",
+    "put b@3",
+    "delete a@5",
+    "put c@9",
+  ]);
+  assert.deepEqual([...new KeyTimeline(log).at(4)!.keys()].sort(), ["a", "b"]);
+});
+
+Deno.test("key archive: where the record and etcd disagree or leave a gap, etcd's part stands alone", () => {
+  // b at another revision in etcd than the record says at 8: the record is not etcd's.
+  const differ = after([kv("b", 7)]);
+  assert.equal(joined(kept, differ), differ);
+  const extra = after([kv("b", 3), kv("d", 4)]); // a key the record lacks
+  assert.equal(joined(kept, extra), extra);
+  const gap = after([kv("b", 3)], 9); // the record ends at 8, etcd's begins at 9
+  assert.equal(joined(kept, gap), gap);
+  const older = after([kv("b", 3)], 1); // etcd reaches back as far: nothing to join
+  assert.equal(joined(kept, older), older);
+  const elsewhere = { ...after([kv("b", 3)]), prefix: "/q/svc/" }; // not below the record's prefix
+  assert.equal(joined(kept, elsewhere), elsewhere);
 });

@@ -32,21 +32,27 @@ export class KeyArchive {
     return this.#record.to;
   }
 
-  /** `log` (of a prefix below the run's), reaching back as far as the archive does. */
   #extend(log: KeyLog): KeyLog {
-    const kept = this.#record;
-    if (!kept || !log.prefix.startsWith(kept.prefix) || kept.from >= log.from) return log;
-    if (kept.to < log.from) return log; // a gap between them: etcd's part alone
-    const old = narrowed(kept, log.prefix.slice(kept.prefix.length));
-    const meeting = new KeyTimeline(old).at(log.from)!;
-    if (!sameState(meeting, log.initial)) return log;
-    return {
-      ...log,
-      from: old.from,
-      initial: old.initial,
-      events: [...old.events.filter((e) => e.revision <= log.from), ...log.events],
-    };
+    return this.#record ? joined(this.#record, log) : log;
   }
+}
+
+/**
+ * `log` (of a prefix at or below `kept`'s), reaching back as far as `kept`
+ * does where the two agree at the revision they meet; else `log` as it is.
+ */
+export function joined(kept: KeyLog, log: KeyLog): KeyLog {
+  if (!log.prefix.startsWith(kept.prefix) || kept.from >= log.from) return log;
+  if (kept.to < log.from) return log; // a gap between them: etcd's part alone
+  const old = narrowed(kept, log.prefix.slice(kept.prefix.length));
+  const meeting = new KeyTimeline(old).at(log.from)!;
+  if (!sameState(meeting, log.initial)) return log;
+  return {
+    ...log,
+    from: old.from,
+    initial: old.initial,
+    events: [...old.events.filter((e) => e.revision <= log.from), ...log.events],
+  };
 }
 
 /** The part of `log` below its prefix + `rel`, keys relative to that. */
