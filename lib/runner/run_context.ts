@@ -91,13 +91,11 @@ export class RunContext {
     return this.cluster!.members.map((m) => m.clientUrl);
   }
 
-  /** Deletes the run's keys (once). */
+  /** Deletes the run's keys (once it succeeded, never again). */
   async removeKeys(): Promise<void> {
     if (!this.admin || this.#keysRemoved) return;
+    await this.admin.delete().prefix(this.prefix).exec(); // the admin client's deadline per attempt
     this.#keysRemoved = true;
-    await this.admin.delete().prefix(this.prefix).options({
-      deadline: new Date(Date.now() + 5000),
-    }).exec();
   }
 
   /** Kills every node process (idempotent). */

@@ -7,6 +7,9 @@ import { UsageError } from "../errors.ts";
 import type { RunContext } from "./run_context.ts";
 import { withTimeout } from "./with_timeout.ts";
 
+/** Deadline of each attempt of an admin call without one of its own, ms. */
+const ADMIN_CALL_MS = 5000;
+
 /**
  * The setup phase: the cluster (unless the run shares one), an admin client
  * and every node of the scenario's layout, started and ready. Returns
@@ -26,7 +29,13 @@ export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }>
   await run.cluster.waitReady(30_000);
   // The cluster's own TLS and root user (--tls, --auth), else the operator's (--cluster external).
   const connect = run.cluster.access ?? o.cluster?.connect;
-  run.admin = new Etcd3({ hosts: dialHosts(run.clientUrls, connect), ...clientOptions(connect) });
+  run.admin = new Etcd3({
+    hosts: dialHosts(run.clientUrls, connect),
+    ...clientOptions(connect),
+    // A deadline per attempt: etcd3 retries a failed call with the options it was given, so a
+    // fixed date passed to one call is already spent on its retry ("exceeded after 0.001s").
+    defaultCallOptions: (c) => c.isStream ? {} : { deadline: new Date(Date.now() + ADMIN_CALL_MS) },
+  });
   // What a compaction takes from etcd's record of the run's keys, kept for the final reads.
   run.archive = new KeyArchive(run.admin, run.prefix);
   const layout = o.scenario.layout(o.nodes);
