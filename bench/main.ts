@@ -163,6 +163,10 @@ await section("power", async () => {
       value: `${x.expected}/${x.runs}${
         x.missedSeeds.length ? ` (missed seeds ${x.missedSeeds.join(",")})` : ""
       }${
+        Object.keys(x.crashed).length
+          ? `; runner died without a verdict on seeds ${Object.keys(x.crashed).join(",")}`
+          : ""
+      }${
         Object.keys(x.unjudged).length
           ? `; judged nothing: ${
             Object.entries(x.unjudged).map(([c, n]) => `${c} ${n}×`).join(", ")

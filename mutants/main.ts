@@ -9,9 +9,7 @@ import { parseArgs } from "node:util";
 import { MUTANTS } from "./catalogue.ts";
 import type { Mutant } from "./catalogue.ts";
 import { table } from "../lib/report/table.ts";
-import type { RunResult } from "../lib/runner/run.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+import { runInChild } from "../lib/runner/run_in_child.ts";
 
 /** What one mutant run came to. */
 export interface MutantOutcome {
@@ -29,24 +27,12 @@ export async function runMutant(m: Mutant): Promise<MutantOutcome> {
   const out = await Deno.makeTempDir({ prefix: "drills-mutant-" });
   try {
     const module = new URL(m.module, import.meta.url).pathname;
-    const args = ["run", "-A", "--quiet", MAIN, m.scenario, "--subject", module];
-    args.push("--seed", String(m.seed), "--duration", `${m.durationS}s`, "--out", out, "--quiet");
+    const args = [m.scenario, "--subject", module, "--seed", String(m.seed)];
+    args.push("--duration", `${m.durationS}s`);
     if (m.faults) args.push("--faults", m.faults.join(","));
-    const r = await new Deno.Command(Deno.execPath(), {
-      args,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const dir = [...Deno.readDirSync(out)][0]?.name;
-    let result: RunResult | undefined;
-    try {
-      result = dir ? JSON.parse(await Deno.readTextFile(`${out}/${dir}/results.json`)) : undefined;
-    } catch { /* the run stopped before its verdict */ }
+    const { result, lastError } = await runInChild(args, out);
     if (!result) {
-      const why = new TextDecoder().decode(r.stderr).trim().split("\n").at(-1) ?? "";
-      return { mutant: m, status: "error", verdict: "-", failing: [], note: why };
+      return { mutant: m, status: "error", verdict: "-", failing: [], note: lastError };
     }
     const failing = result.checks.filter((c) => c.decides && c.valid !== true).map((c) => c.name);
     const verdict = result.valid === true
