@@ -92,12 +92,25 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
   const t0 = performance.now();
   let missed = false;
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < runs.length) {
       const i = next++;
       const { row: at, args, seed } = runs[i];
       const row = rows[at];
       const result = await runSeed(args, `${out}/${i}`, (why) => row.crashed[seed] = why);
+      done++;
+      const verdict = !result
+        ? "no verdict"
+        : result.valid === true
+        ? "valid"
+        : result.valid === false
+        ? "INVALID"
+        : "unknown";
+      // An hour of runs says how far it got: one line per seed, on stderr beside the section's.
+      console.error(
+        `power ${done}/${runs.length}: ${row.scenario}/${row.subject} seed ${seed} ${verdict}`,
+      );
       if (!result) continue;
       row.runs++;
       const deciding = result.checks.filter((c) => c.decides);
