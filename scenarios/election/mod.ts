@@ -131,8 +131,22 @@ const scenario: Scenario = {
   params: { termWrites: 8, writeEveryMs: 100 },
   expectations: [
     { subject: "reference", faults: ["pause-node"], valid: true, seed: 108, durationMs: 15_000 },
-    // A paused leader resumes and writes before the library has heard that its lease is gone.
-    { subject: "etcd3", faults: ["pause-node"], valid: false, seed: 108, durationMs: 15_000 },
+    // A paused leader resumes and writes before the library has heard that its lease is gone,
+    // when the pause caught it between writes; one caught mid-call loses that call to its
+    // deadline and hears of the loss first (about 1 pause in 4 under CI's load, so seed 108's
+    // two pauses missed in a CI run). Six pauses aimed at the leader: all six miss under 1 in 2000.
+    {
+      subject: "etcd3",
+      faults: ["pause-node"],
+      valid: false,
+      seed: 108,
+      durationMs: 18_000,
+      plan: [500, 3400, 6300, 9200, 12_100, 15_000].map((at) => ({
+        at,
+        fault: "pause-node",
+        holdMs: 2800,
+      })),
+    },
     { subject: "naive", faults: ["pause-node"], valid: false, seed: 108, durationMs: 15_000 },
     // etcdctl elect's session is 60 s: a leader paused past the TTL still leads and nobody takes
     // over (failover late in 8 of 10 seeds over 30 s; seed 7, the test's, in every run; README).
