@@ -251,6 +251,43 @@ Deno.test("fairness: windows with faults are not judged, and a dead server's sha
   assert.ok(Number(r.figures?.windows) >= 1);
 });
 
+Deno.test("fairness: no window before the revision a compaction left is judged", () => {
+  // C registers at revision 31; a compaction left etcd's record from 31 on (B is gone by then).
+  const compacted: BalancingFinal = {
+    registry: {
+      prefix: "/reg/",
+      from: 31,
+      to: 100,
+      initial: [A, B].map((addr) => ({
+        key: addr,
+        value: addr,
+        createRevision: 2,
+        modRevision: 2,
+        lease: "7",
+      })),
+      events: [
+        { revision: 31, type: "put", key: C, value: C, createRevision: 31, lease: "7" },
+        { revision: 32, type: "delete", key: B },
+      ],
+    },
+  };
+  const h = new HistoryBuilder();
+  h.op("n1", "register", 5, 10, "ok", { addr: A, lease: "7" }, 2);
+  h.op("n2", "register", 15, 20, "ok", { addr: B, lease: "7" }, 3);
+  list(h, "n5", 100, 3, [A, B]);
+  calls(h, "n5", 150, 4000, 20, [A, B]); // before C registered: A and B share evenly
+  h.op("n3", "register", 4000, 4010, "ok", { addr: C, lease: "7" }, 31);
+  list(h, "n5", 4020, 32, [A, C]);
+  calls(h, "n5", 4050, 8000, 20, [A, C]);
+  const r = fairness(input(spawned(h.build()), compacted));
+  assert.equal(r.valid, true, r.summary);
+  // Only the window after C's registration, once someone saw revision 31, is judged.
+  assert.equal(r.figures?.windows, 1);
+  const w = r.evidence![0] as { start: number; counts: Record<string, number> };
+  assert.ok(w.start >= 4010, `judged from ${w.start}`);
+  assert.deepEqual(Object.keys(w.counts).sort(), [A, C]);
+});
+
 // ---- availability ----
 
 const availability = availabilityChecker().check;

@@ -23,7 +23,8 @@ export interface FairnessOptions {
  * change of the registered set, each followed by `settleMs`), every live
  * server (registered in etcd and its process alive throughout) gets a share
  * of the calls within ±`tolerance` of the mean. A server clients never learn
- * of gets nothing, and fails it.
+ * of gets nothing, and fails it. Only what etcd's record covers is judged:
+ * no window before the oldest revision a compaction left.
  */
 export function fairnessChecker(opts: FairnessOptions = {}): BuiltinChecker {
   const tolerance = opts.tolerance ?? 0.25;
@@ -78,12 +79,16 @@ export function fairnessChecker(opts: FairnessOptions = {}): BuiltinChecker {
         changes.push({ time: t, revision: r });
         unsteady.push([t - 200, t + settle]); // t bounds the change from above: margin before too
       }
+      // A compaction took etcd's record before tl.from: until someone has seen that revision,
+      // which servers were registered is not known, so no window starts before.
+      const covered = visibleAt(h, tl.from) ?? Infinity;
       const owner = new Map<string, string>();
       for (const o of h.registers) {
         const addr = registeredAddr(o);
         if (addr) owner.set(addr, `${o.node}#${o.incarnation}`);
       }
-      const windows = steadyWindows(unsteady, from, to).filter(([a, b]) => b - a >= minWindow);
+      const windows = steadyWindows(unsteady, Math.max(from, covered), to)
+        .filter(([a, b]) => b - a >= minWindow);
       const judged: unknown[] = [];
       const violations: unknown[] = [];
       const deviations: number[] = [];
