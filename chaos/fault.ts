@@ -24,8 +24,10 @@ export interface World {
    * A fault about to compact calls this first: the run keeps etcd's record of
    * its keys (the checkers judge by it) and returns the revision the record
    * ends at, the one to compact to. Rejects when the record cannot be read.
+   * While etcd refuses writes (`writesRefused`, NOSPACE) it works only after
+   * a keep made while writes were allowed.
    */
-  keepRecord?(): Promise<number>;
+  keepRecord?(o?: { writesRefused?: boolean }): Promise<number>;
 }
 
 /** A started fault: what it hit, and how to undo it. */

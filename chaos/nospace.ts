@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault, World } from "./fault.ts";
 import { membersFree } from "./members_free.ts";
 import { HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { linearizableRead } from "../lib/cluster/gateway.ts";
@@ -59,6 +59,9 @@ export const nospace: Fault = {
       release(); // no member serves now: nothing to fill through
       return undefined;
     }
+    // The run's record now, while writes are allowed: the heal's keep (while they are refused)
+    // ends its own record by deleting the end marker this one leaves.
+    await world.keepRecord?.().catch(() => undefined);
     const at = world.now();
     const detail: Record<string, unknown> = { quotaBytes: quota, via };
     const client = memberClient(world.cluster, via);
@@ -96,7 +99,7 @@ export const nospace: Fault = {
       detail,
       heal: async () => {
         try {
-          return await recover(world.cluster, names, () => world.now());
+          return await recover(world, names);
         } finally {
           release();
         }
@@ -116,12 +119,13 @@ async function servingMember(cluster: Cluster): Promise<string | undefined> {
   return undefined;
 }
 
-/** The operator's recovery from NOSPACE, each step recorded with its time. */
-async function recover(
-  cluster: Cluster,
-  names: string[],
-  now: () => number,
-): Promise<Record<string, unknown>> {
+/**
+ * The operator's recovery from NOSPACE, each step recorded with its time;
+ * before it compacts, the run keeps its record of the keys (as before `compact`).
+ */
+async function recover(world: World, names: string[]): Promise<Record<string, unknown>> {
+  const { cluster } = world;
+  const now = () => world.now();
   const steps: Record<string, unknown>[] = [];
   const client = memberClient(cluster, (await servingMember(cluster)) ?? names[0]);
   let revision: number;
@@ -130,7 +134,12 @@ async function recover(
     const opts = () => ({ deadline: new Date(Date.now() + CALL_MS) });
     const del = await client.delete().key(FILL_KEY).options(opts()).exec();
     steps.push({ step: "delete the filler key", at: now() });
-    revision = Number(del.header.revision);
+    // Compact to where the kept record ends (after the delete), so it and etcd's part meet.
+    const kept = await world.keepRecord?.({ writesRefused: true }).catch(() => undefined);
+    if (kept !== undefined) {
+      steps.push({ step: "keep the run's record", revision: kept, at: now() });
+    }
+    revision = Math.max(Number(del.header.revision), kept ?? 0);
     await client.kv.compact({ revision: String(revision), physical: true }, opts());
     compactedAt = now();
     steps.push({ step: "compact", revision, at: compactedAt });

@@ -14,6 +14,8 @@ import { rollingRestart } from "../chaos/rolling_restart.ts";
 import { replaceMember } from "../chaos/replace_member.ts";
 import { memberList } from "../lib/cluster/gateway.ts";
 import { nospace, NOSPACE_QUOTA_BYTES } from "../chaos/nospace.ts";
+import { KeyArchive } from "../lib/history/key_archive.ts";
+import { KeyTimeline, readKeyLog } from "../lib/history/key_log.ts";
 import { startCluster } from "../lib/cluster/create.ts";
 import { Etcd3 } from "etcd3";
 import { agreedLeader, put } from "./member_cluster_helper.ts";
@@ -210,10 +212,17 @@ async function withQuotaCluster(fn: (c: ControlledCluster, world: World) => Prom
   }
 }
 
-Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's heal makes them succeed again", async () => {
-  await withQuotaCluster(async (c, world) => {
+Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's heal makes them succeed again, the run's record kept across its compaction", async () => {
+  await withQuotaCluster(async (c, plain) => {
+    const prefix = "/nospace-run/";
+    const first = await plain.admin.put(`${prefix}svc/a`).value("1").exec();
+    await plain.admin.put(`${prefix}svc/b`).value("1").exec();
+    const archive = new KeyArchive(plain.admin, prefix);
+    const world: World = { ...plain, keepRecord: (o) => archive.keep(o) };
     const active = await nospace.start(world, mulberry32(1));
     assert.ok(active);
+    // Deletes still go through under NOSPACE (a lease expiring, a node leaving): the record must hold them.
+    const gone = await world.admin.delete().key(`${prefix}svc/a`).exec();
     const d = active.detail as Record<string, unknown>;
     assert.equal(d.filled, true, JSON.stringify(d));
     assert.match(String(d.refused), /database space exceeded/);
@@ -234,6 +243,7 @@ Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's h
       healed.steps.map((s) => s.step),
       [
         "delete the filler key",
+        "keep the run's record",
         "compact",
         "defragment",
         "defragment",
@@ -247,6 +257,18 @@ Deno.test("nospace: writes are refused under the NOSPACE alarm; the operator's h
     }
     await world.admin.put("probe").value("2").exec();
     await waitConverged(c, 15_000);
+    // The compaction took etcd's old revisions; the run's key log still starts before it.
+    const log = await readKeyLog(world.admin, `${prefix}svc/`);
+    assert.ok(log.from <= Number(first.header.revision), `from ${log.from}`);
+    const t = new KeyTimeline(log);
+    assert.deepEqual([...t.at(Number(first.header.revision))!.keys()], ["a"]);
+    assert.ok(
+      log.events.some((e) =>
+        e.type === "delete" && e.key === "a" && e.revision === Number(gone.header.revision)
+      ),
+      "the delete under NOSPACE kept",
+    );
+    assert.deepEqual([...t.at(log.to)!.keys()], ["b"]);
   });
 });
 

@@ -2,8 +2,7 @@
  * etcd's record of a run's keys, kept across compactions. A compaction takes
  * the revisions before it from etcd, and with them what the checkers judge:
  * every view, list or state a node reported before it. So before a fault
- * compacts (`compact`; not the NOSPACE heal, which cannot write the record's
- * end marker while writes are refused), the runner reads etcd's
+ * compacts (`compact`, and the NOSPACE heal), the runner reads etcd's
  * record of the run's keys while it is still there ({@link KeyArchive.keep});
  * a later {@link readKeyLog} on the same client then starts where the archive
  * does, the archived part joined to what etcd still holds where the two
@@ -24,11 +23,17 @@ export class KeyArchive {
   /**
    * Reads and keeps etcd's record of the run's keys now, and returns the
    * revision it ends at: compact to that one (it stays readable), and the
-   * record and what etcd keeps meet there.
+   * record and what etcd keeps meet there. `writesRefused` (NOSPACE): only
+   * after a keep while writes were allowed, whose end marker it deletes.
    */
-  async keep(timeoutMs = 5000): Promise<number> {
+  async keep(o: { writesRefused?: boolean; timeoutMs?: number } = {}): Promise<number> {
     // readKeyLog extends what it reads with the record kept so far: one record, the whole run.
-    this.#record = await readKeyLog(this.client, this.prefix, { timeoutMs });
+    // Its end marker stays, so a keep while NOSPACE refuses writes can delete it instead.
+    this.#record = await readKeyLog(this.client, this.prefix, {
+      timeoutMs: o.timeoutMs ?? 5000,
+      leaveMarker: true,
+      writesRefused: o.writesRefused,
+    });
     return this.#record.to;
   }
 

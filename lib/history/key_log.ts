@@ -45,6 +45,16 @@ export interface KeyLog {
 export interface ReadKeyLogOptions {
   /** Deadline of the whole read, ms. */
   timeoutMs?: number;
+  /**
+   * Leave the end marker in place (the run's archive does), so a later read
+   * while etcd refuses writes can end its record by deleting it.
+   */
+  leaveMarker?: boolean;
+  /**
+   * etcd refuses writes now (NOSPACE): end the record by deleting the marker
+   * an earlier read left (deletes are still allowed) instead of writing one.
+   */
+  writesRefused?: boolean;
 }
 
 const SENTINEL = "~key-log-end";
@@ -60,8 +70,9 @@ export function extendLogsOf(client: Etcd3, extend: (log: KeyLog) => KeyLog): vo
 /**
  * Reads etcd's history of the keys below `prefix`: finds the oldest readable
  * revision (compaction may have removed older ones), reads the keys there,
- * then replays a watch up to a sentinel key it writes, so the record ends at
- * a revision that surely includes everything before the call.
+ * then replays a watch up to a sentinel key it writes (or, while NOSPACE
+ * refuses writes, deletes: `writesRefused`), so the record ends at a
+ * revision that surely includes everything before the call.
  */
 export async function readKeyLog(
   client: Etcd3,
@@ -71,8 +82,7 @@ export async function readKeyLog(
   const deadline = Date.now() + (o.timeoutMs ?? 20_000);
   const call = () => ({ deadline: new Date(deadline) });
   const sentinel = `${prefix}${SENTINEL}`;
-  const put = await client.put(sentinel).value("").options(call()).exec();
-  const to = Number(put.header.revision);
+  const to = await endMarker(client, sentinel, call, o.writesRefused ?? false);
   const readable = async (rev: number) => {
     try {
       await client.getAll().prefix(prefix).revision(String(rev)).limit(1).options(call()).exec();
@@ -129,9 +139,30 @@ export async function readKeyLog(
       await watcher.cancel().catch(() => {});
     }
   }
-  await client.delete().key(sentinel).options(call()).exec().catch(() => {});
+  if (!o.writesRefused && !o.leaveMarker) {
+    await client.delete().key(sentinel).options(call()).exec().catch(() => {});
+  }
   const log = { prefix, from, to, initial, events };
   return extenders.get(client)?.(log) ?? log;
+}
+
+/** Marks the record's end and returns its revision: puts the marker, or deletes one left earlier. */
+async function endMarker(
+  client: Etcd3,
+  sentinel: string,
+  call: () => { deadline: Date },
+  writesRefused: boolean,
+): Promise<number> {
+  if (!writesRefused) {
+    return Number((await client.put(sentinel).value("").options(call()).exec()).header.revision);
+  }
+  const del = await client.delete().key(sentinel).options(call()).exec();
+  if (Number(del.deleted) === 0) {
+    throw new Error(
+      `key log of ${sentinel}: etcd refuses writes and no earlier read left a marker`,
+    );
+  }
+  return Number(del.header.revision);
 }
 
 function logged(kv: IKeyValue, rel: (k: Buffer) => string): LoggedKv {

@@ -39,7 +39,7 @@ export async function workload(
       busyNodes: new Set(),
       busyMembers: new Set(),
       now: () => run.history.now(),
-      keepRecord: () => run.archive!.keep(),
+      keepRecord: (o) => run.archive!.keep(o),
     },
     run.faults,
     run.history,
