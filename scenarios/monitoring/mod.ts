@@ -76,7 +76,7 @@ const scenario: Scenario = {
   subjects: {
     reference:
       "watches the heartbeats from the read revision + 1; a key replaced under a new lease is a down and an up",
-    naive: "polls the heartbeat prefix every second without revisions (short flaps go unseen)",
+    naive: "polls the heartbeat prefix once per TTL without revisions (short flaps go unseen)",
     etcd3:
       "etcd3 as its README teaches: getAll().prefix(), then watch().prefix().startRevision().create() with its own resume; delete is down, a put under a new lease down and up",
   },
@@ -96,7 +96,22 @@ const scenario: Scenario = {
       seed: 12,
       durationMs: 15_000,
     },
-    { subject: "naive", faults: ["kill-node"], valid: false, seed: 27, durationMs: 15_000 },
+    // Five 1 s kills: each member is back, under a new lease, about when its old lease runs
+    // out, so its key barely goes missing between two polls. Seed 27's three drawn kills of
+    // 1.0–1.3 s were all seen once (a loaded machine restarts nodes slowly), caught then
+    // only by a late recovery; these five went unseen in 4 of 4 runs on a loaded machine.
+    {
+      subject: "naive",
+      faults: ["kill-node"],
+      valid: false,
+      seed: 27,
+      durationMs: 15_000,
+      plan: [1000, 3500, 6000, 8500, 11_000].map((at) => ({
+        at,
+        fault: "kill-node",
+        holdMs: 1000,
+      })),
+    },
   ],
   finalReads: async (client: Etcd3, prefix: string) => ({
     // etcd's record of the heartbeats: the truth each reported state is judged against.
