@@ -4,7 +4,7 @@
  * kills, lease revocations and cuts, and the naive one leaks leases.
  */
 import assert from "node:assert/strict";
-import { runCli, runsTogether } from "./run_helper.ts";
+import { runCli } from "./run_helper.ts";
 
 // Seed 12 plans, within 20 s, two cuts of 4.8 and 3.3 s (past the 2 s TTL), three
 // revocations and two kills, each aimed (80% draw) at a registered service.
@@ -17,15 +17,9 @@ const RUN = [
   "--seed",
   "12",
 ];
-const lossy = new URL("./fixtures/lossy_discoverer.ts", import.meta.url).pathname;
-const run = runsTogether({
-  reference: () => runCli([...RUN, "--subject", "reference"]),
-  lossy: () => runCli(["discovery", "--subject", lossy, "--duration", "20s", "--seed", "12"]),
-  naive: () => runCli([...RUN, "--subject", "naive"]),
-});
 
 Deno.test("discovery: the reference registry stays valid under kills, revocations and cuts", async () => {
-  const r = await run("reference");
+  const r = await runCli([...RUN, "--subject", "reference"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.result?.valid, true);
   const check = (name: string) => r.result!.checks.find((c) => c.name === name)!;
@@ -39,7 +33,8 @@ Deno.test("discovery: the reference registry stays valid under kills, revocation
 });
 
 Deno.test("discovery: a discoverer that silently drops a watch event is caught at its revision, under the default faults", async () => {
-  const r = await run("lossy");
+  const lossy = new URL("./fixtures/lossy_discoverer.ts", import.meta.url).pathname;
+  const r = await runCli(["discovery", "--subject", lossy, "--duration", "20s", "--seed", "12"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const views = r.result!.checks.find((c) => c.name === "views-at-revision")!;
   assert.equal(views.valid, false, views.summary);
@@ -47,7 +42,7 @@ Deno.test("discovery: a discoverer that silently drops a watch event is caught a
 });
 
 Deno.test("discovery: the naive registry leaks a lease on every refresh", async () => {
-  const r = await run("naive");
+  const r = await runCli([...RUN, "--subject", "naive"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.equal(r.result?.valid, false);
   const hygiene = r.result!.checks.find((c) => c.name === "lease-hygiene")!;

@@ -9,26 +9,10 @@
  */
 import assert from "node:assert/strict";
 import { cli, lines } from "./cli_helper.ts";
-import { runCli, runsTogether } from "./run_helper.ts";
+import { runCli } from "./run_helper.ts";
 
 const FLAP_PLAN = new URL("../examples/etcd3-pubsub-flap.json", import.meta.url).pathname;
 const REPRO = ["pubsub", "--faults-file", FLAP_PLAN, "--duration", "20s", "--seed", "7"];
-const run = runsTogether({
-  pubsubEtcd3: () => runCli([...REPRO, "--subject", "etcd3"]),
-  pubsubReference: () => runCli([...REPRO, "--subject", "reference"]),
-  discoveryEtcd3: () =>
-    runCli([
-      "discovery",
-      "--subject",
-      "etcd3",
-      "--faults",
-      "flap-node",
-      "--duration",
-      "20s",
-      "--seed",
-      "1",
-    ]),
-});
 
 Deno.test("etcd3 subjects: --list shows them and the client faults", async () => {
   const r = await cli(["--list"]);
@@ -47,7 +31,7 @@ Deno.test("etcd3 subjects: --list shows them and the client faults", async () =>
 });
 
 Deno.test("etcd3 subjects: under flap-node etcd3's watcher silently skips messages a subscriber never got", async () => {
-  const r = await run("pubsubEtcd3");
+  const r = await runCli([...REPRO, "--subject", "etcd3"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.equal(r.result?.valid, false);
   const delivery = r.result!.checks.find((c) => c.name === "delivered-once")!;
@@ -64,7 +48,7 @@ Deno.test("etcd3 subjects: under flap-node etcd3's watcher silently skips messag
 });
 
 Deno.test("etcd3 subjects: the reference subscriber loses nothing on the same flapping schedule", async () => {
-  const r = await run("pubsubReference");
+  const r = await runCli([...REPRO, "--subject", "reference"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const delivery = r.result!.checks.find((c) => c.name === "delivered-once")!;
   assert.equal(delivery.valid, true, delivery.summary);
@@ -72,7 +56,17 @@ Deno.test("etcd3 subjects: the reference subscriber loses nothing on the same fl
 });
 
 Deno.test("etcd3 subjects: discovery's etcd3 subject keeps its registrations and views under flap-node", async () => {
-  const r = await run("discoveryEtcd3");
+  const r = await runCli([
+    "discovery",
+    "--subject",
+    "etcd3",
+    "--faults",
+    "flap-node",
+    "--duration",
+    "20s",
+    "--seed",
+    "1",
+  ]);
   // Registrations and the end views hold. Views judged at their revision may catch etcd3's
   // watcher skipping an event under the flaps (the pubsub finding), depending on where the
   // resets fall, so this test does not pin the run's verdict.

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { cli, lines } from "./cli_helper.ts";
-import { leftoverProcesses, runsTogether } from "./run_helper.ts";
+import { leftoverProcesses } from "./run_helper.ts";
 import type { RunResult } from "../lib/runner/run.ts";
 import { HistoryWriter, wallClock } from "../lib/history/writer.ts";
 import { NodeHandle } from "../lib/node/node_handle.ts";
@@ -108,15 +108,9 @@ async function drill(faults: string, seed: number, ...flags: string[]): Promise<
 
 const check = (r: Drilled, name: string) => r.result.checks.find((c) => c.name === name)!;
 
-const drilled = runsTogether({
-  fencedPauses: () => drill("pause-node", 12),
-  unfencedPauses: () => drill("pause-node", 12, "--unfenced"),
-  fencedKillsAndCuts: () => drill("kill-node,partition-node", 12),
-});
-
 // Seed 12 aims three pauses of 3.6–5.7 s (past the 2 s TTL) at the lock holder (as in lock_scenario_test).
 Deno.test("exec lock: the fenced Python lock stays valid under pause-node; no program is left", async () => {
-  const r = await drilled("fencedPauses");
+  const r = await drill("pause-node", 12);
   assert.equal(r.code, 0, r.output);
   assert.equal(r.result.valid, true);
   assert.ok(Number(check(r, "resource-safety").figures?.acknowledged) > 10, r.output);
@@ -130,7 +124,7 @@ Deno.test("exec lock: the fenced Python lock stays valid under pause-node; no pr
 });
 
 Deno.test("exec lock: the unfenced Python lock loses updates under pause-node", async () => {
-  const r = await drilled("unfencedPauses");
+  const r = await drill("pause-node", 12, "--unfenced");
   assert.equal(r.code, 1, r.output);
   assert.equal(r.result.valid, false);
   assert.match(check(r, "resource-safety").summary, /lost update/);
@@ -139,7 +133,7 @@ Deno.test("exec lock: the unfenced Python lock loses updates under pause-node", 
 
 // Seed 12 with these faults cuts off two holders and kills five, each the holder then.
 Deno.test("exec lock: the fenced Python lock stays valid under kill-node and partition-node", async () => {
-  const r = await drilled("fencedKillsAndCuts");
+  const r = await drill("kill-node,partition-node", 12);
   assert.equal(r.code, 0, r.output);
   assert.equal(r.result.valid, true);
   const faults = r.result.plan.map((f) => f.fault);

@@ -6,7 +6,7 @@
  * network behind.
  */
 import assert from "node:assert/strict";
-import { pairsRunOnce, runCli, runsTogether } from "./run_helper.ts";
+import { pairsRunOnce, runCli } from "./run_helper.ts";
 import { FAULTS } from "../chaos/mod.ts";
 import { containerTest, harnessLeftovers } from "./container_helper.ts";
 
@@ -23,20 +23,12 @@ const RUN = [
   "12",
 ];
 
-// Seed 7 plans four member faults in 20 s, after the solo window.
-const ALL = RUN.map((x, i) => RUN[i - 1] === "--seed" ? "7" : x);
-// Both unfenced pairs of lock's expectations at once, on one container cluster they share.
-const pairs = pairsRunOnce(["lock/etcd3", "lock/naive"], ["--cluster", "container"]);
-// The reference's run and the pairs' run at once: each has a cluster of its own.
-const run = runsTogether({
-  reference: () => runCli([...ALL, "--subject", "reference", "--faults", "all"]),
-  pairs,
-});
-
 containerTest(
   "[container] lock: the fenced reference lock is never invalid under --faults all; liveness is judged",
   async () => {
-    const r = await run("reference");
+    // Seed 7 plans four member faults in 20 s, after the solo window.
+    const all = RUN.map((x, i) => RUN[i - 1] === "--seed" ? "7" : x);
+    const r = await runCli([...all, "--subject", "reference", "--faults", "all"]);
     assert.notEqual(r.result?.valid, false, r.stdout + r.stderr);
     const check = (name: string) => r.result!.checks.find((c) => c.name === name)!;
     const safety = check("resource-safety");
@@ -55,11 +47,14 @@ containerTest(
   },
 );
 
+// Both unfenced pairs of lock's expectations at once, on one container cluster they share.
+const pairs = pairsRunOnce(["lock/etcd3", "lock/naive"], ["--cluster", "container"]);
+
 for (const subject of ["naive", "etcd3"]) {
   containerTest(
     `[container] lock: the unfenced ${subject} lock loses updates under pause-node`,
     async () => {
-      const r = await run("pairs");
+      const r = await pairs();
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const result = r.results.get(`lock/${subject}`)!;
       assert.equal(result.cluster.kind, "container");

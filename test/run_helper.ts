@@ -21,29 +21,6 @@ export async function runCli(args: string[]): Promise<CliResult & { result?: Run
   }
 }
 
-/**
- * A file's independent runs, started together the first time a test asks for
- * one, so the file takes as long as its longest run instead of their sum
- * (they mostly wait on timers and etcd). The first test waits for all of
- * them, so no test leaves a process running; the others read what they left.
- */
-export function runsTogether<R extends Record<string, () => Promise<unknown>>>(
-  runs: R,
-): <K extends keyof R>(name: K) => ReturnType<R[K]> {
-  let all: Promise<Map<keyof R, PromiseSettledResult<unknown>>> | undefined;
-  const start = async () => {
-    const names = Object.keys(runs) as (keyof R)[];
-    const settled = await Promise.allSettled(names.map((k) => runs[k]()));
-    return new Map(names.map((k, i) => [k, settled[i]]));
-  };
-  return (<K extends keyof R>(name: K) =>
-    (all ??= start()).then((done) => {
-      const r = done.get(name)!;
-      if (r.status === "rejected") throw r.reason;
-      return r.value;
-    })) as <K extends keyof R>(name: K) => ReturnType<R[K]>;
-}
-
 /** etcd or node processes of runs below `outDir` still running (none may outlive a run). */
 export function leftoverProcesses(outDir: string): string[] {
   const found: string[] = [];

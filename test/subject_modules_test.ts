@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { cli, lines } from "./cli_helper.ts";
-import { runCli, runsTogether } from "./run_helper.ts";
+import { runCli } from "./run_helper.ts";
 import type { RunResult } from "../lib/runner/run.ts";
 
 const fixture = (name: string) =>
@@ -17,15 +17,16 @@ const fixture = (name: string) =>
 // Seed 12 aims three pauses of 3.6–5.7 s (past the 2 s TTL) at the lock holder (as in lock_scenario_test).
 const PAUSES = ["--faults", "pause-node", "--duration", "20s", "--fault-interval", "3s"]
   .concat(["--seed", "12"]);
-const run = runsTogether({
-  fenced: () =>
-    runCli(["lock", "--subject", fixture("fenced_lock"), ...PAUSES, "--expect", "valid"]),
-  unfenced: () =>
-    runCli(["lock", "--subject", fixture("unfenced_lock"), ...PAUSES, "--expect", "invalid"]),
-});
 
 Deno.test("subject modules: a user's fenced lock is valid under pause-node (--expect valid)", async () => {
-  const r = await run("fenced");
+  const r = await runCli([
+    "lock",
+    "--subject",
+    fixture("fenced_lock"),
+    ...PAUSES,
+    "--expect",
+    "valid",
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.result?.valid, true);
   assert.match(r.stdout, /expected valid, got valid: matches/);
@@ -36,7 +37,14 @@ Deno.test("subject modules: a user's fenced lock is valid under pause-node (--ex
 });
 
 Deno.test("subject modules: a user's unfenced lock loses updates under pause-node (--expect invalid)", async () => {
-  const r = await run("unfenced");
+  const r = await runCli([
+    "lock",
+    "--subject",
+    fixture("unfenced_lock"),
+    ...PAUSES,
+    "--expect",
+    "invalid",
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.result?.valid, false);
   assert.match(r.stdout, /expected invalid, got INVALID: matches/);
