@@ -139,7 +139,7 @@ async function recover(world: World, names: string[]): Promise<Record<string, un
     if (kept !== undefined) {
       steps.push({ step: "keep the run's record", revision: kept, at: now() });
     }
-    revision = Math.max(Number(del.header.revision), kept ?? 0);
+    revision = kept ?? Number(del.header.revision);
     await client.kv.compact({ revision: String(revision), physical: true }, opts());
     compactedAt = now();
     steps.push({ step: "compact", revision, at: compactedAt });
