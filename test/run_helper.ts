@@ -91,10 +91,26 @@ export type PairsOnce = (() => Promise<PairsRun>) & { names: readonly string[] }
 export function pairsMatchTest(name: string, pairs: PairsOnce): void {
   Deno.test(`${name}: run all's pinned pairs match their expectations`, async () => {
     const r = await pairs();
-    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.code, 0, r.stdout + r.stderr + unexpectedChecks(r.results));
     assert.match(r.stdout, /every verdict matched its expectation/);
     assert.deepEqual([...r.results.keys()].sort(), [...pairs.names].sort());
   });
+}
+
+/**
+ * The checks of every pair that did not come out valid, with their first
+ * evidence: a CI log of a failed run then says what was seen, though its run
+ * directory is gone.
+ */
+function unexpectedChecks(results: Map<string, RunResult>): string {
+  const lines: string[] = [];
+  for (const [name, result] of results) {
+    for (const c of result.checks.filter((c) => c.valid !== true)) {
+      lines.push(`${name} ${c.name} ${c.valid}: ${c.summary}`);
+      for (const e of (c.evidence ?? []).slice(0, 3)) lines.push(`  ${JSON.stringify(e)}`);
+    }
+  }
+  return lines.length ? `\nchecks not valid:\n${lines.join("\n")}\n` : "";
 }
 
 async function runPairsCli(pairs: string[], extra: string[]): Promise<PairsRun> {
