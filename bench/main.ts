@@ -7,7 +7,7 @@
  * BENCH_POWER_SEEDS (default 1) the seeds per pair of the power section and
  * BENCH_POWER_JOBS (default 4) how many of its runs go at once,
  * BENCH_POWER_ROWS=caught or valid only one kind of its rows,
- * BENCH_POWER_SCENARIOS=lock,queue only those scenarios' rows (runs that miss
+ * BENCH_POWER_SCENARIOS=lock,election/etcd3 only those scenarios' or pairs' rows (runs that miss
  * are kept for their evidence, the path printed), BENCH_POWER_SECONDS=30 every
  * row at that duration;
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,

@@ -43,6 +43,7 @@ export interface PowerRow {
 /** Which rows {@link power} runs: kinds of row, scenarios (default all of both). */
 export interface PowerSelection {
   kinds?: readonly PowerRow["kind"][];
+  /** Scenarios (`lock`) or single pairs (`election/etcd3`). */
   scenarios?: readonly string[];
   /** Every row at this duration, ms (e.g. the default 30 s for caught rows too). */
   durationMs?: number;
@@ -57,9 +58,12 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
   const kinds = select.kinds ?? ["caught", "valid"];
   const runs: { row: number; args: string[]; seed: number }[] = [];
   const rows: PowerRow[] = [];
-  for (const name of select.scenarios ?? Object.keys(BUILTIN_SCENARIOS)) {
+  const wanted = select.scenarios ?? Object.keys(BUILTIN_SCENARIOS);
+  const names = [...new Set(wanted.map((w) => w.split("/")[0]))];
+  for (const name of names) {
     const { scenario } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const e of scenario.expectations) {
+      if (!wanted.includes(name) && !wanted.includes(`${name}/${e.subject}`)) continue;
       const reference = e.subject === scenario.defaultSubject && e.valid;
       if (!reference && e.valid) continue;
       if (!kinds.includes(reference ? "valid" : "caught")) continue;
