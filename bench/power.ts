@@ -1,12 +1,17 @@
 /**
- * Power of the checks: for every caught subject × its breaking faults (an
- * expectation of `invalid`) the share of `seeds` seeds it is caught on, and
- * for every reference subject the share of seeds it stays valid on under
- * `--faults all` (every fault the process cluster has, member faults too)
- * at the default duration, as an operator first runs it, with the deciding
- * checks that judged nothing on some seed (such a run is not valid). Caught
- * rows run at their expectation's duration. Seeds are 1…N, not the pinned
- * ones: the figure says how much a verdict depends on luck.
+ * Power of the checks, three kinds of row:
+ * - `caught`: every caught subject × its breaking faults (an expectation of
+ *   `invalid`), the share of `seeds` seeds it is caught on with a drawn plan
+ *   at the default duration, as a user first runs it;
+ * - `pinned`: the same expectation as `run all` runs it (its exact plan, if
+ *   it has one, and its duration), on other seeds than the pinned one: how
+ *   much CI's verdict leans on its seed (the plan's targets and the
+ *   workload's timing still vary);
+ * - `valid`: every reference subject, the share of seeds it stays valid on
+ *   under `--faults all` (every fault the process cluster has, member
+ *   faults too) at the default duration, with the deciding checks that
+ *   judged nothing on some seed (such a run is not valid).
+ * Seeds are 1…N: the figure says how much a verdict depends on luck.
  *
  * Each seed runs in a runner process of its own (`runInChild`): a process
  * that dies without a verdict (Deno 2.9.6 can abort inside its HTTP/2 code
@@ -25,8 +30,10 @@ export interface PowerRow {
   scenario: string;
   subject: string;
   faults: string;
-  /** "caught" rows expect invalid, "valid" rows expect valid. */
-  kind: "caught" | "valid";
+  /** "caught" and "pinned" rows expect invalid, "valid" rows expect valid. */
+  kind: "caught" | "pinned" | "valid";
+  /** A pinned row's exact plan, when its expectation has one. */
+  planned?: boolean;
   durationMs: number;
   expected: number;
   runs: number;
@@ -45,7 +52,7 @@ export interface PowerSelection {
   kinds?: readonly PowerRow["kind"][];
   /** Scenarios (`lock`) or single pairs (`election/etcd3`). */
   scenarios?: readonly string[];
-  /** Every row at this duration, ms (e.g. the default 30 s for caught rows too). */
+  /** Every caught and valid row at this duration, ms (pinned rows keep their expectation's). */
   durationMs?: number;
 }
 
@@ -55,9 +62,11 @@ export interface PowerSelection {
  * stay for the evidence, and `kept` names where.
  */
 export async function power(seeds: number, jobs: number, select: PowerSelection = {}) {
-  const kinds = select.kinds ?? ["caught", "valid"];
+  const kinds = select.kinds ?? ["caught", "pinned", "valid"];
+  const out = await Deno.makeTempDir({ prefix: "drills-bench-power-" });
   const runs: { row: number; args: string[]; seed: number }[] = [];
   const rows: PowerRow[] = [];
+  const plans: [path: string, text: string][] = []; // written inside the try that removes `out`
   const wanted = select.scenarios ?? Object.keys(BUILTIN_SCENARIOS);
   const names = [...new Set(wanted.map((w) => w.split("/")[0]))];
   for (const name of names) {
@@ -66,33 +75,40 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       if (!wanted.includes(name) && !wanted.includes(`${name}/${e.subject}`)) continue;
       const reference = e.subject === scenario.defaultSubject && e.valid;
       if (!reference && e.valid) continue;
-      if (!kinds.includes(reference ? "valid" : "caught")) continue;
-      const faults = reference ? ["all"] : e.faults;
-      const durationMs = select.durationMs ??
-        (reference
-          ? EXPECTATION_DEFAULTS.durationMs
-          : e.durationMs ?? EXPECTATION_DEFAULTS.durationMs);
-      rows.push({
-        scenario: name,
-        subject: e.subject,
-        faults: faults.join(","),
-        kind: reference ? "valid" : "caught",
-        durationMs,
-        expected: 0,
-        runs: 0,
-        missedSeeds: [],
-        missedChecks: {},
-        unjudged: {},
-        crashed: {},
-      });
-      for (let seed = 1; seed <= seeds; seed++) {
-        // A drawn plan, not the expectation's exact one: this measures the luck the pin removes.
-        const args = pairArgs(name, e, faults, seed, durationMs);
-        runs.push({ row: rows.length - 1, args, seed });
+      const rowKinds = reference ? ["valid" as const] : ["caught" as const, "pinned" as const];
+      for (const kind of rowKinds.filter((k) => kinds.includes(k))) {
+        const pinned = kind === "pinned";
+        const durationMs = pinned
+          ? e.durationMs ?? EXPECTATION_DEFAULTS.durationMs
+          : select.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
+        const faults = reference ? ["all"] : e.faults;
+        const row = rows.length;
+        let plan: string | undefined;
+        if (pinned && e.plan) {
+          plan = `${out}/plan-${row}.json`;
+          plans.push([plan, JSON.stringify(e.plan)]);
+        }
+        rows.push({
+          scenario: name,
+          subject: e.subject,
+          faults: faults.join(","),
+          kind,
+          ...(plan ? { planned: true } : {}),
+          durationMs,
+          expected: 0,
+          runs: 0,
+          missedSeeds: [],
+          missedChecks: {},
+          unjudged: {},
+          crashed: {},
+        });
+        for (let seed = 1; seed <= seeds; seed++) {
+          const args = pairArgs(name, e, plan ? ["--faults-file", plan] : faults, seed, durationMs);
+          runs.push({ row, args, seed });
+        }
       }
     }
   }
-  const out = await Deno.makeTempDir({ prefix: "drills-bench-power-" });
   const t0 = performance.now();
   let missed = false;
   let next = 0;
@@ -113,7 +129,7 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
         : "unknown";
       // An hour of runs says how far it got: one line per seed, on stderr beside the section's.
       console.error(
-        `power ${done}/${runs.length}: ${row.scenario}/${row.subject} seed ${seed} ${verdict}`,
+        `power ${done}/${runs.length}: ${row.scenario}/${row.subject} ${row.kind} seed ${seed} ${verdict}`,
       );
       if (!result) continue;
       row.runs++;
@@ -135,6 +151,7 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
     }
   };
   try {
+    for (const [path, text] of plans) await Deno.writeTextFile(path, text);
     await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
   } finally {
     if (!missed) await Deno.remove(out, { recursive: true });
@@ -144,7 +161,11 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
   return { seeds, jobs, seconds, rows, ...(missed ? { kept: out } : {}) };
 }
 
-/** The CLI arguments of one seed of a row: what `run all` would run, with this seed's drawn plan. */
+/**
+ * The CLI arguments of one seed of a row: what `run all` would run, with this
+ * seed; `faults` are fault names (a plan drawn from the seed) or
+ * `["--faults-file", path]` (an exact plan, its targets drawn from the seed).
+ */
 function pairArgs(
   scenario: string,
   e: Expectation,
@@ -152,7 +173,8 @@ function pairArgs(
   seed: number,
   durationMs: number,
 ): string[] {
-  const args = [scenario, "--subject", e.subject, "--faults", faults.join(",")];
+  const schedule = faults[0] === "--faults-file" ? faults : ["--faults", faults.join(",")];
+  const args = [scenario, "--subject", e.subject, ...schedule];
   args.push("--seed", String(seed), "--duration", `${durationMs}ms`, "--members", "3");
   args.push("--ttl", "2");
   if (e.faultIntervalMs !== undefined) args.push("--fault-interval", `${e.faultIntervalMs}ms`);
