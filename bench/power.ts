@@ -109,6 +109,8 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       }
     }
   }
+  // Longest runs first, so the section does not end on one long run while the other jobs idle.
+  runs.sort((a, b) => rows[b.row].durationMs - rows[a.row].durationMs);
   const t0 = performance.now();
   let missed = false;
   let next = 0;
