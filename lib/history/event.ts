@@ -72,7 +72,19 @@ export interface Operation {
 }
 
 /** Pairs each invocation with its completion, in invocation order. */
-export function operations(history: readonly HistoryEvent[]): Operation[] {
+export function operations(history: readonly HistoryEvent[]): readonly Operation[] {
+  // Every checker of a run pairs the same history; it only grows, so a cached pairing holds
+  // while its length does (pairing 120k events is most of a simple checker's time).
+  const cached = pairedOps.get(history);
+  if (cached?.length === history.length) return cached.ops;
+  const ops = pairOperations(history);
+  pairedOps.set(history, { length: history.length, ops });
+  return ops;
+}
+
+const pairedOps = new WeakMap<readonly HistoryEvent[], { length: number; ops: Operation[] }>();
+
+function pairOperations(history: readonly HistoryEvent[]): Operation[] {
   const open = new Map<string, Operation>();
   const all: Operation[] = [];
   for (const e of history) {
