@@ -1,21 +1,23 @@
 /**
  * Scale: the most nodes the lock scenario runs on this machine with its
  * verdict still valid, and the peak memory that takes (runner, nodes and
- * etcd members, summed RSS sampled every 500 ms).
+ * etcd members, summed PSS sampled every 500 ms: RSS would count the deno
+ * executable's and libraries' shared pages once per process, about half of
+ * a node's 78 MiB RSS, where PSS shares them out among the processes).
  */
 import { runScenario } from "../lib/runner/run.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
-/** Summed RSS in MiB of this process and every process whose command line names `marker`. */
-function rssMiB(marker: string): number {
+/** Summed PSS in MiB of this process and every process whose command line names `marker`. */
+function pssMiB(marker: string): number {
   let kb = 0;
   for (const p of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(p.name)) continue;
     try {
       const self = Number(p.name) === Deno.pid;
       if (!self && !Deno.readTextFileSync(`/proc/${p.name}/cmdline`).includes(marker)) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${p.name}/status`));
+      const m = /^Pss:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${p.name}/smaps_rollup`));
       if (m) kb += Number(m[1]);
     } catch { /* gone */ }
   }
@@ -29,7 +31,7 @@ export async function scale(nodeCounts: number[], durationMs: number) {
   for (const nodes of nodeCounts) {
     const out = await Deno.makeTempDir({ prefix: "drills-bench-scale-" });
     let peak = 0;
-    const sampler = setInterval(() => peak = Math.max(peak, rssMiB(out)), 500);
+    const sampler = setInterval(() => peak = Math.max(peak, pssMiB(out)), 500);
     try {
       const r = await runScenario({
         scenario,
@@ -44,7 +46,7 @@ export async function scale(nodeCounts: number[], durationMs: number) {
         ttl: 2,
         outDir: out,
       });
-      rows.push({ nodes, valid: r.valid, peakRssMiB: peak, operations: r.stats.operations });
+      rows.push({ nodes, valid: r.valid, peakPssMiB: peak, operations: r.stats.operations });
       if (r.valid !== true) break;
     } finally {
       clearInterval(sampler);
