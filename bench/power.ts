@@ -62,11 +62,66 @@ export interface PowerSelection {
  * stay for the evidence, and `kept` names where.
  */
 export async function power(seeds: number, jobs: number, select: PowerSelection = {}) {
-  const kinds = select.kinds ?? ["caught", "pinned", "valid"];
   const out = await Deno.makeTempDir({ prefix: "drills-bench-power-" });
+  let missed = false;
+  try {
+    const { rows, runs } = await selectRuns(out, seeds, select);
+    // Longest runs first, so the section does not end on one long run while the other jobs idle.
+    runs.sort((a, b) => rows[b.row].durationMs - rows[a.row].durationMs);
+    const t0 = performance.now();
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < runs.length) {
+        const i = next++;
+        const { row: at, args, seed } = runs[i];
+        const row = rows[at];
+        const result = await runSeed(args, `${out}/${i}`, (why) => row.crashed[seed] = why);
+        done++;
+        const verdict = !result
+          ? "no verdict"
+          : result.valid === true
+          ? "valid"
+          : result.valid === false
+          ? "INVALID"
+          : "unknown";
+        // An hour of runs says how far it got: one line per seed, on stderr beside the section's.
+        console.error(
+          `power ${done}/${runs.length}: ${row.scenario}/${row.subject} ${row.kind} seed ${seed} ${verdict}`,
+        );
+        if (!result) continue;
+        row.runs++;
+        const deciding = result.checks.filter((c) => c.decides);
+        for (const c of deciding.filter((c) => c.judged === 0)) {
+          row.unjudged[c.name] = (row.unjudged[c.name] ?? 0) + 1;
+        }
+        if (result.valid === (row.kind === "valid")) {
+          row.expected++;
+          await Deno.remove(`${out}/${i}`, { recursive: true });
+        } else {
+          missed = true;
+          row.missedSeeds.push(seed);
+          const want = row.kind === "valid";
+          row.missedChecks[seed] = deciding.filter((c) => c.valid !== want).map((c) =>
+            `${c.name}=${c.valid}`
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+    for (const row of rows) row.missedSeeds.sort((a, b) => a - b);
+    const seconds = Math.round((performance.now() - t0) / 1000);
+    return { seeds, jobs, seconds, rows, ...(missed ? { kept: out } : {}) };
+  } finally {
+    if (!missed) await Deno.remove(out, { recursive: true });
+  }
+}
+
+/** The selected rows and their runs (seeds 1…N each); an exact plan is written into `out`. */
+async function selectRuns(out: string, seeds: number, select: PowerSelection) {
+  const kinds = select.kinds ?? ["caught", "pinned", "valid"];
   const runs: { row: number; args: string[]; seed: number }[] = [];
   const rows: PowerRow[] = [];
-  const plans: [path: string, text: string][] = []; // written inside the try that removes `out`
   const wanted = select.scenarios ?? Object.keys(BUILTIN_SCENARIOS);
   const names = [...new Set(wanted.map((w) => w.split("/")[0]))];
   for (const name of names) {
@@ -86,7 +141,7 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
         let plan: string | undefined;
         if (pinned && e.plan) {
           plan = `${out}/plan-${row}.json`;
-          plans.push([plan, JSON.stringify(e.plan)]);
+          await Deno.writeTextFile(plan, JSON.stringify(e.plan));
         }
         rows.push({
           scenario: name,
@@ -109,58 +164,7 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
       }
     }
   }
-  // Longest runs first, so the section does not end on one long run while the other jobs idle.
-  runs.sort((a, b) => rows[b.row].durationMs - rows[a.row].durationMs);
-  const t0 = performance.now();
-  let missed = false;
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < runs.length) {
-      const i = next++;
-      const { row: at, args, seed } = runs[i];
-      const row = rows[at];
-      const result = await runSeed(args, `${out}/${i}`, (why) => row.crashed[seed] = why);
-      done++;
-      const verdict = !result
-        ? "no verdict"
-        : result.valid === true
-        ? "valid"
-        : result.valid === false
-        ? "INVALID"
-        : "unknown";
-      // An hour of runs says how far it got: one line per seed, on stderr beside the section's.
-      console.error(
-        `power ${done}/${runs.length}: ${row.scenario}/${row.subject} ${row.kind} seed ${seed} ${verdict}`,
-      );
-      if (!result) continue;
-      row.runs++;
-      const deciding = result.checks.filter((c) => c.decides);
-      for (const c of deciding.filter((c) => c.judged === 0)) {
-        row.unjudged[c.name] = (row.unjudged[c.name] ?? 0) + 1;
-      }
-      if (result.valid === (row.kind === "valid")) {
-        row.expected++;
-        await Deno.remove(`${out}/${i}`, { recursive: true });
-      } else {
-        missed = true;
-        row.missedSeeds.push(seed);
-        const want = row.kind === "valid";
-        row.missedChecks[seed] = deciding.filter((c) => c.valid !== want).map((c) =>
-          `${c.name}=${c.valid}`
-        );
-      }
-    }
-  };
-  try {
-    for (const [path, text] of plans) await Deno.writeTextFile(path, text);
-    await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
-  } finally {
-    if (!missed) await Deno.remove(out, { recursive: true });
-  }
-  for (const row of rows) row.missedSeeds.sort((a, b) => a - b);
-  const seconds = Math.round((performance.now() - t0) / 1000);
-  return { seeds, jobs, seconds, rows, ...(missed ? { kept: out } : {}) };
+  return { rows, runs };
 }
 
 /**
