@@ -21,10 +21,24 @@ import { proxyOverhead } from "./overhead.ts";
 import { scale } from "./scale.ts";
 import { detection } from "./detection.ts";
 import { runAllTime } from "./run_all.ts";
-import { power } from "./power.ts";
+import { chooseRows, power } from "./power.ts";
+import { benchSettings } from "./settings.ts";
+import { UsageError } from "../lib/errors.ts";
 
-const REPEATS = Number(Deno.env.get("BENCH_REPEATS") ?? 5);
-const SKIP = new Set((Deno.env.get("BENCH_SKIP") ?? "").split(",").filter(Boolean));
+// Bad settings are found before the first section, not after minutes of figures.
+const settings = await (async () => {
+  try {
+    const s = benchSettings(Deno.env.toObject());
+    if (!s.skip.has("power")) await chooseRows(s.power);
+    return s;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench: ${e.message}`);
+    Deno.exit(2);
+  }
+})();
+const REPEATS = settings.repeats;
+const SKIP = settings.skip;
 
 /** One figure of the table: a value, its unit and the target it is held to. */
 interface Row {
@@ -126,7 +140,7 @@ await section("detection", async () => {
 });
 
 await section("runall", async () => {
-  const r = await runAllTime();
+  const r = await runAllTime(settings.runallJobs);
   results.runAll = { ...r, targetSeconds: 180 };
   rows.push({
     figure: `run all --expect, ${r.jobs} jobs (${
@@ -140,19 +154,8 @@ await section("runall", async () => {
 });
 
 await section("power", async () => {
-  const seeds = Number(Deno.env.get("BENCH_POWER_SEEDS") ?? 1);
-  const kinds = (Deno.env.get("BENCH_POWER_ROWS") ?? "caught,pinned,valid").split(",") as (
-    | "caught"
-    | "pinned"
-    | "valid"
-  )[];
-  const only = Deno.env.get("BENCH_POWER_SCENARIOS")?.split(",");
-  const seconds = Deno.env.get("BENCH_POWER_SECONDS");
-  const r = await power(seeds, Number(Deno.env.get("BENCH_POWER_JOBS") ?? 4), {
-    kinds,
-    scenarios: only,
-    durationMs: seconds ? Number(seconds) * 1000 : undefined,
-  });
+  const { seeds, jobs, ...select } = settings.power;
+  const r = await power(seeds, jobs, select);
   if (r.kept) console.error(`bench: the runs that missed are kept in ${r.kept}`);
   results.power = r;
   for (const x of r.rows) {

@@ -24,6 +24,7 @@ import type { RunResult } from "../lib/runner/result.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
 import { EXPECTATION_DEFAULTS } from "../lib/scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
+import { UsageError } from "../lib/errors.ts";
 
 /** One row: a pair, what it was run under, and how many seeds gave the expected verdict. */
 export interface PowerRow {
@@ -117,51 +118,80 @@ export async function power(seeds: number, jobs: number, select: PowerSelection 
   }
 }
 
-/** The selected rows and their runs (seeds 1…N each); an exact plan is written into `out`. */
-async function selectRuns(out: string, seeds: number, select: PowerSelection) {
-  const kinds = select.kinds ?? ["caught", "pinned", "valid"];
-  const runs: { row: number; args: string[]; seed: number }[] = [];
-  const rows: PowerRow[] = [];
+/** The kinds of row, in the order a scenario's rows come. */
+export const ROW_KINDS: readonly PowerRow["kind"][] = ["caught", "pinned", "valid"];
+
+/** One row to run: a scenario's expectation and the kind of row it gives. */
+interface Choice {
+  name: string;
+  e: Expectation;
+  kind: PowerRow["kind"];
+}
+
+/**
+ * The rows `select` asks for, checked before anything runs: a scenario or
+ * pair it names that gives no row of the kinds asked for is a
+ * {@link UsageError}.
+ */
+export async function chooseRows(select: PowerSelection): Promise<Choice[]> {
+  const kinds = select.kinds ?? ROW_KINDS;
   const wanted = select.scenarios ?? Object.keys(BUILTIN_SCENARIOS);
-  const names = [...new Set(wanted.map((w) => w.split("/")[0]))];
-  for (const name of names) {
+  const chosen: Choice[] = [];
+  for (const name of new Set(wanted.map((w) => w.split("/")[0]))) {
     const { scenario } = await loadScenario(name, BUILTIN_SCENARIOS);
     for (const e of scenario.expectations) {
       if (!wanted.includes(name) && !wanted.includes(`${name}/${e.subject}`)) continue;
       const reference = e.subject === scenario.defaultSubject && e.valid;
       if (!reference && e.valid) continue;
-      const rowKinds = reference ? ["valid" as const] : ["caught" as const, "pinned" as const];
-      for (const kind of rowKinds.filter((k) => kinds.includes(k))) {
-        const pinned = kind === "pinned";
-        const durationMs = pinned
-          ? e.durationMs ?? EXPECTATION_DEFAULTS.durationMs
-          : select.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
-        const faults = reference ? ["all"] : e.faults;
-        const row = rows.length;
-        let plan: string | undefined;
-        if (pinned && e.plan) {
-          plan = `${out}/plan-${row}.json`;
-          await Deno.writeTextFile(plan, JSON.stringify(e.plan));
-        }
-        rows.push({
-          scenario: name,
-          subject: e.subject,
-          faults: faults.join(","),
-          kind,
-          ...(plan ? { planned: true } : {}),
-          durationMs,
-          expected: 0,
-          runs: 0,
-          missedSeeds: [],
-          missedChecks: {},
-          unjudged: {},
-          crashed: {},
-        });
-        for (let seed = 1; seed <= seeds; seed++) {
-          const args = pairArgs(name, e, plan ? ["--faults-file", plan] : faults, seed, durationMs);
-          runs.push({ row, args, seed });
-        }
-      }
+      const rowKinds: PowerRow["kind"][] = reference ? ["valid"] : ["caught", "pinned"];
+      for (const kind of rowKinds.filter((k) => kinds.includes(k))) chosen.push({ name, e, kind });
+    }
+  }
+  for (const w of wanted) {
+    if (!chosen.some((c) => c.name === w || `${c.name}/${c.e.subject}` === w)) {
+      throw new UsageError(
+        `BENCH_POWER_SCENARIOS: ${w} gives no ${
+          kinds.join(" or ")
+        } row: name a scenario (lock) or one of its caught or reference subjects (election/etcd3)`,
+      );
+    }
+  }
+  return chosen;
+}
+
+/** The selected rows and their runs (seeds 1…N each); an exact plan is written into `out`. */
+async function selectRuns(out: string, seeds: number, select: PowerSelection) {
+  const runs: { row: number; args: string[]; seed: number }[] = [];
+  const rows: PowerRow[] = [];
+  for (const { name, e, kind } of await chooseRows(select)) {
+    const pinned = kind === "pinned";
+    const durationMs = pinned
+      ? e.durationMs ?? EXPECTATION_DEFAULTS.durationMs
+      : select.durationMs ?? EXPECTATION_DEFAULTS.durationMs;
+    const faults = kind === "valid" ? ["all"] : e.faults;
+    const row = rows.length;
+    let plan: string | undefined;
+    if (pinned && e.plan) {
+      plan = `${out}/plan-${row}.json`;
+      await Deno.writeTextFile(plan, JSON.stringify(e.plan));
+    }
+    rows.push({
+      scenario: name,
+      subject: e.subject,
+      faults: faults.join(","),
+      kind,
+      ...(plan ? { planned: true } : {}),
+      durationMs,
+      expected: 0,
+      runs: 0,
+      missedSeeds: [],
+      missedChecks: {},
+      unjudged: {},
+      crashed: {},
+    });
+    for (let seed = 1; seed <= seeds; seed++) {
+      const args = pairArgs(name, e, plan ? ["--faults-file", plan] : faults, seed, durationMs);
+      runs.push({ row, args, seed });
     }
   }
   return { rows, runs };

@@ -3,12 +3,11 @@ import { childCpuSeconds } from "./child_cpu.ts";
 /**
  * Time to verdict of `deno task run all --expect` as a user runs it (each
  * expectation's pinned seed and duration, `--jobs` its default unless
- * BENCH_RUNALL_JOBS says), with the CPU it used: its processes' user + system
+ * `jobs` (BENCH_RUNALL_JOBS) says), with the CPU it used: its processes' user + system
  * seconds, and that as a share of what the machine's cores offered meanwhile.
  */
-export async function runAllTime() {
+export async function runAllTime(jobs?: number) {
   const out = await Deno.makeTempDir({ prefix: "drills-bench-all-" });
-  const jobs = Deno.env.get("BENCH_RUNALL_JOBS");
   try {
     const cpu0 = childCpuSeconds();
     const t0 = performance.now();
@@ -20,7 +19,7 @@ export async function runAllTime() {
         "all",
         "--expect",
         "--quiet",
-        ...(jobs ? ["--jobs", jobs] : []),
+        ...(jobs ? ["--jobs", String(jobs)] : []),
         "--out",
         out,
       ],
