@@ -143,7 +143,14 @@ export async function chooseRows(select: PowerSelection): Promise<Choice[]> {
       if (!wanted.includes(name) && !wanted.includes(`${name}/${e.subject}`)) continue;
       const reference = e.subject === scenario.defaultSubject && e.valid;
       if (!reference && e.valid) continue;
-      const rowKinds: PowerRow["kind"][] = reference ? ["valid"] : ["caught", "pinned"];
+      // A pinned row with neither a plan nor a shorter duration would run the caught row again.
+      const sameAsCaught = !e.plan && (e.durationMs ?? EXPECTATION_DEFAULTS.durationMs) ===
+          (select.durationMs ?? EXPECTATION_DEFAULTS.durationMs);
+      const rowKinds: PowerRow["kind"][] = reference
+        ? ["valid"]
+        : sameAsCaught && kinds.includes("caught")
+        ? ["caught"]
+        : ["caught", "pinned"];
       for (const kind of rowKinds.filter((k) => kinds.includes(k))) chosen.push({ name, e, kind });
     }
   }
