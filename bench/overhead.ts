@@ -38,7 +38,7 @@ export async function proxyOverhead(rounds: number, msPerRound: number, busyCore
     const measure = async () => {
       for (let i = 0; i < rounds; i++) {
         // Both loops of a round talk to the same member: a client left to pick one lands on the
-        // leader or on a follower that forwards every put, which moved the ratio by 0.1 and more.
+        // leader or on a follower that forwards every put, a difference that is not the proxy.
         const m = i % cluster.members.length;
         bare.push(await putsPerSecond([cluster.members[m].clientUrl], msPerRound));
         proxied.push(await putsPerSecond([proxy.endpoints[m]], msPerRound));
