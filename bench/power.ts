@@ -197,7 +197,8 @@ async function selectRuns(out: string, seeds: number, select: PowerSelection) {
       crashed: {},
     });
     for (let seed = 1; seed <= seeds; seed++) {
-      const args = pairArgs(name, e, plan ? ["--faults-file", plan] : faults, seed, durationMs);
+      const schedule = plan ? ["--faults-file", plan] : ["--faults", faults.join(",")];
+      const args = pairArgs(name, e, schedule, seed, durationMs);
       runs.push({ row, args, seed });
     }
   }
@@ -206,17 +207,16 @@ async function selectRuns(out: string, seeds: number, select: PowerSelection) {
 
 /**
  * The CLI arguments of one seed of a row: what `run all` would run, with this
- * seed; `faults` are fault names (a plan drawn from the seed) or
- * `["--faults-file", path]` (an exact plan, its targets drawn from the seed).
+ * seed; `schedule` is `--faults` (a plan drawn from the seed) or
+ * `--faults-file` (an exact plan, its targets drawn from the seed) with its value.
  */
 function pairArgs(
   scenario: string,
   e: Expectation,
-  faults: string[],
+  schedule: string[],
   seed: number,
   durationMs: number,
 ): string[] {
-  const schedule = faults[0] === "--faults-file" ? faults : ["--faults", faults.join(",")];
   const args = [scenario, "--subject", e.subject, ...schedule];
   args.push("--seed", String(seed), "--duration", `${durationMs}ms`, "--members", "3");
   args.push("--ttl", "2");

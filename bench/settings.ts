@@ -7,6 +7,8 @@ import { UsageError } from "../lib/errors.ts";
 import { ROW_KINDS } from "./power.ts";
 import type { PowerRow } from "./power.ts";
 
+type Kind = PowerRow["kind"];
+
 /** The sections, in the order they run. */
 export const SECTIONS = [
   "ready",
@@ -28,7 +30,7 @@ export interface BenchSettings {
   power: {
     seeds: number;
     jobs: number;
-    kinds: PowerRow["kind"][];
+    kinds: Kind[];
     scenarios?: string[];
     durationMs?: number;
   };
@@ -36,49 +38,41 @@ export interface BenchSettings {
 
 /** Reads and checks the settings from `env` (Deno.env.toObject() in bench). */
 export function benchSettings(env: Record<string, string | undefined>): BenchSettings {
-  const whole = (name: string, fallback: number, max: number): number => {
-    const text = env[name];
-    if (text === undefined || text === "") return fallback;
-    const n = Number(text);
+  const text = (name: string) => env[name] === "" ? undefined : env[name];
+  /** A whole number from 1 to `max`, or undefined when the variable is unset. */
+  const whole = (name: string, max: number): number | undefined => {
+    const t = text(name);
+    if (t === undefined) return undefined;
+    const n = Number(t);
     if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new UsageError(`${name}=${text}: give a whole number from 1 to ${max}`);
+      throw new UsageError(`${name}=${t}: give a whole number from 1 to ${max}`);
     }
     return n;
   };
-  const list = (name: string): string[] | undefined => {
-    const text = env[name];
-    if (text === undefined || text === "") return undefined;
-    return text.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (name: string): string[] | undefined =>
+    text(name)?.split(",").map((s) => s.trim()).filter(Boolean);
+  /** A list whose every item is one of `allowed` (a `what`), or undefined when unset. */
+  const names = (name: string, allowed: readonly string[], what: string) => {
+    const items = list(name);
+    const bad = items?.find((x) => !allowed.includes(x));
+    if (bad !== undefined) {
+      throw new UsageError(
+        `${name}=${env[name]}: ${bad} is no ${what}; there are ${allowed.join(", ")}`,
+      );
+    }
+    return items;
   };
-  const skip = list("BENCH_SKIP") ?? [];
-  for (const s of skip) {
-    if (!(SECTIONS as readonly string[]).includes(s)) {
-      throw new UsageError(
-        `BENCH_SKIP=${env.BENCH_SKIP}: ${s} is no section; there are ${SECTIONS.join(", ")}`,
-      );
-    }
-  }
-  const kinds = list("BENCH_POWER_ROWS") ?? [...ROW_KINDS];
-  for (const k of kinds) {
-    if (!(ROW_KINDS as readonly string[]).includes(k)) {
-      throw new UsageError(
-        `BENCH_POWER_ROWS=${env.BENCH_POWER_ROWS}: ${k} is no kind of row; there are ${
-          ROW_KINDS.join(", ")
-        }`,
-      );
-    }
-  }
-  const seconds = env.BENCH_POWER_SECONDS;
+  const seconds = whole("BENCH_POWER_SECONDS", 3600);
   return {
-    repeats: whole("BENCH_REPEATS", 5, 100),
-    skip: new Set(skip),
-    runallJobs: env.BENCH_RUNALL_JOBS ? whole("BENCH_RUNALL_JOBS", 4, 32) : undefined,
+    repeats: whole("BENCH_REPEATS", 100) ?? 5,
+    skip: new Set(names("BENCH_SKIP", SECTIONS, "section") ?? []),
+    runallJobs: whole("BENCH_RUNALL_JOBS", 32),
     power: {
-      seeds: whole("BENCH_POWER_SEEDS", 1, 1000),
-      jobs: whole("BENCH_POWER_JOBS", 4, 32),
-      kinds: kinds as PowerRow["kind"][],
+      seeds: whole("BENCH_POWER_SEEDS", 1000) ?? 1,
+      jobs: whole("BENCH_POWER_JOBS", 32) ?? 4,
+      kinds: (names("BENCH_POWER_ROWS", ROW_KINDS, "kind of row") ?? [...ROW_KINDS]) as Kind[],
       scenarios: list("BENCH_POWER_SCENARIOS"),
-      durationMs: seconds ? whole("BENCH_POWER_SECONDS", 30, 3600) * 1000 : undefined,
+      durationMs: seconds === undefined ? undefined : seconds * 1000,
     },
   };
 }
