@@ -66,12 +66,26 @@ export class ResettableConn implements ByteConn {
     return n;
   }
 
-  /** Writes all of `p`; resolves when the socket took it. */
+  /**
+   * Writes all of `p`; resolves once the socket took it, at once while its
+   * buffer has room (waiting for each write's flush callback cost every
+   * proxied frame an event-loop turn), else when it drains (back-pressure).
+   */
   write(p: Uint8Array): Promise<number> {
+    if (this.#socket.destroyed) return Promise.reject(new Error("connection closed"));
+    // The socket may keep the buffer until it is sent: give it its own copy.
+    if (this.#socket.write(p.slice())) return Promise.resolve(p.length);
     return new Promise((resolve, reject) => {
-      if (this.#socket.destroyed) return reject(new Error("connection closed"));
-      // The socket may keep the buffer until it is sent: give it its own copy.
-      this.#socket.write(p.slice(), (e) => e ? reject(e) : resolve(p.length));
+      const drained = () => {
+        this.#socket.off("close", closed);
+        resolve(p.length);
+      };
+      const closed = () => {
+        this.#socket.off("drain", drained);
+        reject(new Error("connection closed"));
+      };
+      this.#socket.once("drain", drained);
+      this.#socket.once("close", closed);
     });
   }
 

@@ -242,6 +242,8 @@ export class TcpProxy {
       tail = text.slice(-SNIFF_TAIL_CHARS);
     };
 
+    // An item the writer took from the queue and has not finished writing.
+    let writing = false;
     const reader = (async () => {
       const buf = new Uint8Array(64 << 10);
       try {
@@ -249,9 +251,14 @@ export class TcpProxy {
           while (queued > MAX_QUEUED_BYTES && !link.closed) await this.#sleepOrWake(50);
           const n = await src.read(buf);
           if (n === null) break;
-          const chunk = buf.slice(0, n);
-          sniff(chunk);
-          push(chunk);
+          sniff(buf.subarray(0, n));
+          // An open link with nothing in line: pass the chunk on at once, as a bare connection
+          // would (the queue's hand-over to the writer cost each frame a turn of the event loop).
+          if (queue.length === 0 && !writing && isOpen(this.#opts.policy(link.peer))) {
+            await writeAll(dst, buf.subarray(0, n));
+            continue;
+          }
+          push(buf.slice(0, n));
         }
       } catch { /* closed */ }
       ended = true;
@@ -274,7 +281,12 @@ export class TcpProxy {
         if (item.due > Date.now()) continue;
         queue.shift();
         queued -= item.chunk.length;
-        await writeAll(dst, item.chunk);
+        writing = true;
+        try {
+          await writeAll(dst, item.chunk);
+        } finally {
+          writing = false;
+        }
       }
     } finally {
       this.#closeLink(link);
@@ -303,6 +315,11 @@ export class TcpProxy {
     }
     this.refresh();
   }
+}
+
+/** Whether a link passes bytes untouched right now. */
+function isOpen(p: LinkPolicy): boolean {
+  return !p.blocked && p.delayMs === 0 && p.jitterMs === 0;
 }
 
 /**
