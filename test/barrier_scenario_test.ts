@@ -25,8 +25,10 @@ Deno.test("barrier: the reference stays valid under kill-node and kill-lease", a
     Number(check("condition-safety").figures?.judged) >= 3,
     check("condition-safety").summary,
   );
-  assert.ok(Number(check("enter-safety").figures?.judged) >= 30, check("enter-safety").summary);
-  assert.ok(Number(check("leave-safety").figures?.judged) >= 30, check("leave-safety").summary);
+  // Floors at about half what a loaded machine gives (six pairs at once, both cores busy: 31 and 27
+  // enters and leaves; idle 58 and 54): they show real rounds ran, not how fast the machine is.
+  assert.ok(Number(check("enter-safety").figures?.judged) >= 12, check("enter-safety").summary);
+  assert.ok(Number(check("leave-safety").figures?.judged) >= 12, check("leave-safety").summary);
 });
 
 Deno.test("barrier: the write-up's barrier misses or crashes on the condition under kill-lease", async () => {

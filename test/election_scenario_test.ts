@@ -22,8 +22,10 @@ Deno.test("election: the fenced reference stays valid under pause-node", async (
   const writes = check("leader-only-writes");
   assert.ok(Number(writes.figures?.rejected) >= 1, `no write was fenced: ${writes.summary}`);
   assert.ok(Number(check("failover").figures?.judged) >= 1, check("failover").summary);
-  assert.ok(Number(check("observer-order").figures?.observed) >= 10);
-  assert.ok(Number(check("resign-handover").figures?.judged) >= 5);
+  // Floors a loaded machine still clears (six pairs at once, both cores busy: 14 observed, 3
+  // handovers; idle 37 and 14): they show the roles ran, not how fast the machine is.
+  assert.ok(Number(check("observer-order").figures?.observed) >= 5);
+  assert.ok(Number(check("resign-handover").figures?.judged) >= 1);
 });
 
 Deno.test("election: whoever creates the key leads, and writes while another leads, under pause-node", async () => {

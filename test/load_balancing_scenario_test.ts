@@ -21,7 +21,8 @@ Deno.test("load-balancing: the reference balancer stays valid under node faults"
   const check = (name: string) => result.checks.find((c) => c.name === name)!;
   // Servers really left etcd, and every client dropped them at its next list.
   assert.ok(Number(check("no-calls-to-the-dead").figures?.drops) > 0, "no removal was exercised");
-  assert.ok(Number(check("availability").figures?.outsideCalls) > 300);
+  // About half what a loaded machine gives (six pairs at once, both cores busy: 415; idle 836).
+  assert.ok(Number(check("availability").figures?.outsideCalls) > 200);
   assert.ok(Number(check("fairness").figures?.windows) > 0, "no steady window was judged");
 });
 

@@ -18,7 +18,8 @@ Deno.test("pubsub: the reference delivers every message once, in order, across k
   assert.equal(result.valid, true);
   const delivery = result.checks.find((c) => c.name === "delivered-once")!;
   assert.equal(delivery.valid, true, delivery.summary);
-  assert.ok(Number(delivery.figures?.required) > 300, delivery.summary);
+  // About half what a loaded machine gives (six pairs at once, both cores busy: 378; idle 614).
+  assert.ok(Number(delivery.figures?.required) > 150, delivery.summary);
   // The compaction really cut a restarted subscriber's history: it named the gap.
   assert.ok(Number(delivery.figures?.gaps) >= 1, "no subscriber resumed across a compaction");
   assert.ok(delivery.figures?.deliveryMs_p95 !== null);

@@ -18,7 +18,8 @@ Deno.test("queue: the reference dequeues every item exactly once, oldest first",
   assert.equal(result.valid, true);
   const total = result.checks.find((c) => c.name === "total-queue")!;
   assert.equal(total.valid, true, total.summary);
-  assert.ok(Number(total.figures?.enqueued) > 150, total.summary);
+  // About half what a loaded machine gives (six pairs at once, both cores busy: 119; idle 289).
+  assert.ok(Number(total.figures?.enqueued) > 50, total.summary);
   const fifo = result.checks.find((c) => c.name === "fifo-order")!;
   assert.equal(fifo.valid, true, fifo.summary);
 });
