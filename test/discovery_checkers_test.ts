@@ -219,6 +219,19 @@ Deno.test("re-registration: after a cut that cost the lease, back within the bou
   assert.equal(reregistration(input(cut(undefined))).valid, false);
 });
 
+Deno.test("re-registration: a service that left on its own before a cut is not judged", () => {
+  // n1 deregisters (churn) 1500–2900, before the cut at 5000 and more than the bound before it, and
+  // registers again 8000–11 000: late for the heal's bound, but the cut cost n1 no registration
+  // (a slow deregister under load, seen in a fresh-clone suite).
+  const left = cut(11_000).op("n1", "deregister", 1500, 2900, "ok", { key: KA, why: "churn" });
+  const r = reregistration(input(left));
+  assert.equal(r.valid, "unknown", r.summary);
+  assert.equal(r.figures?.judged, 0);
+  assert.equal(r.figures?.skipped, 1);
+  // Without the leave the same register is judged late.
+  assert.equal(reregistration(input(cut(11_000))).valid, false);
+});
+
 Deno.test("re-registration: a cut that kept the lease is not judged", () => {
   const r = reregistration(input(cut(undefined, false)));
   assert.equal(r.valid, "unknown", r.summary);
