@@ -7,7 +7,7 @@
  * is valid, and no program outlives the run.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./run_helper.ts";
+import { runCli, unexpectedChecks } from "./run_helper.ts";
 
 const DISCOVERY_PY = new URL("./fixtures/exec/discovery.py", import.meta.url).pathname;
 
@@ -38,7 +38,9 @@ Deno.test("exec discovery: a Python registry is valid under kill-node, kill-leas
     "--seed",
     "12",
   ]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
+  // A failure prints each not-valid check's evidence: CI's log keeps it, its run directory is gone.
+  const evidence = r.result ? unexpectedChecks(new Map([["discovery/exec", r.result]])) : "";
+  assert.equal(r.code, 0, r.stdout + r.stderr + evidence);
   assert.equal(r.result?.valid, true);
   const faults = new Set(r.result!.plan.map((f) => f.fault));
   assert.deepEqual([...faults].sort(), ["kill-lease", "kill-node", "partition-node"]);

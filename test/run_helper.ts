@@ -102,7 +102,7 @@ export function pairsMatchTest(name: string, pairs: PairsOnce): void {
  * evidence: a CI log of a failed run then says what was seen, though its run
  * directory is gone.
  */
-function unexpectedChecks(results: Map<string, RunResult>): string {
+export function unexpectedChecks(results: Map<string, RunResult>): string {
   const lines: string[] = [];
   for (const [name, result] of results) {
     for (const c of result.checks.filter((c) => c.valid !== true)) {
