@@ -78,9 +78,7 @@ export function reregistrationChecker(
           x.id !== w.id
         );
         // A service that left on its own (churn) after its last registration, before the fault or
-        // in its window, had nothing to lose to it and comes back on its own schedule. (Counting
-        // only leaves from w.start - bound missed a slow deregister under load: begun 2 s before a
-        // cut and its new register still in flight when the cut came, that was judged as late.)
+        // in its window, had nothing to lose to it and comes back on its own schedule.
         const left = leaves.some((x) =>
           x.node === target.node && x.incarnation === target.incarnation &&
           x.invoke.time >= before.complete!.time && x.invoke.time <= deadline
