@@ -30,6 +30,8 @@ export type {
   NodeEvent,
   Operation,
   OpEvent,
+  PhaseEvent,
+  ProbeEvent,
 } from "./lib/history/event.ts";
 export { faultWindows, operations } from "./lib/history/event.ts";
 export { readHistory } from "./lib/history/writer.ts";

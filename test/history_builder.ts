@@ -48,6 +48,12 @@ export class HistoryBuilder {
   }
 
   /** A marker event so the history lasts until `time`. */
+  /** The runner's probe: a read of the cluster answered at `time` after `latencyMs`. */
+  probe(time: number, latencyMs: number): this {
+    this.#events.push({ kind: "probe", latencyMs, ok: true, time });
+    return this;
+  }
+
   end(time: number): this {
     this.#events.push({ kind: "phase", phase: "final", time });
     return this;

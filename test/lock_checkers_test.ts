@@ -60,6 +60,43 @@ Deno.test("liveness: a grant later than TTL + 1 s after the kill fails", () => {
   assert.equal((r.evidence![0] as { latencyMs: number }).latencyMs, 3500);
 });
 
+Deno.test("liveness: a grant late only by twice the cluster's slowest answer then is excused, not judged", () => {
+  // 3500 ms after the kill: 500 over the bound, while the probe took 300 ms (allowance 600).
+  const late = (probeMs: number) =>
+    new HistoryBuilder()
+      .op("n1", "acquire", 0, 10, "ok")
+      .fault("kill-node", ["n1"], 500, 1500)
+      .exit("n1", 501)
+      .probe(2000, 100)
+      .probe(2600, probeMs)
+      .op("n2", "acquire", 20, 4000, "ok")
+      .end(6000);
+  const r = regrant(input(late(300)));
+  assert.equal(r.valid, "unknown", r.summary);
+  assert.equal(r.judged, 0);
+  assert.equal(r.figures?.excused, 1);
+  assert.match(r.summary, /1 late wait\(s\) excused: none later than 2 × .* \(up to 300 ms\)/);
+  // A cluster that answered in 200 ms (allowance 400) does not account for 500 ms late.
+  const judged = regrant(input(late(200)));
+  assert.equal(judged.valid, false, judged.summary);
+  assert.equal(judged.figures?.excused, 0);
+  assert.equal((judged.evidence![0] as { slowestProbeMs: number }).slowestProbeMs, 200);
+});
+
+Deno.test("liveness: a probe outside the wait's window excuses nothing", () => {
+  const h = new HistoryBuilder()
+    .op("n1", "acquire", 0, 10, "ok")
+    .probe(400, 2000) // ended before the kill at 500
+    .fault("kill-node", ["n1"], 500, 1500)
+    .exit("n1", 501)
+    .op("n2", "acquire", 20, 4000, "ok")
+    .probe(6000, 1900) // started after the grant at 4000
+    .end(6000);
+  const r = regrant(input(h));
+  assert.equal(r.valid, false, r.summary);
+  assert.equal((r.evidence![0] as { slowestProbeMs: number | null }).slowestProbeMs, null);
+});
+
 Deno.test("liveness: no grant at all after the kill fails", () => {
   const h = new HistoryBuilder()
     .op("n1", "acquire", 0, 10, "ok")

@@ -1,6 +1,8 @@
 import type { CheckInput, JudgedResult } from "./checker.ts";
 import { nothingJudged } from "./checker.ts";
 import { latency } from "./latency.ts";
+import { slowestProbeMs } from "./stall.ts";
+import type { HistoryEvent } from "../history/event.ts";
 
 /** Options of {@link DeadlineTally}. */
 export interface DeadlineOptions {
@@ -8,6 +10,8 @@ export interface DeadlineOptions {
   figure: string;
   /** How long a wait may take, ms. */
   boundMs: number;
+  /** The run's history: its probes tell how slow the cluster answered in a wait's window. */
+  history: readonly HistoryEvent[];
 }
 
 /** How a liveness check words its verdict. */
@@ -23,6 +27,15 @@ export interface DeadlineWords {
 }
 
 /**
+ * How many of a window's slowest probe a late wait may be excused by. A wait
+ * on etcd is a chain of a few round trips (a lease revoked, a watch event
+ * delivered, a read or two); two of the slowest round trips are about what
+ * a loaded cluster adds to it, and stay well under what a subject that is
+ * late by design (a poll period, an extra TTL) adds.
+ */
+export const STALL_ALLOWANCE = 2;
+
+/**
  * The one deadline helper of the liveness checks (detection, removal,
  * re-registration, recovery, re-grant, failover): each judged wait either
  * ended within the bound or is evidence; waits another fault may have
@@ -35,23 +48,44 @@ export class DeadlineTally {
   readonly late: Record<string, unknown>[] = [];
   judged = 0;
   skipped = 0;
+  /** Late waits the cluster's own slowness accounts for: not judged. */
+  excused = 0;
+  /** The slowest probe of any window looked at, and of an excused wait's, ms. */
+  slowestProbe: number | undefined;
+  excusedProbe = 0;
 
   constructor(readonly o: DeadlineOptions) {}
 
   /**
-   * Judges one wait that took `latencyMs` (undefined: it never ended) and
-   * returns whether it was late; a late one is recorded as evidence with its
-   * latency and the bound.
+   * Judges one wait that began at `from` and took `latencyMs` (undefined: it
+   * never ended) and returns whether it was late; a late one is recorded as
+   * evidence with its latency, the bound and the slowest probe of its
+   * window. A wait late by no more than {@link STALL_ALLOWANCE} of the
+   * slowest probes is excused instead, not judged: the cluster itself was
+   * that slow then, so it says nothing of the subject.
    */
-  judge(latencyMs: number | undefined, evidence: Record<string, unknown>): boolean {
+  judge(
+    latencyMs: number | undefined,
+    evidence: Record<string, unknown>,
+    from: number,
+  ): boolean {
+    const bound = this.o.boundMs;
+    const probe = slowestProbeMs(this.o.history, from, from + (latencyMs ?? bound));
+    if (probe !== undefined) this.slowestProbe = Math.max(this.slowestProbe ?? 0, probe);
+    const late = latencyMs === undefined || latencyMs > bound;
+    if (late && latencyMs !== undefined && latencyMs <= bound + STALL_ALLOWANCE * (probe ?? 0)) {
+      this.excused++;
+      this.excusedProbe = Math.max(this.excusedProbe, probe!);
+      return false;
+    }
     this.judged++;
     if (latencyMs !== undefined) this.latencies.push(latencyMs);
-    const late = latencyMs === undefined || latencyMs > this.o.boundMs;
     if (late) {
       this.late.push({
         ...evidence,
         latencyMs: latencyMs === undefined ? null : Math.round(latencyMs),
-        boundMs: Math.round(this.o.boundMs),
+        boundMs: Math.round(bound),
+        slowestProbeMs: probe ?? null,
       });
     }
     return late;
@@ -73,23 +107,35 @@ export class DeadlineTally {
       judged: this.judged,
       skipped: this.skipped,
       ...measured.figures,
+      excused: this.excused,
+      slowestProbeMs: this.slowestProbe ?? null,
     };
+    const excused = this.excused === 0 ? "" : `; ${this.excused} late wait(s) excused: ` +
+      `none later than ${STALL_ALLOWANCE} × the cluster's slowest answer in its window ` +
+      `(up to ${Math.round(this.excusedProbe)} ms)`;
     if (this.late.length + extra.evidence.length > 0) {
       return {
         valid: false,
         judged: this.judged,
-        summary: this.late.length > 0 ? words.late(this.late.length, measured.text) : extra.summary,
+        summary:
+          (this.late.length > 0 ? words.late(this.late.length, measured.text) : extra.summary) +
+          excused,
         evidence: [...this.late, ...extra.evidence],
         figures,
       };
     }
     if (this.judged === 0) {
-      return nothingJudged(input, { exercisedBy: words.exercisedBy, why: words.idle, figures });
+      return nothingJudged(input, {
+        exercisedBy: words.exercisedBy,
+        why: words.idle,
+        summary: this.excused === 0 ? undefined : `not judged${excused}`,
+        figures,
+      });
     }
     return {
       valid: true,
       judged: this.judged,
-      summary: words.ok(this.judged, measured.text),
+      summary: words.ok(this.judged, measured.text) + excused,
       figures,
     };
   }

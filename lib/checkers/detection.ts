@@ -36,7 +36,7 @@ export function detectionChecker(
       const reports = transitions(history, names);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const tally = new DeadlineTally({ figure: "detectionMs", boundMs: bound });
+      const tally = new DeadlineTally({ figure: "detectionMs", boundMs: bound, history });
       for (const w of windows) {
         if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -80,7 +80,7 @@ export function detectionChecker(
             monitor,
             reportedDownAt: down ? Math.round(down.time) : null,
             report: down ? { node: monitor, time: Math.round(down.time) } : null,
-          });
+          }, w.start);
         }
       }
       return tally.result(input, {

@@ -40,7 +40,7 @@ export function recoveryChecker(
       const reports = transitions(history, names);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const tally = new DeadlineTally({ figure: "recoveryMs", boundMs: bound });
+      const tally = new DeadlineTally({ figure: "recoveryMs", boundMs: bound, history });
       for (const w of windows) {
         if (w.targets.length !== 1) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -86,7 +86,7 @@ export function recoveryChecker(
             backAt: Math.round(back),
             upAt: up ? Math.round(up.time) : null,
             report: up ? { node: monitor, time: Math.round(up.time) } : null,
-          });
+          }, from);
         }
       }
       // At the end: the state just before the first graceful stop.

@@ -28,7 +28,7 @@ export function regrantChecker(
         .sort((a, b) => a.complete!.time - b.complete!.time);
       const windows = faultWindows(history);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
-      const tally = new DeadlineTally({ figure: "regrantMs", boundMs: ttlMs + slack });
+      const tally = new DeadlineTally({ figure: "regrantMs", boundMs: ttlMs + slack, history });
       for (const w of windows) {
         if (!DISABLING.has(w.fault)) continue;
         const lasting = w.fault === "kill-node" || w.fault === "kill-lease" ||
@@ -55,7 +55,7 @@ export function regrantChecker(
           fault: w,
           holder: held,
           nextGrant: next ? { node: next.node, time: next.complete!.time } : null,
-        });
+        }, w.start);
       }
       return tally.result(input, {
         exercisedBy: [...DISABLING],

@@ -47,7 +47,7 @@ export function removalChecker(
       const all = views(history, names.view);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const tally = new DeadlineTally({ figure: "removalMs", boundMs: bound });
+      const tally = new DeadlineTally({ figure: "removalMs", boundMs: bound, history });
       for (const w of windows) {
         if (w.targets.length !== 1 || !mustExpire(w, bound)) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -90,7 +90,7 @@ export function removalChecker(
             reader,
             removedAt: removedAt === undefined ? null : Math.round(removedAt),
             removal: removedAt === undefined ? null : { node: reader, time: Math.round(removedAt) },
-          });
+          }, w.start);
         }
       }
       return tally.result(input, {

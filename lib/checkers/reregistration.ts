@@ -41,7 +41,7 @@ export function reregistrationChecker(
       const all = views(history, names.view);
       const end = history.reduce((m, e) => Math.max(m, e.time), 0);
       const windows = faultWindows(history);
-      const tally = new DeadlineTally({ figure: "reregisterMs", boundMs: bound });
+      const tally = new DeadlineTally({ figure: "reregisterMs", boundMs: bound, history });
       for (const w of windows) {
         if (!LOSING.has(w.fault) || w.targets.length !== 1) continue;
         const target = aliveAt(lives, w.targets[0], w.start);
@@ -100,7 +100,7 @@ export function reregistrationChecker(
               value: back.complete!.value,
             }
             : null,
-        });
+        }, from);
       }
       return tally.result(input, {
         exercisedBy: [...LOSING],

@@ -57,8 +57,21 @@ export interface PhaseEvent {
   time: number;
 }
 
+/**
+ * The runner's own read of the cluster, timed: one every few hundred ms
+ * while the workload runs, so the checks with a deadline know how slow the
+ * cluster answered in a wait's window. `time` is when the answer came (or
+ * the read gave up), `latencyMs` how long it took.
+ */
+export interface ProbeEvent {
+  kind: "probe";
+  latencyMs: number;
+  ok: boolean;
+  time: number;
+}
+
 /** Any event of the history. */
-export type HistoryEvent = OpEvent | FaultEvent | NodeEvent | PhaseEvent;
+export type HistoryEvent = OpEvent | FaultEvent | NodeEvent | PhaseEvent | ProbeEvent;
 
 /** An operation as a pair: its invocation and its completion (none if never completed). */
 export interface Operation {

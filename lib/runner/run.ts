@@ -34,6 +34,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     run.phase("final");
     const final = await finalReads(run);
 
+    run.stopProbe();
     run.phase("check");
     const checks = [
       converged,

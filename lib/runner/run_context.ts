@@ -35,6 +35,8 @@ export class RunContext {
   admin: Etcd3 | undefined;
   /** etcd's record of the run's keys as it was before each compaction a fault made. */
   archive: KeyArchive | undefined;
+  /** Stops the cluster probe (lib/runner/probe.ts) once the workload started it. */
+  stopProbe: () => void = () => {};
   #keysRemoved = false;
   #forget: (() => void)[] = [];
 
@@ -106,6 +108,7 @@ export class RunContext {
   /** Tears down what the run made: nodes, keys, admin client, its own cluster, the history. */
   async close(): Promise<void> {
     this.progress.done();
+    this.stopProbe();
     await this.disposeNodes();
     await this.removeKeys().catch(() => {});
     for (const forget of this.#forget) forget();

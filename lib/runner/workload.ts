@@ -2,6 +2,7 @@ import { planFaults } from "../../chaos/schedule.ts";
 import type { PlannedFault } from "../../chaos/schedule.ts";
 import { Nemesis } from "../../chaos/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
+import { probeKey, startProbe } from "./probe.ts";
 
 /**
  * The fault plan of a run: the exact schedule it was given, else one drawn
@@ -46,6 +47,7 @@ export async function workload(
     (active) => run.progress.faults(active),
   );
   run.phase("workload");
+  run.stopProbe = startProbe(run.admin!, probeKey(run.prefix), run.history);
   nemesis.run(plan);
   await Promise.race([run.progress.tick(run.o.durationMs, run.history), unfit]);
   return nemesis;
