@@ -4,6 +4,7 @@ import type { Cluster, MemberInfo } from "./cluster.ts";
 import type { ConnectOptions } from "./connect.ts";
 import { clientOptions } from "./connect.ts";
 import { HarnessError, UsageError } from "../errors.ts";
+import { registerAccess } from "./access.ts";
 
 /** Options of an {@link ExternalCluster}. */
 export interface ExternalClusterOptions {
@@ -56,11 +57,14 @@ export class ExternalCluster implements Cluster {
   /** The operator's TLS and user: the harness's own probes use them too. */
   readonly access?: ConnectOptions;
   #clients: Etcd3[];
+  #forgetAccess: () => void;
 
   constructor(opts: ExternalClusterOptions) {
     this.connect = opts.connect;
     this.access = opts.connect;
     this.members = opts.endpoints.map((url, i) => ({ name: `e${i + 1}`, clientUrl: url }));
+    // The harness's own gateway reads (the run's probe) reach the members as the clients do.
+    this.#forgetAccess = opts.connect ? registerAccess(opts.endpoints, opts.connect) : () => {};
     // One client per member, pinned to it: readiness is checked member by member.
     this.#clients = this.members.map((m) =>
       // No retries and no circuit breaker: a probe should say what failed, every time.
@@ -109,6 +113,7 @@ export class ExternalCluster implements Cluster {
   }
 
   stop(): Promise<void> {
+    this.#forgetAccess();
     for (const c of this.#clients) c.close();
     this.#clients = [];
     return Promise.resolve();

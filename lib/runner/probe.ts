@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import { gatewayCall } from "../cluster/gateway.ts";
 import type { HistoryWriter } from "../history/writer.ts";
 
 /** The key the probe reads: below the run's prefix, never written. */
@@ -6,16 +6,26 @@ export const probeKey = (prefix: string): string => `${prefix}probe`;
 
 /** Time from one probe's start to the next one's, ms. */
 const EVERY_MS = 250;
+/** How long one member may take to answer before the probe asks the next, ms. */
+const MEMBER_MS = 2000;
 
 /**
- * Reads one key of the run's prefix (it never exists) every 250 ms through
- * the runner's admin client, a linearizable read, and records each answer's
- * latency as a `probe` event. A loaded machine, an election or a slow disk
- * shows up here as slow answers, which the deadline checks read to tell a
- * subject that was late from a cluster that was (lib/checkers/stall.ts).
+ * Reads one key of the run's prefix (it never exists) every 250 ms, a
+ * linearizable read through etcd's JSON gateway, and records how long the
+ * answer took as a `probe` event. It asks the members in turn, the next one
+ * when one fails, so a killed member costs a probe little; a loaded machine,
+ * an election or a slow disk shows up as slow answers, which the deadline
+ * checks read to tell a subject that was late from a cluster that was
+ * (lib/checkers/stall.ts). Not through an etcd3 client: one kept connected
+ * across a member's restart under --tls --auth stopped answering for good,
+ * and the run's admin client must not be the one that does.
  * Returns a stop function; a read still out at the stop is recorded then.
  */
-export function startProbe(admin: Etcd3, key: string, history: HistoryWriter): () => void {
+export function startProbe(
+  clientUrls: readonly string[],
+  key: string,
+  history: HistoryWriter,
+): () => void {
   let stopped = false;
   let pending: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,15 +37,15 @@ export function startProbe(admin: Etcd3, key: string, history: HistoryWriter): (
       ok,
       time: history.now(),
     });
+  const body = { key: btoa(key) };
   (async () => {
-    while (!stopped) {
+    for (let turn = 0; !stopped; turn++) {
       const from = history.now();
       pending = from;
-      let ok = true;
-      try {
-        await admin.get(key).exec();
-      } catch {
-        ok = false;
+      let ok = false;
+      for (let i = 0; i < clientUrls.length && !ok && !stopped; i++) {
+        const url = clientUrls[(turn + i) % clientUrls.length];
+        ok = await gatewayCall(url, "/v3/kv/range", body, MEMBER_MS).then(() => true, () => false);
       }
       if (stopped) return;
       pending = undefined;

@@ -6,7 +6,6 @@ import { NodeHandle } from "../node/node_handle.ts";
 import { UsageError } from "../errors.ts";
 import type { RunContext } from "./run_context.ts";
 import { withTimeout } from "./with_timeout.ts";
-import { probeKey } from "./probe.ts";
 
 /** Deadline of each attempt of an admin call without one of its own, ms. */
 const ADMIN_CALL_MS = 5000;
@@ -37,9 +36,6 @@ export async function setup(run: RunContext): Promise<{ unfit: Promise<never> }>
     // fixed date passed to one call is already spent on its retry ("exceeded after 0.001s").
     defaultCallOptions: (c) => c.isStream ? {} : { deadline: new Date(Date.now() + ADMIN_CALL_MS) },
   });
-  // Connected now, not at the probe's first read: a first call pays for the connection, and
-  // the probe would take that for a slow cluster (lib/runner/probe.ts).
-  await run.admin.get(probeKey(run.prefix)).exec();
   // What a compaction takes from etcd's record of the run's keys, kept for the final reads.
   run.archive = new KeyArchive(run.admin, run.prefix);
   const layout = o.scenario.layout(o.nodes);

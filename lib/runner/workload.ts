@@ -47,7 +47,7 @@ export async function workload(
     (active) => run.progress.faults(active),
   );
   run.phase("workload");
-  run.stopProbe = startProbe(run.admin!, probeKey(run.prefix), run.history);
+  run.stopProbe = startProbe(run.clientUrls, probeKey(run.prefix), run.history);
   nemesis.run(plan);
   await Promise.race([run.progress.tick(run.o.durationMs, run.history), unfit]);
   return nemesis;
