@@ -108,11 +108,17 @@ async function drill(faults: string, seed: number, ...flags: string[]): Promise<
 
 const check = (r: Drilled, name: string) => r.result.checks.find((c) => c.name === name)!;
 
-// Seed 12 aims three pauses of 3.6–5.7 s (past the 2 s TTL) at the lock holder (as in lock_scenario_test).
-Deno.test("exec lock: the fenced Python lock stays valid under pause-node; no program is left", async () => {
-  const r = await drill("pause-node", 12);
+// Seed 23 with these faults kills a holder first (a solo window), then aims three pauses of
+// 2.5–4.5 s (past the 2 s TTL) at holders, with a cut between them.
+Deno.test("exec lock: the fenced Python lock stays valid under pause-node, kill-node and partition-node; no program is left", async () => {
+  const r = await drill("pause-node,kill-node,partition-node", 23);
   assert.equal(r.code, 0, r.output);
   assert.equal(r.result.valid, true);
+  const faults = r.result.plan.map((f) => f.fault);
+  assert.ok(
+    ["pause-node", "kill-node", "partition-node"].every((f) => faults.includes(f)),
+    String(faults),
+  );
   assert.ok(Number(check(r, "resource-safety").figures?.acknowledged) > 10, r.output);
   assert.ok(Number(check(r, "overlapping-holds").figures?.overlaps) > 0, "no pause hit a holder");
   assert.match(
@@ -120,27 +126,17 @@ Deno.test("exec lock: the fenced Python lock stays valid under pause-node; no pr
     /exec\[\d+\] lock\.py n1#1\.1 \(fenced\)/,
     "its stderr is in the node log",
   );
+  // A killed node's next incarnation started its own program.
+  assert.match(r.nodeLogs, /exec\[\d+\] lock\.py n\d#2\.1 \(fenced\)/);
   assert.deepEqual(r.left, [], "no python process outlives the run");
 });
 
+// Seed 12 aims three pauses of 3.6–5.7 s (past the 2 s TTL) at the lock holder (as in lock_scenario_test).
 Deno.test("exec lock: the unfenced Python lock loses updates under pause-node", async () => {
   const r = await drill("pause-node", 12, "--unfenced");
   assert.equal(r.code, 1, r.output);
   assert.equal(r.result.valid, false);
   assert.match(check(r, "resource-safety").summary, /lost update/);
-  assert.deepEqual(r.left, []);
-});
-
-// Seed 12 with these faults cuts off two holders and kills five, each the holder then.
-Deno.test("exec lock: the fenced Python lock stays valid under kill-node and partition-node", async () => {
-  const r = await drill("kill-node,partition-node", 12);
-  assert.equal(r.code, 0, r.output);
-  assert.equal(r.result.valid, true);
-  const faults = r.result.plan.map((f) => f.fault);
-  assert.ok(faults.includes("kill-node") && faults.includes("partition-node"), String(faults));
-  assert.ok(Number(check(r, "resource-safety").figures?.acknowledged) > 10, r.output);
-  // The plan kills five holders: a killed node's next incarnation started its own program.
-  assert.match(r.nodeLogs, /exec\[\d+\] lock\.py n\d#2\.1 \(fenced\)/);
   assert.deepEqual(r.left, []);
 });
 
