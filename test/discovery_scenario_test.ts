@@ -43,7 +43,15 @@ Deno.test("discovery: a discoverer that silently drops a watch event is caught a
 
 // Every refresh tick (TTL / 3) grants a lease the old key leaves: no fault is needed to leak.
 Deno.test("discovery: the naive registry leaks a lease on every refresh", async () => {
-  const r = await runCli(["discovery", "--subject", "naive", "--faults", "none", "--duration", "5s"]);
+  const r = await runCli([
+    "discovery",
+    "--subject",
+    "naive",
+    "--faults",
+    "none",
+    "--duration",
+    "5s",
+  ]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.equal(r.result?.valid, false);
   const hygiene = r.result!.checks.find((c) => c.name === "lease-hygiene")!;
