@@ -3,7 +3,7 @@
  * which every member serves and all agree on revision and KV hash within
  * 10 s. Effects are awaited by bounded polling. The same cases run on every
  * kind that controls its members (chaos_member_test.ts: processes,
- * container_cluster_test.ts: containers).
+ * container_cluster_cases.ts, run by containers_test.ts: containers).
  */
 import assert from "node:assert/strict";
 import { oneContainerTestAtATime } from "./container_turns.ts";
