@@ -9,7 +9,7 @@ import { findEtcdctl } from "../lib/cluster/etcd_binary.ts";
 import { HarnessError } from "../lib/errors.ts";
 import { lines } from "./cli_helper.ts";
 import { processesMentioning, runAndRead, runPrefix } from "./subject_processes.ts";
-import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
+import { assertLostUpdateBetweenNodes, pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 Deno.test("findEtcdctl: ETCDCTL_BIN names the binary", async () => {
   const real = await findEtcdctl();
@@ -58,8 +58,7 @@ Deno.test("lock: etcdctl's lock, writes unfenced, loses updates under pause-node
   const safety = result.checks.find((c) => c.name === "resource-safety")!;
   assert.equal(safety.valid, false, safety.summary);
   assert.match(safety.summary, /lost update/);
-  const evidence = safety.evidence![0] as { overwritten: { node: string }; by: { node: string } };
-  assert.notEqual(evidence.overwritten.node, evidence.by.node);
+  assertLostUpdateBetweenNodes(safety);
   // The grants came from etcdctl: ETCD_LOCK_KEY under the run's lock prefix, ETCD_LOCK_REV as the token.
   const grant = events.find((e) => e.f === "acquire" && e.type === "ok")!;
   const held = grant.value as { key: string; token: number; lease: string };

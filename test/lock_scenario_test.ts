@@ -5,7 +5,7 @@
  * reference valid.
  */
 import assert from "node:assert/strict";
-import { pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
+import { assertLostUpdateBetweenNodes, pairsMatchTest, pairsRunOnce } from "./run_helper.ts";
 
 // Lock's expectations pin seed 12 over 20 s: three pauses of 3.6–5.7 s (past the 2 s TTL), each
 // aimed at a holder between its read and its write, so a lost update does not hang on one pause.
@@ -31,7 +31,6 @@ for (const subject of ["etcd3", "naive"]) {
     const safety = result.checks.find((c) => c.name === "resource-safety")!;
     assert.equal(safety.valid, false);
     assert.match(safety.summary, /lost update/);
-    const evidence = safety.evidence![0] as { overwritten: { node: string }; by: { node: string } };
-    assert.notEqual(evidence.overwritten.node, evidence.by.node);
+    assertLostUpdateBetweenNodes(safety);
   });
 }

@@ -21,6 +21,21 @@ export async function runCli(args: string[]): Promise<CliResult & { result?: Run
   }
 }
 
+/**
+ * A resource-safety check's lost updates: at least one, and the first seen
+ * from two acknowledged writes names two different nodes. (A lost update
+ * etcd's record shows over a write of unknown outcome names only the writer;
+ * the evidence may start with one of those.)
+ */
+export function assertLostUpdateBetweenNodes(safety: { evidence?: unknown[] }): void {
+  type Lost = { violation: string; overwritten?: { node: string }; by: { node: string } | string };
+  const lost = (safety.evidence ?? []).filter((e) => (e as Lost).violation === "lost update");
+  assert.ok(lost.length > 0, "no lost update in the evidence");
+  const pair = lost.find((e) => (e as Lost).overwritten) as Lost | undefined;
+  if (pair) assert.notEqual(pair.overwritten!.node, (pair.by as { node: string }).node);
+  else assert.match(JSON.stringify(lost[0]), /etcd's record: the put at revision \d+/);
+}
+
 /** etcd or node processes of runs below `outDir` still running (none may outlive a run). */
 export function leftoverProcesses(outDir: string): string[] {
   const found: string[] = [];
