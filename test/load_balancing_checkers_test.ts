@@ -7,6 +7,7 @@ import type { HistoryEvent } from "../lib/history/event.ts";
 import type { KeyLog, LoggedEvent } from "../lib/history/key_log.ts";
 import { deadRoutingChecker, phantomRoutingChecker } from "../lib/checkers/balancing.ts";
 import type { BalancingFinal } from "../lib/checkers/balancing.ts";
+import { peerOf } from "../scenarios/load_balancing/greeter.ts";
 import { fairnessChecker } from "../lib/checkers/fairness.ts";
 import { availabilityChecker } from "../lib/checkers/availability.ts";
 import { listsAtRevisionChecker } from "../lib/checkers/lists_at_revision.ts";
@@ -383,4 +384,12 @@ Deno.test("lists-at-revision: each list must be etcd's registry at its revision;
   const kept = servers();
   list(kept, "n5", 200, 5, [A, B, C]);
   assert.match(check(kept).summary, /lacks the delete of 127.0.0.1:1002 at revision 5/);
+});
+
+Deno.test("greeter: a call that never got a server records no address (not the channel's target)", () => {
+  const call = (peer: string) => ({ getPeer: () => peer });
+  assert.equal(peerOf(call("127.0.0.1:35553")), "127.0.0.1:35553");
+  assert.equal(peerOf(call("etcd-drills:///feed-1")), undefined);
+  assert.equal(peerOf(call("unknown")), undefined);
+  assert.equal(peerOf(undefined), undefined);
 });

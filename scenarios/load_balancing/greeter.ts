@@ -145,11 +145,17 @@ export class GreeterClient {
   }
 }
 
-/** The address a call was sent to, when it got that far ("unknown" otherwise). */
-function peerOf(call: grpc.ClientUnaryCall | undefined): string | undefined {
+/**
+ * The address a call was sent to, when it got that far. grpc-js answers
+ * "unknown", or the channel's target (`etcd-drills:///feed-1`) for a call
+ * that never got a server: neither is an address it went to.
+ */
+export function peerOf(
+  call: Pick<grpc.ClientUnaryCall, "getPeer"> | undefined,
+): string | undefined {
   try {
     const p = call?.getPeer();
-    return p && p !== "unknown" ? p : undefined;
+    return p && p !== "unknown" && !p.includes("://") ? p : undefined;
   } catch {
     return undefined;
   }
