@@ -30,12 +30,18 @@ export interface Census extends CensusValue {
   invoked: number;
 }
 
-/** How long before the first reader stops a census must be, ms: views of its revisions can still arrive. */
-const SETTLE_MS = 1000;
+/**
+ * How long before the first reader stops a census must be, ms: views of its
+ * revisions can still arrive. Readers report the census's revision within
+ * 0.2 s here when the machine is calm; one second was once too little for
+ * both readers of a fresh clone's suite (their last views two revisions
+ * behind), so two.
+ */
+const SETTLE_MS = 2000;
 
 /**
  * The census the end-of-run checks judge: the last acknowledged one taken
- * after the quiesce phase began and at least a second before the first
+ * after the quiesce phase began and at least two seconds before the first
  * `reader` node incarnation stopped (so every reader could still apply what
  * the census saw). Undefined when there is none.
  */

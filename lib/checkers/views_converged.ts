@@ -111,6 +111,8 @@ export function viewsConvergedChecker(
             violation: "view differs from etcd",
             view: describeView(at),
             census: census.revision,
+            censusAt: Math.round(census.time),
+            readerStoppedAt: Math.round(r.end),
             missing,
             extra,
             differing,
