@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import type { HistoryEvent, OpEvent } from "../lib/history/event.ts";
+import type { HistoryEvent, OpEvent, ProbeEvent } from "../lib/history/event.ts";
+import { latencyData, PROBE_SERIES } from "../lib/report/plot_data.ts";
 import { operations } from "../lib/history/event.ts";
 import type { RunResult } from "../lib/runner/run.ts";
 import { findViolations } from "../lib/report/evidence.ts";
@@ -356,4 +357,26 @@ Deno.test({
       if (!keep) await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("report.html plots the runner's probes beside the operations, at the time each was asked", () => {
+  const { history } = sampleHistory();
+  const probes: ProbeEvent[] = [
+    { kind: "probe", latencyMs: 5, ok: true, time: 1005 },
+    { kind: "probe", latencyMs: 800, ok: true, time: 2300 },
+  ];
+  const data = latencyData(operations(history), 20_000, probes);
+  const probe = data.series.find((s) => s.label === PROBE_SERIES)!;
+  const at = (x: number) => probe.values[data.x.indexOf(x)];
+  assert.equal(at(1), 5);
+  assert.equal(at(1.5), 800);
+  assert.equal(probe.values.filter((v) => v !== null).length, 2);
+  // Every operation series keeps its own points: one value per x, null where another series is.
+  for (const s of data.series) assert.equal(s.values.length, data.x.length);
+  assert.equal(data.plotted, data.completed);
+  const html = reportHtml(sampleResult([...history, ...probes], [], "/tmp/p"), [
+    ...history,
+    ...probes,
+  ]);
+  assert.match(html, /how long the cluster took to answer the runner's own read/);
 });

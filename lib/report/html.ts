@@ -1,12 +1,12 @@
 import type { RunResult } from "../runner/result.ts";
 import type { NamedResult } from "../checkers/checker.ts";
-import type { HistoryEvent, Operation } from "../history/event.ts";
+import type { HistoryEvent, Operation, ProbeEvent } from "../history/event.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { judgedText, verdictText } from "./table.ts";
 import { findViolations, operationKey } from "./evidence.ts";
 import type { Violation } from "./evidence.ts";
 import { esc, opElementId, timelineSvg } from "./timeline_svg.ts";
-import { latencyData, throughputData } from "./plot_data.ts";
+import { latencyData, PROBE_SERIES, throughputData } from "./plot_data.ts";
 
 /** Files the report inlines: uPlot's script and style sheet (plots are left out without them). */
 export interface ReportAssets {
@@ -51,7 +51,8 @@ export function reportHtml(
   const timeline = timelineSvg(history, ops, windows, violations, {
     maxOpsDrawn: options.maxOpsDrawn,
   });
-  const latency = latencyData(ops, options.maxPlotPoints);
+  const probes = history.filter((e): e is ProbeEvent => e.kind === "probe");
+  const latency = latencyData(ops, options.maxPlotPoints, probes);
   const throughput = throughputData(ops, end);
   const plotData = {
     latency: { x: latency.x, series: latency.series },
@@ -74,7 +75,9 @@ export function reportHtml(
     ? `${latency.plotted} of ${latency.completed} completed operations plotted (failed and unknown ones first, then an even sample).`
     : `${latency.completed} completed operations; ${
       ops.length - latency.completed
-    } never completed and have no duration.`;
+    } never completed and have no duration.` + (probes.length === 0
+      ? ""
+      : ` The ${PROBE_SERIES} series is how long the cluster took to answer the runner's own read, every 250 ms: a deadline check excuses a wait late by no more than twice its window's slowest.`);
 
   return `<!DOCTYPE html>
 <html lang="en">

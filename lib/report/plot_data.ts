@@ -1,4 +1,7 @@
-import type { Operation } from "../history/event.ts";
+import type { Operation, ProbeEvent } from "../history/event.ts";
+
+/** The latency plot's series of the runner's probes (lib/runner/probe.ts). */
+export const PROBE_SERIES = "cluster (runner's probe)";
 
 /** Columns in uPlot's aligned layout: x values, then one column per series (null: no point). */
 export interface PlotSeries {
@@ -14,11 +17,17 @@ export interface LatencyData extends PlotSeries {
 }
 
 /**
- * Duration against invoke time, a series per operation `f`. Operations that
- * never completed have no duration and are left out. Past `maxPoints` the
- * failed and unknown ones are kept and the rest sampled evenly.
+ * Duration against invoke time, a series per operation `f`, and one of the
+ * runner's probes (how long the cluster took to answer, against when it was
+ * asked). Operations that never completed have no duration and are left
+ * out. Past `maxPoints` the failed and unknown ones are kept and the rest
+ * sampled evenly.
  */
-export function latencyData(ops: readonly Operation[], maxPoints = 20_000): LatencyData {
+export function latencyData(
+  ops: readonly Operation[],
+  maxPoints = 20_000,
+  probes: readonly ProbeEvent[] = [],
+): LatencyData {
   const done = ops.filter((o) => o.complete !== undefined);
   let keep = done;
   if (done.length > maxPoints) {
@@ -31,14 +40,16 @@ export function latencyData(ops: readonly Operation[], maxPoints = 20_000): Late
     );
     keep = [...special.slice(0, maxPoints), ...sample];
   }
-  keep = [...keep].sort((a, b) => a.invoke.time - b.invoke.time);
+  const points = [
+    ...keep.map((o) => ({ at: o.invoke.time, f: o.f, ms: o.complete!.time - o.invoke.time })),
+    ...probes.map((p) => ({ at: p.time - p.latencyMs, f: PROBE_SERIES, ms: p.latencyMs })),
+  ].sort((a, b) => a.at - b.at);
   const fs = [...new Set(keep.map((o) => o.f))].sort();
-  const x = keep.map((o) => round3(o.invoke.time / 1000));
+  if (probes.length > 0) fs.push(PROBE_SERIES);
+  const x = points.map((p) => round3(p.at / 1000));
   const series = fs.map((f) => ({
     label: f,
-    values: keep.map((o) =>
-      o.f === f ? Math.max(0.01, round3(o.complete!.time - o.invoke.time)) : null
-    ),
+    values: points.map((p) => p.f === f ? Math.max(0.01, round3(p.ms)) : null),
   }));
   return { x, series, completed: done.length, plotted: keep.length };
 }
