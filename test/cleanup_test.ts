@@ -1,32 +1,9 @@
 import assert from "node:assert/strict";
 import { leftoverProcesses, leftoverTempDirs } from "./run_helper.ts";
-import { cli } from "./cli_helper.ts";
+import { cli, startRun } from "./cli_helper.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CLEAN = new URL("../clean.ts", import.meta.url).pathname;
-
-/** Starts a long run and resolves once its workload (cluster and nodes up) has begun. */
-async function startRun(out: string, extra: string[] = []): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", MAIN, "lock", "--duration", "60s", "--out", out, ...extra],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("] workload")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`run ended before its workload:\n${seen}`);
-    seen += value;
-  }
-  // Keep draining so the child never blocks on a full pipe.
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })();
-  return child;
-}
 
 async function eventually(what: string, ok: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

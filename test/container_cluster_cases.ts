@@ -11,10 +11,10 @@ import { ContainerCluster } from "../lib/cluster/container_cluster.ts";
 import { waitConverged } from "../lib/cluster/converged.ts";
 import { docker, PID_LABEL, RUN_LABEL } from "../lib/cluster/docker.ts";
 import { defaultImage } from "../lib/cluster/image.ts";
+import { startRun } from "./cli_helper.ts";
 
 memberFaultSuite("container", { ignore: noContainers !== undefined });
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CLEAN = new URL("../clean.ts", import.meta.url).pathname;
 
 containerTest(
@@ -78,44 +78,10 @@ containerTest(
   },
 );
 
-/** Starts a long container run and resolves once its workload has begun. */
-async function startRun(out: string): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      MAIN,
-      "lock",
-      "--cluster",
-      "container",
-      "--duration",
-      "60s",
-      "--out",
-      out,
-    ],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("] workload")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`run ended before its workload:\n${seen}`);
-    seen += value;
-  }
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })();
-  return child;
-}
-
 containerTest("[container] Ctrl-C mid-run removes every container and the network", async () => {
   const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
   try {
-    const child = await startRun(out);
+    const child = await startRun(out, ["--cluster", "container"]);
     assert.equal((await harnessLeftovers()).length, 4, "3 members and their network while it runs");
     child.kill("SIGINT");
     assert.equal((await child.status).code, 130);
@@ -130,7 +96,7 @@ containerTest(
   async () => {
     const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
     try {
-      const child = await startRun(out);
+      const child = await startRun(out, ["--cluster", "container"]);
       child.kill("SIGKILL");
       await child.status;
       await eventually(
