@@ -14,8 +14,8 @@ import type { RunResult } from "../lib/runner/run.ts";
 const fixture = (name: string) =>
   new URL(`./fixtures/subjects/${name}.ts`, import.meta.url).pathname;
 
-// Seed 12 aims three pauses of 3.6–5.7 s (past the 2 s TTL) at the lock holder (as in lock_scenario_test).
-const PAUSES = ["--faults", "pause-node", "--duration", "20s", "--fault-interval", "3s"]
+// Seed 12 over 15 s aims two pauses of 5.2 and 4.4 s (past the 2 s TTL) at the lock holder.
+const PAUSES = ["--faults", "pause-node", "--duration", "15s", "--fault-interval", "3s"]
   .concat(["--seed", "12"]);
 
 Deno.test("subject modules: a user's fenced lock is valid under pause-node (--expect valid)", async () => {
