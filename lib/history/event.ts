@@ -58,8 +58,8 @@ export interface PhaseEvent {
 }
 
 /**
- * The runner's own read of the cluster, timed: one every few hundred ms
- * while the workload runs, so the checks with a deadline know how slow the
+ * The runner's own read of the cluster, timed: one every 250 ms from the
+ * workload to the checks, so the checks with a deadline know how slow the
  * cluster answered in a wait's window. `time` is when the answer came (or
  * the read gave up), `latencyMs` how long it took.
  */

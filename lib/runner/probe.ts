@@ -1,9 +1,6 @@
 import { gatewayCall } from "../cluster/gateway.ts";
 import type { HistoryWriter } from "../history/writer.ts";
 
-/** The key the probe reads: below the run's prefix, never written. */
-export const probeKey = (prefix: string): string => `${prefix}probe`;
-
 /** Time from one probe's start to the next one's, ms. */
 const EVERY_MS = 250;
 /** How long one member may take to answer before the probe asks the next, ms. */
@@ -23,21 +20,18 @@ const MEMBER_MS = 2000;
  */
 export function startProbe(
   clientUrls: readonly string[],
-  key: string,
+  prefix: string,
   history: HistoryWriter,
 ): () => void {
   let stopped = false;
   let pending: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wake = () => {};
-  const record = (from: number, ok: boolean) =>
-    history.append({
-      kind: "probe",
-      latencyMs: Math.round((history.now() - from) * 10) / 10,
-      ok,
-      time: history.now(),
-    });
-  const body = { key: btoa(key) };
+  const record = (from: number, ok: boolean) => {
+    const time = history.now();
+    history.append({ kind: "probe", latencyMs: Math.round((time - from) * 10) / 10, ok, time });
+  };
+  const body = { key: btoa(`${prefix}probe`) }; // below the run's prefix, never written
   (async () => {
     for (let turn = 0; !stopped; turn++) {
       const from = history.now();

@@ -2,7 +2,7 @@ import { planFaults } from "../../chaos/schedule.ts";
 import type { PlannedFault } from "../../chaos/schedule.ts";
 import { Nemesis } from "../../chaos/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
-import { probeKey, startProbe } from "./probe.ts";
+import { startProbe } from "./probe.ts";
 
 /**
  * The fault plan of a run: the exact schedule it was given, else one drawn
@@ -47,7 +47,7 @@ export async function workload(
     (active) => run.progress.faults(active),
   );
   run.phase("workload");
-  run.stopProbe = startProbe(run.clientUrls, probeKey(run.prefix), run.history);
+  run.stopProbe = startProbe(run.clientUrls, run.prefix, run.history);
   nemesis.run(plan);
   await Promise.race([run.progress.tick(run.o.durationMs, run.history), unfit]);
   return nemesis;
