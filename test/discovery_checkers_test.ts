@@ -38,7 +38,7 @@ function base(): RegistryHistory {
 const census = (revision: number, services: Record<string, string>, leases: string[] = []) => ({
   revision,
   services,
-  leases: leases.map((id) => ({ id, ttl: 1, keys: [] })),
+  leases: leases.map((id) => ({ id, ttl: 1, keys: [] as string[] })),
 });
 
 /** Quiesce from 20 000, a census at 22 000, the nodes still alive (node, incarnation) stop at 25 000. */
@@ -316,6 +316,39 @@ Deno.test("lease-hygiene: a keyless lease nobody was told of is excused once per
   // …and one lost answer excuses one lease, not two.
   const two = census(3, { [KA]: VA, [KB]: VB }, ["11", "12", "98", "99"]);
   assert.equal(hygiene(input(ending(lost, two))).valid, false);
+});
+
+Deno.test("lease-hygiene: a keyless lease running out (TTL 0) is excused once per live holder", () => {
+  // n1 left lease "11" for "13" (its revoke lost, say); "11" reads TTL 0: nobody keeps it alive.
+  const h = base().op("n1", "register", 5000, 5050, "ok", { key: KA, value: VA, lease: "13" }, 4);
+  const leases = (ttls: [string, number][]) => ({
+    revision: 4,
+    services: { [KA]: VA, [KB]: VB },
+    leases: ttls.map(([id, ttl]) => ({ id, ttl, keys: id === "11" || id === "99" ? [] : [KA] })),
+  });
+  const r = hygiene(input(ending(h, leases([["11", 0], ["12", 1], ["13", 1]]))));
+  assert.equal(r.valid, true, r.summary);
+  assert.equal(r.figures?.runningOutOrphans, 1);
+  // The same lease still kept alive (TTL 1) is a leak…
+  assert.equal(hygiene(input(ending(h, leases([["11", 1], ["12", 1], ["13", 1]])))).valid, false);
+  // …so is a running-out lease of a holder that is no longer alive (the TTL + slack rule judges those)…
+  const gone = base().op("n1", "register", 5000, 5050, "ok", { key: KA, value: VA, lease: "13" }, 4)
+    .exit("n1", 21_000);
+  const dead = ending(gone, leases([["11", 0], ["12", 1], ["13", 1]]), [["n2", 1]]);
+  assert.equal(hygiene(input(dead)).valid, false);
+  // …and one holder excuses one such lease, not two.
+  const twice = base().op(
+    "n1",
+    "register",
+    5000,
+    5050,
+    "ok",
+    { key: KA, value: VA, lease: "99" },
+    4,
+  )
+    .op("n1", "register", 6000, 6050, "ok", { key: KA, value: VA, lease: "13" }, 5);
+  const r2 = hygiene(input(ending(twice, leases([["11", 0], ["99", 0], ["12", 1], ["13", 1]]))));
+  assert.equal(r2.valid, false, r2.summary);
 });
 
 Deno.test("lease-hygiene: no census is unknown", () => {

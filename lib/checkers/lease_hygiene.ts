@@ -18,6 +18,12 @@ import { DISCOVERY_NAMES } from "./registry_names.ts";
  * out, so nobody could revoke it, and a leader change renews its TTL): up to
  * as many such leases as registers that did not end ok are excused, and
  * counted in the figures.
+ *
+ * A keyless lease that reads TTL 0 is running out: nobody keeps it alive and
+ * etcd revokes it at its next expiry check. One such lease per live holder
+ * is excused: the one a holder replaced or deregistered while etcd could not
+ * take its revoke. It outlasts TTL + slack when a leader change renews it
+ * (a new leader extends every lease by its TTL and an election timeout).
  */
 export function leaseHygieneChecker(
   o: { names?: RegistryNames; slackMs?: number } = {},
@@ -52,13 +58,22 @@ export function leaseHygieneChecker(
       }
       const orphans = leases.filter((l) => l.keys.length === 0);
       const unanswered = registers.filter((r) => r.outcome !== "ok").length;
-      const excused = Math.min(unanswered, orphans.filter((l) => !owner.has(l.id)).length);
+      const unnamed = Math.min(unanswered, orphans.filter((l) => !owner.has(l.id)).length);
+      const liveHolders = new Set(
+        services.filter((l) => l.start <= t && t < l.end).map((l) => `${l.node}#${l.incarnation}`),
+      );
+      const runningOut = new Set(
+        orphans.filter((l) => l.ttl === 0).map((l) => owner.get(l.id))
+          .filter((h): h is string => h !== undefined && liveHolders.has(h)),
+      ).size;
+      const excused = unnamed + runningOut;
       const figures = {
         leases: leases.length,
         liveServices: live,
         dyingServices: dying,
         orphanLeases: orphans.length,
         excusedOrphans: excused,
+        runningOutOrphans: runningOut,
         maxLeases: Math.max(0, ...censuses(history, names.census).map((c) => c.leases.length)),
       };
       if (leases.length - excused > live + dying) {
@@ -80,7 +95,8 @@ export function leaseHygieneChecker(
         judged: 1,
         summary: `${leases.length} lease(s) for ${live} live service(s)` +
           (dying > 0 ? ` (+${dying} dying)` : "") +
-          (excused > 0 ? ` (+${excused} keyless from registers whose answer was lost)` : ""),
+          (unnamed > 0 ? ` (+${unnamed} keyless from registers whose answer was lost)` : "") +
+          (runningOut > 0 ? ` (+${runningOut} keyless running out, TTL 0)` : ""),
         figures,
       };
     },
