@@ -319,34 +319,30 @@ Deno.test("lease-hygiene: a keyless lease nobody was told of is excused once per
 });
 
 Deno.test("lease-hygiene: a keyless lease running out (TTL 0) is excused once per live holder", () => {
-  // n1 left lease "11" for "13" (its revoke lost, say); "11" reads TTL 0: nobody keeps it alive.
-  const h = base().op("n1", "register", 5000, 5050, "ok", { key: KA, value: VA, lease: "13" }, 4);
+  // n1 left lease "11" for `to` (its revoke lost, say); "11" reads TTL 0: nobody keeps it alive.
+  const moved = (to: string) =>
+    base().op("n1", "register", 5000, 5050, "ok", { key: KA, value: VA, lease: to }, 4);
   const leases = (ttls: [string, number][]) => ({
     revision: 4,
     services: { [KA]: VA, [KB]: VB },
     leases: ttls.map(([id, ttl]) => ({ id, ttl, keys: id === "11" || id === "99" ? [] : [KA] })),
   });
-  const r = hygiene(input(ending(h, leases([["11", 0], ["12", 1], ["13", 1]]))));
+  const r = hygiene(input(ending(moved("13"), leases([["11", 0], ["12", 1], ["13", 1]]))));
   assert.equal(r.valid, true, r.summary);
   assert.equal(r.figures?.runningOutOrphans, 1);
   // The same lease still kept alive (TTL 1) is a leak…
-  assert.equal(hygiene(input(ending(h, leases([["11", 1], ["12", 1], ["13", 1]])))).valid, false);
+  const kept = leases([["11", 1], ["12", 1], ["13", 1]]);
+  assert.equal(hygiene(input(ending(moved("13"), kept))).valid, false);
   // …so is a running-out lease of a holder that is no longer alive (the TTL + slack rule judges those)…
-  const gone = base().op("n1", "register", 5000, 5050, "ok", { key: KA, value: VA, lease: "13" }, 4)
-    .exit("n1", 21_000);
+  const gone = moved("13").exit("n1", 21_000);
   const dead = ending(gone, leases([["11", 0], ["12", 1], ["13", 1]]), [["n2", 1]]);
   assert.equal(hygiene(input(dead)).valid, false);
   // …and one holder excuses one such lease, not two.
-  const twice = base().op(
-    "n1",
-    "register",
-    5000,
-    5050,
-    "ok",
-    { key: KA, value: VA, lease: "99" },
-    4,
-  )
-    .op("n1", "register", 6000, 6050, "ok", { key: KA, value: VA, lease: "13" }, 5);
+  const twice = moved("99").op("n1", "register", 6000, 6050, "ok", {
+    key: KA,
+    value: VA,
+    lease: "13",
+  }, 5);
   const r2 = hygiene(input(ending(twice, leases([["11", 0], ["99", 0], ["12", 1], ["13", 1]]))));
   assert.equal(r2.valid, false, r2.summary);
 });

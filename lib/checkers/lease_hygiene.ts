@@ -45,7 +45,10 @@ export function leaseHygieneChecker(
       }
       const t = census.time;
       const services = lives.filter((l) => l.role === names.registrant);
-      const live = services.filter((l) => l.start <= t && t < l.end).length;
+      const liveHolders = new Set(
+        services.filter((l) => l.start <= t && t < l.end).map((l) => `${l.node}#${l.incarnation}`),
+      );
+      const live = liveHolders.size;
       const dying = services.filter((l) => l.end <= t && l.end > t - ttlMs - slack).length;
       const leases = census.leases.filter((l) => l.ttl >= 0);
       const owner = new Map<string, string>();
@@ -59,9 +62,6 @@ export function leaseHygieneChecker(
       const orphans = leases.filter((l) => l.keys.length === 0);
       const unanswered = registers.filter((r) => r.outcome !== "ok").length;
       const unnamed = Math.min(unanswered, orphans.filter((l) => !owner.has(l.id)).length);
-      const liveHolders = new Set(
-        services.filter((l) => l.start <= t && t < l.end).map((l) => `${l.node}#${l.incarnation}`),
-      );
       const runningOut = new Set(
         orphans.filter((l) => l.ttl === 0).map((l) => owner.get(l.id))
           .filter((h): h is string => h !== undefined && liveHolders.has(h)),
