@@ -3,25 +3,25 @@
  * Exit codes: 0 valid, 1 invalid (or unknown), 2 bad input or harness failure.
  */
 import { parseArgs } from "node:util";
-import { HarnessError, UsageError } from "./lib/errors.ts";
-import { cleanupAll } from "./lib/runner/cleanup.ts";
+import { HarnessError, UsageError } from "./lib/proc/errors.ts";
+import { cleanupAll } from "./lib/proc/cleanup.ts";
 import { parseDurationIn } from "./lib/runner/duration.ts";
 import { loadScenario } from "./lib/runner/load_scenario.ts";
 import { runScenario } from "./lib/runner/run.ts";
-import { runPairs, selectPairs } from "./lib/runner/run_pairs.ts";
-import type { Pair } from "./lib/runner/run_pairs.ts";
+import { runPairs, selectPairs } from "./cli/run_all.ts";
+import type { Pair } from "./cli/run_all.ts";
 import { resolveSubject } from "./lib/subjects/resolve.ts";
 import type { RunOptions } from "./lib/runner/options.ts";
 import { runSummary, table, verdictText } from "./lib/report/table.ts";
 import { junitXml } from "./lib/report/junit.ts";
 import type { JunitCase } from "./lib/report/junit.ts";
 import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
-import { FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
-import { loadPlanFile, planFaultNames } from "./chaos/plan_file.ts";
+import { CATALOGUE, FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
+import { loadPlanFile, planFaultNames } from "./lib/faults/plan_file.ts";
 import { NOSPACE_QUOTA_BYTES } from "./chaos/nospace.ts";
-import type { PlannedFault } from "./chaos/schedule.ts";
+import type { PlannedFault } from "./lib/faults/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
-import { assertPortFree } from "./lib/cluster/free_port.ts";
+import { assertPortFree } from "./lib/net/free_port.ts";
 import { parseKind } from "./lib/cluster/create.ts";
 import type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
 import { checkConnect, PASSWORD_ENV, readUser, usesTls } from "./lib/cluster/connect.ts";
@@ -380,6 +380,7 @@ async function main(args: string[]): Promise<number> {
     ),
     progress: !flags.quiet,
     cluster,
+    catalogue: CATALOGUE,
   };
   const faultPlan = await readFaultsFile(flags, base);
   await checkOutDir(base.outDir);
@@ -464,6 +465,7 @@ async function readFaultsFile(
     throw new UsageError("give --faults or --faults-file, not both: the file names its faults");
   }
   return await loadPlanFile(path, {
+    catalogue: CATALOGUE,
     faults: FAULTS,
     durationMs: o.durationMs,
     ttlMs: o.ttl * 1000,

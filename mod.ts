@@ -11,7 +11,7 @@
  *
  * @module
  */
-export type { Expectation, ExpectedFault, RoleFn, Scenario } from "./lib/scenario.ts";
+export type { Expectation, ExpectedFault, RoleFn, Scenario } from "./lib/scenario/scenario.ts";
 export { fail, NodeContext, ok } from "./lib/node/context.ts";
 export type { Outcome } from "./lib/node/context.ts";
 export type {
@@ -20,8 +20,8 @@ export type {
   CheckResult,
   NamedResult,
   Validity,
-} from "./lib/checkers/checker.ts";
-export { overall, runCheckers } from "./lib/checkers/checker.ts";
+} from "./lib/checks/checker.ts";
+export { overall, runCheckers } from "./lib/checks/checker.ts";
 export type {
   Completion,
   FaultEvent,
@@ -35,12 +35,12 @@ export type {
 } from "./lib/history/event.ts";
 export { faultWindows, operations } from "./lib/history/event.ts";
 export { readHistory } from "./lib/history/writer.ts";
-export { counterChecker } from "./lib/checkers/counter.ts";
-export { overlapChecker } from "./lib/checkers/overlap.ts";
-export { regrantChecker } from "./lib/checkers/regrant.ts";
-export { holdIntervals } from "./lib/checkers/holds.ts";
+export { counterChecker } from "./scenarios/lock/checks/counter.ts";
+export { overlapChecker } from "./scenarios/lock/checks/overlap.ts";
+export { regrantChecker } from "./lib/checks/regrant.ts";
+export { holdIntervals } from "./lib/checks/holds.ts";
 export { Session } from "./lib/recipes/session.ts";
-export { FencedMutex, LockLostError } from "./lib/recipes/fenced_mutex.ts";
+export { FencedMutex, LockLostError } from "./scenarios/lock/fenced_mutex.ts";
 export { waitDelete } from "./lib/recipes/wait_delete.ts";
 export { runScenario } from "./lib/runner/run.ts";
 export type { RunOptions, RunResult } from "./lib/runner/run.ts";
@@ -56,8 +56,8 @@ export type { NodeHandle } from "./lib/node/node_handle.ts";
 // Subjects: the shapes a user's module (--subject ./mine.ts) implements, one per scenario.
 export { subjectOf } from "./lib/subjects/pick.ts";
 export type { SubjectChoices } from "./lib/subjects/pick.ts";
-export { SubjectShapeError } from "./lib/subjects/shape.ts";
-export type { SubjectShape } from "./lib/subjects/shape.ts";
+export { SubjectShapeError } from "./lib/node/subject_shape.ts";
+export type { SubjectShape } from "./lib/node/subject_shape.ts";
 export { ExecChannel, ExecUnknownError } from "./lib/subjects/exec_channel.ts";
 export type { ExecChannelOptions } from "./lib/subjects/exec_channel.ts";
 export type { ExecAnswer, ExecCall, ExecEvent } from "./lib/subjects/exec_messages.ts";
@@ -72,7 +72,7 @@ export type {
 } from "./scenarios/discovery/subject.ts";
 export { LB_SHAPE } from "./scenarios/load_balancing/subject.ts";
 export type { LbSubject } from "./scenarios/load_balancing/subject.ts";
-export type { AddressFeed } from "./lib/recipes/grpc_resolver.ts";
+export type { AddressFeed } from "./scenarios/load_balancing/grpc_resolver.ts";
 export { MONITOR_SHAPE } from "./scenarios/monitoring/subject.ts";
 export type { MonitorFactory, MonitorSubject, Transition } from "./scenarios/monitoring/subject.ts";
 export { BARRIER_SHAPE } from "./scenarios/barrier/subject.ts";
@@ -82,7 +82,7 @@ export type {
   BarrierSubjectFactory,
   BarrierSubjectOptions,
 } from "./scenarios/barrier/subject.ts";
-export type { SessionSource } from "./lib/recipes/double_barrier.ts";
+export type { SessionSource } from "./scenarios/barrier/double_barrier_recipe.ts";
 export { ELECTION_SHAPE } from "./scenarios/election/subject.ts";
 export type {
   ElectionSubject,

@@ -1,4 +1,4 @@
-import { onCleanup } from "../lib/runner/cleanup.ts";
+import { onCleanup } from "../lib/proc/cleanup.ts";
 
 /**
  * Keeps one core busy while `fn` runs: a child process spinning in a loop, the

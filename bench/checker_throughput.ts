@@ -3,10 +3,10 @@
  * lock history (≥ 100k events), each lock checker timed on its own.
  */
 import type { HistoryEvent } from "../lib/history/event.ts";
-import { counterChecker } from "../lib/checkers/counter.ts";
-import { overlapChecker } from "../lib/checkers/overlap.ts";
-import { regrantChecker } from "../lib/checkers/regrant.ts";
-import type { Checker } from "../lib/checkers/checker.ts";
+import { counterChecker } from "../scenarios/lock/checks/counter.ts";
+import { overlapChecker } from "../scenarios/lock/checks/overlap.ts";
+import { regrantChecker } from "../lib/checks/regrant.ts";
+import type { Checker } from "../lib/checks/checker.ts";
 
 /** A serial lock history: `holds` rounds of acquire, read, write, release across 5 nodes, plus kills. */
 export function lockHistory(holds: number): { history: HistoryEvent[]; final: unknown } {

@@ -1,9 +1,10 @@
+import { CATALOGUE } from "../chaos/mod.ts";
 /**
  * Fault detection latency relative to the TTL: how long after a kill the use
  * case noticed, read from each scenario's own latency check in one run each.
  */
-import { runPairs } from "../lib/runner/run_pairs.ts";
-import type { Pair } from "../lib/runner/run_pairs.ts";
+import { runPairs } from "../cli/run_all.ts";
+import type { Pair } from "../cli/run_all.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
 
@@ -38,7 +39,7 @@ export async function detection(durationMs: number, ttl: number) {
   const out = await Deno.makeTempDir({ prefix: "drills-bench-detect-" });
   try {
     const { results } = await runPairs(pairs, {
-      base: { members: 3, ttl, outDir: out },
+      base: { members: 3, ttl, outDir: out, catalogue: CATALOGUE },
       override: {},
       jobs: PROBES.length,
     });

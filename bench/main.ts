@@ -13,7 +13,7 @@
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
  * overhead, scale, detection, runall, power).
  */
-import { cleanupAll } from "../lib/runner/cleanup.ts";
+import { cleanupAll } from "../lib/proc/cleanup.ts";
 import { containerClusterReady, processClusterReady } from "./cluster_ready.ts";
 import { dockerAvailable } from "../lib/cluster/docker.ts";
 import { checkerThroughput } from "./checker_throughput.ts";
@@ -23,7 +23,7 @@ import { detection } from "./detection.ts";
 import { runAllTime } from "./run_all.ts";
 import { chooseRows, power } from "./power.ts";
 import { benchSettings } from "./settings.ts";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/proc/errors.ts";
 
 // Bad settings are found before the first section, not after minutes of figures.
 const settings = await (async () => {

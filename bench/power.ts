@@ -18,13 +18,13 @@
  * when a member's graceful stop sends GOAWAY, README "Known limits") costs
  * that seed, which is run once more and named in `crashed`, not the hour.
  */
-import { runInChild } from "../lib/runner/run_in_child.ts";
-import type { Expectation } from "../lib/scenario.ts";
-import type { RunResult } from "../lib/runner/result.ts";
+import { runInChild } from "../cli/run_in_child.ts";
+import type { Expectation } from "../lib/scenario/scenario.ts";
+import type { RunResult } from "../lib/report/result.ts";
 import { loadScenario } from "../lib/runner/load_scenario.ts";
-import { EXPECTATION_DEFAULTS } from "../lib/scenario.ts";
+import { EXPECTATION_DEFAULTS } from "../lib/scenario/scenario.ts";
 import { BUILTIN_SCENARIOS } from "../scenarios/mod.ts";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/proc/errors.ts";
 
 /** One row: a pair, what it was run under, and how many seeds gave the expected verdict. */
 export interface PowerRow {

@@ -1,3 +1,4 @@
+import { CATALOGUE } from "../chaos/mod.ts";
 /**
  * Scale: the most nodes the lock scenario runs on this machine with its
  * verdict still valid, and the peak memory that takes (runner, nodes and
@@ -37,6 +38,7 @@ export async function scale(nodeCounts: number[], durationMs: number) {
         scenario,
         scenarioUrl: url,
         subject: "reference",
+        catalogue: CATALOGUE,
         members: 3,
         nodes,
         durationMs,

@@ -3,7 +3,7 @@
  * before anything runs: a bad value is a {@link UsageError} whose one line
  * names the variable and says what it takes (bench prints it and exits 2).
  */
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/proc/errors.ts";
 import { ROW_KINDS } from "./power.ts";
 import type { PowerRow } from "./power.ts";
 

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { memberNames } from "./member_targets.ts";
 
 /** How long each of the two calls may take; a minority member would otherwise hang them. */

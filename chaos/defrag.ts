@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { membersFree } from "./members_free.ts";
 import { pickMember } from "./member_targets.ts";
 import { backendSize, defragment } from "../lib/cluster/maintenance.ts";

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { currentLeader, holdMembers, memberNames, membersBusy } from "./member_targets.ts";
 import { isolate } from "./partition_shapes.ts";
 

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { currentLeader, holdMembers, membersBusy } from "./member_targets.ts";
 
 /** SIGKILL the raft leader; the others elect a new one. The heal restarts it on the same data dir. */

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { pickNode } from "./targets.ts";
 
 /** Revoke, from outside, a live lease a node reports holding (`state.lease`). */

@@ -4,7 +4,7 @@
  * undoes the fault and waits until every member serves again.
  */
 import type { MemberControl } from "../lib/cluster/cluster.ts";
-import type { ActiveFault, World } from "./fault.ts";
+import type { ActiveFault, World } from "../lib/faults/fault.ts";
 
 /**
  * How long a heal waits for every member to serve linearizable reads again.

@@ -3,7 +3,7 @@
  * does not start a rolling restart or a member replacement in the middle of
  * an outage, but after it. Waiting keeps member faults one at a time.
  */
-import type { World } from "./fault.ts";
+import type { World } from "../lib/faults/fault.ts";
 
 /** How long an operator drill waits for another member fault to heal. */
 export const MEMBERS_FREE_WAIT_MS = 10_000;

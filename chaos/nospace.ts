@@ -1,4 +1,4 @@
-import type { Fault, World } from "./fault.ts";
+import type { Fault, World } from "../lib/faults/fault.ts";
 import { membersFree } from "./members_free.ts";
 import { HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { linearizableRead } from "../lib/cluster/gateway.ts";

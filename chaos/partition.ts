@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { holdMembers, memberNames, membersBusy } from "./member_targets.ts";
 import { drawPartition } from "./partition_shapes.ts";
 

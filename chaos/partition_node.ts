@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { pickNode } from "./targets.ts";
 
 /** Cut one node off from etcd: its proxy black-holes traffic both ways, connections stay open. */

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { holdMembers, membersBusy, pickMember } from "./member_targets.ts";
 
 /** SIGSTOP a member: its connections stay open but nothing answers. SIGCONT heals. */

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { pickNode } from "./targets.ts";
 
 /** Reset every connection of one node at once (TCP RST); the node reconnects at will. */

@@ -1,4 +1,4 @@
-import type { Fault } from "./fault.ts";
+import type { Fault } from "../lib/faults/fault.ts";
 import { membersFree } from "./members_free.ts";
 import { controlOf, HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { waitServes } from "../lib/cluster/gateway.ts";

@@ -1,5 +1,5 @@
 import type { NodeHandle } from "../lib/node/node_handle.ts";
-import type { FaultAim, World } from "./fault.ts";
+import type { FaultAim, World } from "../lib/faults/fault.ts";
 
 /** How long a fault waits for a primary to appear (between two holds there is briefly none). */
 const PRIMARY_WAIT_MS = 1000;

@@ -5,7 +5,7 @@
  * on a machine with apt it installs golang-go and golang-etcd-server-dev
  * when they are missing. Output goes to .build/go/ (not committed).
  */
-import { HarnessError } from "../lib/errors.ts";
+import { HarnessError } from "../lib/proc/errors.ts";
 import { installDebian, which } from "../lib/cluster/etcd_binary.ts";
 import { GO_BUILD_DIR, GO_SUBJECTS } from "./subjects.ts";
 

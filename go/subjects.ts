@@ -2,7 +2,7 @@
  * Where the Go subject programs (go/<name>/main.go, built by
  * `deno task go-subjects`) are, and how a node asks for one.
  */
-import { SubjectShapeError } from "../lib/subjects/shape.ts";
+import { SubjectShapeError } from "../lib/node/subject_shape.ts";
 
 /** Every Go subject program, by the folder its main package is in. */
 export const GO_SUBJECTS = ["discovery"] as const;

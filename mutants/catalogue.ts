@@ -32,7 +32,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "discovery-drop-event",
     scenario: "discovery",
-    module: "discovery_drop_event.ts",
+    module: "../scenarios/discovery/mutants/drop_event.ts",
     defect: "the discoverer silently drops one watch event in four",
     seed: 12,
     durationS: 20,
@@ -40,7 +40,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "discovery-ignores-deletes",
     scenario: "discovery",
-    module: "discovery_ignores_deletes.ts",
+    module: "../scenarios/discovery/mutants/ignores_deletes.ts",
     defect: "the discoverer applies puts but drops every delete",
     seed: 12,
     durationS: 20,
@@ -48,7 +48,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "discovery-ignores-updates",
     scenario: "discovery",
-    module: "discovery_ignores_updates.ts",
+    module: "../scenarios/discovery/mutants/ignores_updates.ts",
     defect: "the discoverer ignores a put on a key it already holds (no re-check of the value)",
     seed: 12,
     durationS: 20,
@@ -58,7 +58,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "lock-unfenced-write",
     scenario: "lock",
-    module: "lock_unfenced_write.ts",
+    module: "../scenarios/lock/mutants/unfenced_write.ts",
     defect: "the counter write drops the fence on the lock key's create revision",
     faults: ["pause-node"],
     seed: 12,
@@ -67,7 +67,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "lock-fence-on-mod-revision",
     scenario: "lock",
-    module: "lock_fence_on_mod_revision.ts",
+    module: "../scenarios/lock/mutants/fence_on_mod_revision.ts",
     defect: "the fence compares the lock key's mod revision instead of its create revision",
     faults: ["pause-node"],
     seed: 12,
@@ -78,7 +78,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "queue-unguarded-claim",
     scenario: "queue",
-    module: "queue_unguarded_claim.ts",
+    module: "../scenarios/queue/mutants/unguarded_claim.ts",
     defect: "the claim deletes the item without the guard on its mod revision",
     seed: 3,
     durationS: 15,
@@ -87,7 +87,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "queue-newest-first",
     scenario: "queue",
-    module: "queue_newest_first.ts",
+    module: "../scenarios/queue/mutants/newest_first.ts",
     defect: "the head is read newest first (sort order flipped)",
     seed: 3,
     durationS: 15,
@@ -95,7 +95,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "notification-early-return",
     scenario: "notification",
-    module: "notification_early_return.ts",
+    module: "../scenarios/notification/mutants/early_return.ts",
     defect:
       "the watcher returns on the first state it sees, without re-checking that the job is done",
     seed: 4,
@@ -104,7 +104,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "notification-watch-from-now",
     scenario: "notification",
-    module: "notification_watch_from_now.ts",
+    module: "../scenarios/notification/mutants/watch_from_now.ts",
     defect: "the watcher watches from now and never reads the key first or again",
     seed: 4,
     durationS: 15,
@@ -112,7 +112,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "notification-header-revision",
     scenario: "notification",
-    module: "notification_header_revision.ts",
+    module: "../scenarios/notification/mutants/header_revision.ts",
     defect:
       "the watcher reports a state it read at the read's header revision, not the key's mod revision",
     seed: 4,
@@ -121,7 +121,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "lb-resolver-frozen",
     scenario: "load-balancing",
-    module: "lb_resolver_frozen.ts",
+    module: "../scenarios/load_balancing/mutants/resolver_frozen.ts",
     defect: "the resolver reads the registry until it finds a server, then never applies the watch",
     seed: 5,
     durationS: 20,
@@ -129,7 +129,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "lb-resolver-drops-deletes",
     scenario: "load-balancing",
-    module: "lb_resolver_drops_deletes.ts",
+    module: "../scenarios/load_balancing/mutants/resolver_drops_deletes.ts",
     defect: "the resolver applies puts but drops delete events",
     seed: 5,
     durationS: 20,
@@ -137,7 +137,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "monitoring-ignores-deletes",
     scenario: "monitoring",
-    module: "monitoring_ignores_deletes.ts",
+    module: "../scenarios/monitoring/mutants/ignores_deletes.ts",
     defect: "the monitor drops the delete events of heartbeat keys",
     faults: ["kill-node"],
     seed: 6,
@@ -146,7 +146,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "monitoring-double-grace",
     scenario: "monitoring",
-    module: "monitoring_double_grace.ts",
+    module: "../scenarios/monitoring/mutants/double_grace.ts",
     defect: "the monitor waits one more TTL before reporting a vanished heartbeat down",
     faults: ["kill-node"],
     seed: 6,
@@ -155,7 +155,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "pubsub-drops-watch-event",
     scenario: "pubsub",
-    module: "pubsub_drops_watch_event.ts",
+    module: "../scenarios/pubsub/mutants/drops_watch_event.ts",
     defect: "the subscriber's watch loses one event in ten (a dropped event)",
     seed: 8,
     durationS: 15,
@@ -163,7 +163,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "pubsub-stale-revision",
     scenario: "pubsub",
-    module: "pubsub_stale_revision.ts",
+    module: "../scenarios/pubsub/mutants/stale_revision.ts",
     defect: "the publisher acknowledges with the revision of a read taken before its put",
     seed: 8,
     durationS: 15,
@@ -171,7 +171,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "election-unfenced-write",
     scenario: "election",
-    module: "election_unfenced_write.ts",
+    module: "../scenarios/election/mutants/unfenced_write.ts",
     defect: "the leader-only write guards on the wrong key, a check that always holds (unguarded)",
     seed: 9,
     durationS: 20,
@@ -179,7 +179,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "election-observer-newest",
     scenario: "election",
-    module: "election_observer_newest.ts",
+    module: "../scenarios/election/mutants/observer_newest.ts",
     defect: "the observer takes the newest candidate for the leader (sort order flipped)",
     seed: 9,
     durationS: 20,
@@ -187,7 +187,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "barrier-condition-reread",
     scenario: "barrier",
-    module: "barrier_condition_reread.ts",
+    module: "../scenarios/barrier/mutants/condition_reread.ts",
     defect: "the condition wait reports the revision of a later read, not the one it decided on",
     seed: 10,
     durationS: 20,
@@ -195,7 +195,7 @@ export const MUTANTS: Mutant[] = [
   {
     name: "barrier-enter-no-wait",
     scenario: "barrier",
-    module: "barrier_enter_no_wait.ts",
+    module: "../scenarios/barrier/mutants/enter_no_wait.ts",
     defect: "entering the double barrier does not wait for the others",
     seed: 10,
     durationS: 20,

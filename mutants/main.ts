@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { MUTANTS } from "./catalogue.ts";
 import type { Mutant } from "./catalogue.ts";
 import { table } from "../lib/report/table.ts";
-import { runInChild } from "../lib/runner/run_in_child.ts";
+import { runInChild } from "../cli/run_in_child.ts";
 
 /** What one mutant run came to. */
 export interface MutantOutcome {

@@ -4,7 +4,7 @@
  * use: members present it to clients and to each other). Files live in the
  * cluster's temp dir and go with it; no private key is written anywhere else.
  */
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** Where the run's PEM files are. */
 export interface RunCertificates {

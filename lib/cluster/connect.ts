@@ -6,7 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { IOptions } from "etcd3";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../proc/errors.ts";
 
 /** TLS and auth settings; all optional. Paths are read when a client is made. */
 export interface ConnectOptions {

@@ -1,10 +1,10 @@
 import { GenericContainer, ImageName, Wait } from "testcontainers";
 import type { StartedTestContainer } from "testcontainers";
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
-import { assertPortFree, freePort, releasePort } from "./free_port.ts";
+import { assertPortFree, freePort, releasePort } from "../net/free_port.ts";
 import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
-import { HarnessError } from "../errors.ts";
-import { onCleanup } from "../runner/cleanup.ts";
+import { HarnessError } from "../proc/errors.ts";
+import { onCleanup } from "../proc/cleanup.ts";
 import { docker, removeRun, runLabels, spawnWatchdog, sweepStaleDocker } from "./docker.ts";
 import type { Dockerode } from "./docker.ts";
 import { defaultImage, ETCD_IN_IMAGE, imageExists, LOCAL_IMAGE_REPO } from "./image.ts";

@@ -9,7 +9,7 @@ import type { Cluster } from "./cluster.ts";
 import { linearizableRead, memberList, memberStatus } from "./gateway.ts";
 import { accessFor } from "./access.ts";
 import { clientOptions, dialHosts } from "./connect.ts";
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** What one member reported in one poll; `error` when it did not answer. */
 export interface MemberView {

@@ -6,7 +6,7 @@ import type { Cluster } from "./cluster.ts";
 import type { ConnectOptions } from "./connect.ts";
 import { ProcessCluster } from "./process_cluster.ts";
 import { ExternalCluster } from "./external_cluster.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../proc/errors.ts";
 import { netemUnavailable } from "./netns.ts";
 
 /** The cluster kinds: `process` (default), `container`, `external`. */

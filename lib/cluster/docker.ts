@@ -6,7 +6,7 @@
  */
 import { getContainerRuntimeClient } from "testcontainers";
 import type { ContainerRuntimeClient } from "testcontainers";
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** Label naming the run that made a container or network. */
 export const RUN_LABEL = "etcd-drills.run";

@@ -1,4 +1,4 @@
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** A program the harness needs, where to look for it and the Debian package that ships it. */
 interface Wanted {

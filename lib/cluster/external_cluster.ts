@@ -3,7 +3,7 @@ import { noop } from "cockatiel";
 import type { Cluster, MemberInfo } from "./cluster.ts";
 import type { ConnectOptions } from "./connect.ts";
 import { clientOptions } from "./connect.ts";
-import { HarnessError, UsageError } from "../errors.ts";
+import { HarnessError, UsageError } from "../proc/errors.ts";
 import { registerAccess } from "./access.ts";
 
 /** Options of an {@link ExternalCluster}. */

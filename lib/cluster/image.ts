@@ -7,7 +7,7 @@
  */
 import { findEtcd } from "./etcd_binary.ts";
 import { docker } from "./docker.ts";
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** Repository of locally built images; the tag is the etcd version. */
 export const LOCAL_IMAGE_REPO = "etcd-drills/etcd";

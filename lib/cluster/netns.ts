@@ -3,7 +3,7 @@
  * host with `nsenter -t <pid> -n`: iptables drops for cut links, a tc netem
  * qdisc for delay. The container needs no shell and no tools of its own.
  */
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 
 /** The filter chain the harness owns in each member's namespace; INPUT and OUTPUT jump to it. */
 const CHAIN = "DRILLS";

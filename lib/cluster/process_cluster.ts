@@ -1,11 +1,11 @@
 import type { Cluster, MemberControl, MemberInfo } from "./cluster.ts";
 import { findEtcd } from "./etcd_binary.ts";
-import { assertPortFree, freePort, releasePort, waitPortFree } from "./free_port.ts";
+import { assertPortFree, freePort, releasePort, waitPortFree } from "../net/free_port.ts";
 import { addMember, linearizableRead, memberList, memberStatus, removeMember } from "./gateway.ts";
 import { PeerNetwork } from "../net/peer_network.ts";
-import { HarnessError } from "../errors.ts";
+import { HarnessError } from "../proc/errors.ts";
 import { makeOwnedTempDir, sweepStale } from "./stale.ts";
-import { onCleanup, spawnTied } from "../runner/cleanup.ts";
+import { onCleanup, spawnTied } from "../proc/cleanup.ts";
 import type { ConnectOptions } from "./connect.ts";
 import type { Credentials } from "./auth.ts";
 import { ClusterSecurity } from "./security.ts";

@@ -7,7 +7,7 @@
  * such sockets behind the small read/write/close surface the proxy pumps.
  */
 import net from "node:net";
-import { freePort, releasePort } from "../cluster/free_port.ts";
+import { freePort, releasePort } from "./free_port.ts";
 
 /** The part of a connection the proxy needs: Deno.Conn has it, so does {@link ResettableConn}. */
 export interface ByteConn {

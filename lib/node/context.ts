@@ -3,12 +3,12 @@ import { noop } from "cockatiel";
 import type { IOptions } from "etcd3";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
-import { mulberry32 } from "../random.ts";
+import { mulberry32 } from "../proc/random.ts";
 import { clientOptions, dialHosts, usesTls } from "../cluster/connect.ts";
 import type { ConnectOptions } from "../cluster/connect.ts";
-import { parseSubjectRef } from "../subjects/subject_ref.ts";
-import { SubjectShapeError } from "../subjects/shape.ts";
-import type { SubjectRef } from "../subjects/subject_ref.ts";
+import { parseSubjectRef } from "./subject_ref.ts";
+import { SubjectShapeError } from "./subject_shape.ts";
+import type { SubjectRef } from "./subject_ref.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {

@@ -2,9 +2,9 @@ import type { HistoryWriter } from "../history/writer.ts";
 import { NodeProxy } from "../net/node_proxy.ts";
 import { NODE_CONFIG_ENV } from "./protocol.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
-import { canLeadGroups, spawnTied } from "../runner/cleanup.ts";
+import { canLeadGroups, spawnTied } from "../proc/cleanup.ts";
 
-const NODE_MAIN = new URL("./node_main.ts", import.meta.url).pathname;
+const NODE_MAIN = new URL("../scenario/node_main.ts", import.meta.url).pathname;
 
 /** How the runner reaches a node: everything but the incarnation stays across restarts. */
 export interface NodeSpec {

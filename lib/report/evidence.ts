@@ -1,4 +1,4 @@
-import type { NamedResult } from "../checkers/checker.ts";
+import type { NamedResult } from "../checks/checker.ts";
 import type { Operation } from "../history/event.ts";
 
 /** The key of one operation: node, incarnation and operation id. */

@@ -1,5 +1,5 @@
-import type { RunResult } from "../runner/result.ts";
-import type { NamedResult } from "../checkers/checker.ts";
+import type { RunResult } from "./result.ts";
+import type { NamedResult } from "../checks/checker.ts";
 import type { HistoryEvent, Operation, ProbeEvent } from "../history/event.ts";
 import { faultWindows, operations } from "../history/event.ts";
 import { judgedText, verdictText } from "./table.ts";

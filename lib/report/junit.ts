@@ -1,4 +1,4 @@
-import type { RunResult } from "../runner/result.ts";
+import type { RunResult } from "./result.ts";
 
 /** One verdict for JUnit: a run and whether it should have come out valid. */
 export interface JunitCase {

@@ -1,4 +1,4 @@
-import type { RunResult } from "../runner/result.ts";
+import type { RunResult } from "./result.ts";
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {

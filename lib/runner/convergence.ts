@@ -1,7 +1,7 @@
 import type { Cluster } from "../cluster/cluster.ts";
 import { waitConverged } from "../cluster/converged.ts";
-import { named } from "../checkers/checker.ts";
-import type { NamedResult } from "../checkers/checker.ts";
+import { named } from "../checks/checker.ts";
+import type { NamedResult } from "../checks/checker.ts";
 
 /**
  * After every fault healed, the members must be whole again: serving, one

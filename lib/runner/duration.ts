@@ -1,4 +1,4 @@
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../proc/errors.ts";
 
 /** Parses `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds, into ms. */
 export function parseDuration(text: string, flag: string): number {

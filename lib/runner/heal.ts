@@ -1,6 +1,6 @@
-import type { Nemesis } from "../../chaos/nemesis.ts";
-import { named } from "../checkers/checker.ts";
-import type { NamedResult } from "../checkers/checker.ts";
+import type { Nemesis } from "../faults/nemesis.ts";
+import { named } from "../checks/checker.ts";
+import type { NamedResult } from "../checks/checker.ts";
 import { convergenceCheck } from "./convergence.ts";
 import type { RunContext } from "./run_context.ts";
 

@@ -1,6 +1,6 @@
-import type { Scenario } from "../scenario.ts";
-import { UsageError } from "../errors.ts";
-import { toFileUrl } from "./paths.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+import { UsageError } from "../proc/errors.ts";
+import { toFileUrl } from "../proc/paths.ts";
 
 /** A scenario and the URL its node processes import. */
 export interface LoadedScenario {

@@ -1,7 +1,8 @@
-import type { Scenario } from "../scenario.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { ClusterOptions } from "../cluster/create.ts";
-import type { PlannedFault } from "../../chaos/schedule.ts";
+import type { PlannedFault } from "../faults/schedule.ts";
+import type { FaultCatalogue } from "../faults/catalogue.ts";
 
 /** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
 export interface RunOptions {
@@ -13,8 +14,10 @@ export interface RunOptions {
   /** undefined: the scenario's default layout. */
   nodes?: number;
   durationMs: number;
-  /** Fault names, "all" or "none". */
+  /** Fault names, "all" or "none", resolved through {@link catalogue}. */
   faults: string[];
+  /** The faults the run may name: chaos/'s built-in kinds and the plugins loaded (the CLI's `CATALOGUE`). */
+  catalogue: FaultCatalogue;
   faultIntervalMs: number;
   /** An exact schedule (--faults-file), used instead of one drawn from the seed; it names its faults. */
   faultPlan?: PlannedFault[];

@@ -13,7 +13,7 @@ const MEMBER_MS = 2000;
  * when one fails, so a killed member costs a probe little; a loaded machine,
  * an election or a slow disk shows up as slow answers, which the deadline
  * checks read to tell a subject that was late from a cluster that was
- * (lib/checkers/stall.ts). Not through an etcd3 client: one kept connected
+ * (lib/checks/stall.ts). Not through an etcd3 client: one kept connected
  * across a member's restart under --tls --auth stopped answering for good,
  * and the run's admin client must not be the one that does.
  * Returns a stop function; a read still out at the stop is recorded then.

@@ -1,12 +1,12 @@
-import type { PlannedFault } from "../../chaos/schedule.ts";
-import type { Nemesis } from "../../chaos/nemesis.ts";
-import { overall } from "../checkers/checker.ts";
-import type { NamedResult } from "../checkers/checker.ts";
+import type { PlannedFault } from "../faults/schedule.ts";
+import type { Nemesis } from "../faults/nemesis.ts";
+import { overall } from "../checks/checker.ts";
+import type { NamedResult } from "../checks/checker.ts";
 import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
 import type { RunContext } from "./run_context.ts";
-import type { RunResult } from "./result.ts";
+import type { RunResult } from "../report/result.ts";
 
 /** The report phase: the run's result, written as results.json and report.html. */
 export async function report(

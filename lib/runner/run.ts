@@ -1,4 +1,4 @@
-import { runCheckers } from "../checkers/checker.ts";
+import { runCheckers } from "../checks/checker.ts";
 import { RunContext } from "./run_context.ts";
 import { setup } from "./setup.ts";
 import { planOf, workload } from "./workload.ts";
@@ -7,10 +7,10 @@ import { quiesce } from "./quiesce.ts";
 import { finalReads } from "./final.ts";
 import { report } from "./report.ts";
 import type { RunOptions } from "./options.ts";
-import type { RunResult } from "./result.ts";
+import type { RunResult } from "../report/result.ts";
 
 export type { RunOptions } from "./options.ts";
-export type { RunResult } from "./result.ts";
+export type { RunResult } from "../report/result.ts";
 
 /**
  * One run, phase by phase: setup → workload with faults → heal all → quiesce

@@ -4,10 +4,9 @@ import type { Cluster } from "../cluster/cluster.ts";
 import { kindCapabilities } from "../cluster/create.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
 import type { NodeHandle } from "../node/node_handle.ts";
-import type { Fault } from "../../chaos/fault.ts";
-import { resolveFaults } from "../../chaos/mod.ts";
-import { planFaultNames } from "../../chaos/plan_file.ts";
-import { onCleanup } from "./cleanup.ts";
+import type { Fault } from "../faults/fault.ts";
+import { planFaultNames } from "../faults/plan_file.ts";
+import { onCleanup } from "../proc/cleanup.ts";
 import { Progress } from "./progress.ts";
 import { makeRunDir } from "./run_dir.ts";
 import type { RunOptions } from "./options.ts";
@@ -71,7 +70,7 @@ export class RunContext {
     const capabilities = o.sharedCluster
       ? { kind: "shared", canControlMembers: false }
       : await kindCapabilities(o.cluster?.kind ?? "process");
-    const faults = resolveFaults(
+    const faults = o.catalogue.resolve(
       o.faultPlan ? planFaultNames(o.faultPlan) : o.faults,
       { ...capabilities, allowDisruptive: o.cluster?.allowDisruptive },
     );

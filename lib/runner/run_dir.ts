@@ -1,4 +1,4 @@
-import { parseSubjectRef } from "../subjects/subject_ref.ts";
+import { parseSubjectRef } from "../node/subject_ref.ts";
 
 /**
  * A subject as a directory name: a built-in's name, a module's file name, or

@@ -3,9 +3,9 @@ import { KeyArchive } from "../history/key_archive.ts";
 import { startCluster } from "../cluster/create.ts";
 import { clientOptions, dialHosts, nodeConnect, withUser } from "../cluster/connect.ts";
 import { NodeHandle } from "../node/node_handle.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../proc/errors.ts";
 import type { RunContext } from "./run_context.ts";
-import { withTimeout } from "./with_timeout.ts";
+import { withTimeout } from "../proc/with_timeout.ts";
 
 /** Deadline of each attempt of an admin call without one of its own, ms. */
 const ADMIN_CALL_MS = 5000;

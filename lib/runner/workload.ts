@@ -1,6 +1,6 @@
-import { planFaults } from "../../chaos/schedule.ts";
-import type { PlannedFault } from "../../chaos/schedule.ts";
-import { Nemesis } from "../../chaos/nemesis.ts";
+import { planFaults } from "../faults/schedule.ts";
+import type { PlannedFault } from "../faults/schedule.ts";
+import { Nemesis } from "../faults/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
 import { startProbe } from "./probe.ts";
 

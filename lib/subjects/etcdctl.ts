@@ -9,8 +9,8 @@ import type { NodeContext } from "../node/context.ts";
 import { findEtcdctl } from "../cluster/etcd_binary.ts";
 import { NODE_CONFIG_ENV } from "../node/protocol.ts";
 import type { NodeConfig } from "../node/protocol.ts";
-import { spawnTied } from "../runner/cleanup.ts";
-import { SubjectShapeError } from "./shape.ts";
+import { spawnTied } from "../proc/cleanup.ts";
+import { SubjectShapeError } from "../node/subject_shape.ts";
 
 /** What waiting for etcdctl's next stdout line ended with. */
 export type LineResult =

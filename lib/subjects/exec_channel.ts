@@ -8,8 +8,8 @@
  */
 import type { NodeContext, Outcome } from "../node/context.ts";
 import { fail, ok } from "../node/context.ts";
-import { spawnTied } from "../runner/cleanup.ts";
-import { SubjectShapeError } from "./shape.ts";
+import { spawnTied } from "../proc/cleanup.ts";
+import { SubjectShapeError } from "../node/subject_shape.ts";
 import type { ExecAnswer, ExecCall, ExecEvent } from "./exec_messages.ts";
 import { readExecLine } from "./exec_messages.ts";
 

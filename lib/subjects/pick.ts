@@ -4,8 +4,8 @@
  * for a program speaking the line protocol (`exec:`).
  */
 import type { NodeContext } from "../node/context.ts";
-import { checkedSubject, SubjectShapeError } from "./shape.ts";
-import type { SubjectShape } from "./shape.ts";
+import { checkedSubject, SubjectShapeError } from "../node/subject_shape.ts";
+import type { SubjectShape } from "../node/subject_shape.ts";
 
 /** What a scenario offers its roles to choose from. */
 export interface SubjectChoices<T> {

@@ -3,11 +3,11 @@
  * subject the scenario cannot run (one line, exit 2), and loads a user's
  * module once to check its default export against the scenario's shape.
  */
-import type { Scenario } from "../scenario.ts";
-import { UsageError } from "../errors.ts";
-import { parseSubjectRef } from "./subject_ref.ts";
-import type { SubjectRef } from "./subject_ref.ts";
-import { shapeProblem } from "./shape.ts";
+import type { Scenario } from "../scenario/scenario.ts";
+import { UsageError } from "../proc/errors.ts";
+import { parseSubjectRef } from "../node/subject_ref.ts";
+import type { SubjectRef } from "../node/subject_ref.ts";
+import { shapeProblem } from "../node/subject_shape.ts";
 
 /** The subject `spec` names for `scenario`, checked; throws {@link UsageError}. */
 export async function resolveSubject(scenario: Scenario, spec: string): Promise<SubjectRef> {

@@ -6,16 +6,16 @@
  * barrier round after round (enter when all are in, leave when all are out).
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import { Session } from "../../lib/recipes/session.ts";
-import { roundName } from "../../lib/recipes/double_barrier.ts";
-import type { SessionSource } from "../../lib/recipes/double_barrier.ts";
+import { roundName } from "./double_barrier_recipe.ts";
+import type { SessionSource } from "./double_barrier_recipe.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
-import { conditionCheckers } from "../../lib/checkers/condition.ts";
-import { doubleBarrierCheckers } from "../../lib/checkers/double_barrier.ts";
+import { conditionCheckers } from "./checks/condition_queue.ts";
+import { doubleBarrierCheckers } from "./checks/double_barrier.ts";
 import type { BarrierKeys, BarrierSubjectFactory } from "./subject.ts";
 import { BARRIER_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";

@@ -1,6 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import { fail, ok } from "../../lib/node/context.ts";
-import { roundName } from "../../lib/recipes/double_barrier.ts";
+import { roundName } from "./double_barrier_recipe.ts";
 import type { Session } from "../../lib/recipes/session.ts";
 import type { BarrierSubjectFactory } from "./subject.ts";
 

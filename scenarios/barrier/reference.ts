@@ -1,7 +1,7 @@
 import { fail, ok } from "../../lib/node/context.ts";
-import { waitCondition } from "../../lib/recipes/condition_wait.ts";
+import { waitCondition } from "./condition_wait.ts";
 import type { ViewEntry } from "../../lib/recipes/prefix_view.ts";
-import { BarrierStoppedError, DoubleBarrier } from "../../lib/recipes/double_barrier.ts";
+import { BarrierStoppedError, DoubleBarrier } from "./double_barrier_recipe.ts";
 import type { Session } from "../../lib/recipes/session.ts";
 import type { BarrierSubjectFactory } from "./subject.ts";
 

@@ -1,7 +1,7 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
-import type { SessionSource } from "../../lib/recipes/double_barrier.ts";
-import type { SubjectShape } from "../../lib/subjects/shape.ts";
+import type { SessionSource } from "./double_barrier_recipe.ts";
+import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** Where a subject's keys live. */
 export interface BarrierKeys {

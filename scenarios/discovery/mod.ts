@@ -6,19 +6,19 @@
  * revision, and the registry must not leak leases.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
-import type { CensusLease, CensusValue } from "../../lib/checkers/census.ts";
-import { viewsConvergedChecker } from "../../lib/checkers/views_converged.ts";
-import { viewsAtRevisionChecker } from "../../lib/checkers/views_at_revision.ts";
+import type { CensusLease, CensusValue } from "../../lib/checks/census.ts";
+import { viewsConvergedChecker } from "./checks/views_converged.ts";
+import { viewsAtRevisionChecker } from "./checks/views_at_revision.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
-import { removalChecker } from "../../lib/checkers/removal.ts";
-import { reregistrationChecker } from "../../lib/checkers/reregistration.ts";
-import { phantomChecker } from "../../lib/checkers/phantoms.ts";
-import { monotonicViewsChecker } from "../../lib/checkers/monotonic_views.ts";
-import { leaseHygieneChecker } from "../../lib/checkers/lease_hygiene.ts";
+import { removalChecker } from "../../lib/checks/removal.ts";
+import { reregistrationChecker } from "./checks/reregistration.ts";
+import { phantomChecker } from "./checks/phantoms.ts";
+import { monotonicViewsChecker } from "./checks/monotonic_views.ts";
+import { leaseHygieneChecker } from "./checks/lease_hygiene.ts";
 import type { DiscoverySubject, ServiceInfo } from "./subject.ts";
 import { DISCOVERY_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";

@@ -5,14 +5,14 @@
  * its TTL is deposed: only fencing keeps its late writes out.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { fail, ok } from "../../lib/node/context.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
-import { leadershipCheckers } from "../../lib/checkers/leadership.ts";
-import type { LeaderLook, WriteValue } from "../../lib/checkers/leadership.ts";
-import { regrantChecker } from "../../lib/checkers/regrant.ts";
+import { leadershipCheckers } from "./checks/leadership.ts";
+import type { LeaderLook, WriteValue } from "./checks/leadership.ts";
+import { regrantChecker } from "../../lib/checks/regrant.ts";
 import type { ElectionSubject, ElectionSubjectFactory } from "./subject.ts";
 import { ELECTION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";

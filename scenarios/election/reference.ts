@@ -4,8 +4,8 @@ import {
   CampaignStoppedError,
   Election,
   leaderOf,
-} from "../../lib/recipes/election.ts";
-import type { Leadership } from "../../lib/recipes/election.ts";
+} from "./election_recipe.ts";
+import type { Leadership } from "./election_recipe.ts";
 import { PrefixView } from "../../lib/recipes/prefix_view.ts";
 import { Session } from "../../lib/recipes/session.ts";
 import type { ElectionSubjectFactory } from "./subject.ts";

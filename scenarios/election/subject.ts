@@ -1,7 +1,7 @@
 import type { Etcd3, ITxnResponse } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { OpSource } from "../../lib/recipes/atomic.ts";
-import type { SubjectShape } from "../../lib/subjects/shape.ts";
+import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A leader as an observer saw it: the candidate's identity and its key's create revision when known. */
 export interface SeenLeader {

@@ -1,6 +1,6 @@
 import type { IKeyValue, Lease, Watcher } from "etcd3";
 import { ok } from "../../lib/node/context.ts";
-import type { AddressFeed } from "../../lib/recipes/grpc_resolver.ts";
+import type { AddressFeed } from "./grpc_resolver.ts";
 import type { LbSubject } from "./subject.ts";
 
 /**

@@ -6,16 +6,16 @@
  * calls must keep succeeding outside fault windows.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { fail, ok } from "../../lib/node/context.ts";
-import { feedTarget } from "../../lib/recipes/grpc_resolver.ts";
+import { feedTarget } from "./grpc_resolver.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
-import { availabilityChecker } from "../../lib/checkers/availability.ts";
-import { deadRoutingChecker, phantomRoutingChecker } from "../../lib/checkers/balancing.ts";
-import type { BalancingFinal } from "../../lib/checkers/balancing.ts";
-import { fairnessChecker } from "../../lib/checkers/fairness.ts";
-import { listsAtRevisionChecker } from "../../lib/checkers/lists_at_revision.ts";
+import { availabilityChecker } from "./checks/availability.ts";
+import { deadRoutingChecker, phantomRoutingChecker } from "./checks/calls.ts";
+import type { BalancingFinal } from "./checks/calls.ts";
+import { fairnessChecker } from "./checks/fairness.ts";
+import { listsAtRevisionChecker } from "./checks/lists_at_revision.ts";
 import { GreeterClient, GreeterServer } from "./greeter.ts";
 import type { LbSubject } from "./subject.ts";
 import { LB_SHAPE } from "./subject.ts";

@@ -1,6 +1,6 @@
 import type { Etcd3, IEvent } from "etcd3";
 import { ok } from "../../lib/node/context.ts";
-import type { AddressFeed, ResolvedAddresses } from "../../lib/recipes/grpc_resolver.ts";
+import type { AddressFeed, ResolvedAddresses } from "./grpc_resolver.ts";
 import type { LbSubject } from "./subject.ts";
 
 /**

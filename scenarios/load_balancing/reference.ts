@@ -3,7 +3,7 @@ import type { NodeContext } from "../../lib/node/context.ts";
 import { MemberClients } from "../../lib/recipes/member_clients.ts";
 import { PrefixView } from "../../lib/recipes/prefix_view.ts";
 import { Registration } from "../../lib/recipes/registration.ts";
-import type { AddressFeed } from "../../lib/recipes/grpc_resolver.ts";
+import type { AddressFeed } from "./grpc_resolver.ts";
 import type { LbSubject } from "./subject.ts";
 
 /**

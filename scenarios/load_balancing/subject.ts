@@ -1,6 +1,6 @@
 import type { NodeContext } from "../../lib/node/context.ts";
-import type { AddressFeed } from "../../lib/recipes/grpc_resolver.ts";
-import type { SubjectShape } from "../../lib/subjects/shape.ts";
+import type { AddressFeed } from "./grpc_resolver.ts";
+import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /**
  * An implementation under test: how a server keeps its address registered,

@@ -1,4 +1,4 @@
-import type { CounterWrite } from "../../lib/checkers/counter.ts";
+import type { CounterWrite } from "./checks/counter.ts";
 import { ExecChannel } from "../../lib/subjects/exec_channel.ts";
 import type { LockSubjectFactory } from "./subject.ts";
 

@@ -4,14 +4,14 @@
  * mutual exclusion under pauses longer than the TTL; fencing does.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
-import { counterChecker } from "../../lib/checkers/counter.ts";
-import type { CounterFinal } from "../../lib/checkers/counter.ts";
+import { counterChecker } from "./checks/counter.ts";
+import type { CounterFinal } from "./checks/counter.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
-import { overlapChecker } from "../../lib/checkers/overlap.ts";
-import { regrantChecker } from "../../lib/checkers/regrant.ts";
+import { overlapChecker } from "./checks/overlap.ts";
+import { regrantChecker } from "../../lib/checks/regrant.ts";
 import type { CounterRead, LockSubjectFactory } from "./subject.ts";
 import { LOCK_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";

@@ -1,6 +1,6 @@
 import { fail, ok } from "../../lib/node/context.ts";
-import { FencedMutex, LockLostError } from "../../lib/recipes/fenced_mutex.ts";
-import type { Hold } from "../../lib/recipes/fenced_mutex.ts";
+import { FencedMutex, LockLostError } from "./fenced_mutex.ts";
+import type { Hold } from "./fenced_mutex.ts";
 import { Session } from "../../lib/recipes/session.ts";
 import type { LockSubjectFactory } from "./subject.ts";
 

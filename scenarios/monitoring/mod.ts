@@ -5,15 +5,15 @@
  * never, and a recovered one up again within the heartbeat interval + 1 s.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import { MemberClients } from "../../lib/recipes/member_clients.ts";
 import { Registration } from "../../lib/recipes/registration.ts";
-import { detectionChecker } from "../../lib/checkers/detection.ts";
-import { falseAlarmChecker } from "../../lib/checkers/false_alarms.ts";
-import { recoveryChecker } from "../../lib/checkers/recovery.ts";
-import { statesAtRevisionChecker } from "../../lib/checkers/states_at_revision.ts";
+import { detectionChecker } from "./checks/detection.ts";
+import { falseAlarmChecker } from "./checks/false_alarms.ts";
+import { recoveryChecker } from "./checks/recovery.ts";
+import { statesAtRevisionChecker } from "./checks/states_at_revision.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
 import type { MonitorFactory } from "./subject.ts";

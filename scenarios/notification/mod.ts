@@ -6,13 +6,13 @@
  * started waiting.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
-import { monotonicChecker } from "../../lib/checkers/monotonic.ts";
-import { completionChecker } from "../../lib/checkers/completion.ts";
-import type { CompletionFinal } from "../../lib/checkers/completion.ts";
-import { progressAtRevisionChecker } from "../../lib/checkers/progress_at_revision.ts";
+import { monotonicChecker } from "./checks/progress_monotonic.ts";
+import { completionChecker } from "./checks/completion.ts";
+import type { CompletionFinal } from "./checks/completion.ts";
+import { progressAtRevisionChecker } from "./checks/progress_at_revision.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import type { KeyLog } from "../../lib/history/key_log.ts";
 import { jobKey, parseJob } from "./subject.ts";

@@ -5,15 +5,15 @@
  * needed to resume.
  */
 import type { Etcd3 } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
 import {
   deliveryChecker,
   noPhantomChecker,
   revisionOrderChecker,
-} from "../../lib/checkers/broadcast.ts";
-import type { BroadcastFinal } from "../../lib/checkers/broadcast.ts";
+} from "./checks/delivery.ts";
+import type { BroadcastFinal } from "./checks/delivery.ts";
 import { messageId } from "./subject.ts";
 import type { PubSubKeys, PubSubSubject } from "./subject.ts";
 import { PUBSUB_SHAPE } from "./subject.ts";

@@ -1,6 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
-import type { SubjectShape } from "../../lib/subjects/shape.ts";
+import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A message as a subscriber delivers it: its id (from the value), key and revision. */
 export interface Message {

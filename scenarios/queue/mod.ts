@@ -5,10 +5,10 @@
  */
 import type { Etcd3 } from "etcd3";
 import { Range } from "etcd3";
-import type { Scenario } from "../../lib/scenario.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
-import { fifoChecker, totalQueueChecker } from "../../lib/checkers/total_queue.ts";
-import type { QueueFinal } from "../../lib/checkers/total_queue.ts";
+import { fifoChecker, totalQueueChecker } from "./checks/queue_order.ts";
+import type { QueueFinal } from "./checks/queue_order.ts";
 import { readKeyLog } from "../../lib/history/key_log.ts";
 import { itemId } from "./subject.ts";
 import type { QueueSubjectFactory } from "./subject.ts";

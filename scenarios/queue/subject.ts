@@ -1,6 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
-import type { SubjectShape } from "../../lib/subjects/shape.ts";
+import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** An item as a consumer claims it: its id (the value), key and create revision (its place in line). */
 export interface Item {

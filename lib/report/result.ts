@@ -1,0 +1,23 @@
+import type { PlannedFault } from "../faults/schedule.ts";
+import type { NamedResult, Validity } from "../checks/checker.ts";
+
+/** What results.json holds: one run's verdict and how it came about (read by the report). */
+export interface RunResult {
+  version: 1;
+  scenario: string;
+  subject: string;
+  cluster: { kind: string; members: number };
+  seed: number;
+  ttl: number;
+  durationMs: number;
+  faults: string[];
+  plan: PlannedFault[];
+  /** Planned faults that found nothing to hit. */
+  skippedFaults: number[];
+  valid: Validity;
+  checks: NamedResult[];
+  stats: { operations: number; ok: number; fail: number; info: number; events: number };
+  dir: string;
+  startedAt: string;
+  elapsedMs: number;
+}

@@ -1,0 +1,35 @@
+/**
+ * The Go discovery subject (go/discovery, etcd's clientv3 from Debian's
+ * packages): a run that needs it unbuilt stops with one line saying how to
+ * build it; built, it runs under discovery's default faults to the verdict
+ * measured for it, and leaves no program running.
+ */
+import assert from "node:assert/strict";
+import { lines } from "../helpers/cli_helper.ts";
+import { processesMentioning, runAndRead, runPrefix } from "../helpers/subject_processes.ts";
+import { buildGoSubjects } from "../../go/build.ts";
+
+Deno.test("discovery --subject go unbuilt: exit 2, one line naming deno task go-subjects", async () => {
+  const r = await runAndRead(
+    ["discovery", "--subject", "go", "--duration", "5s", "--faults", "none", "--seed", "1"],
+    { DRILLS_GO_BIN_DIR: "/nonexistent/go-subjects" },
+  );
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
+  assert.match(r.stderr, /the Go discovery subject is not built .*task go-subjects/);
+});
+
+Deno.test("discovery --subject go: Go's Session leases and Watch stay valid under the default faults", async () => {
+  await buildGoSubjects(); // seconds when Go's build cache is warm
+  // Seed 1 kills, partitions and revokes the leases of services (README, "etcd's Go client").
+  const r = await runAndRead(["discovery", "--subject", "go", "--duration", "20s", "--seed", "1"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, true);
+  const removal = r.result!.checks.find((c) => c.name === "removal-latency")!;
+  assert.ok(Number(removal.figures?.judged) > 0, removal.summary);
+  // Registrations came from the Go program: each under a lease it named.
+  const registered = r.events.filter((e) => e.f === "register" && e.type === "ok");
+  assert.ok(registered.length >= 4);
+  assert.ok(registered.every((e) => /^\d+$/.test(String((e.value as { lease?: string }).lease))));
+  assert.deepEqual(processesMentioning(runPrefix(r.events)!), []);
+});
