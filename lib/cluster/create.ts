@@ -40,6 +40,9 @@ export interface ClusterOptions {
   quotaBackendBytes?: number;
 }
 
+/** A cluster's settings as a run is given them: the run adds its member count, ports and log dir. */
+export type ClusterSettings = Omit<ClusterOptions, "members" | "logDir" | "portsFrom">;
+
 /** Parses `--cluster`. */
 export function parseKind(text: string): ClusterKind {
   if ((CLUSTER_KINDS as readonly string[]).includes(text)) return text as ClusterKind;

@@ -1,6 +1,6 @@
 import type { Scenario } from "../scenario/scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
-import type { ClusterOptions } from "../cluster/create.ts";
+import type { ClusterSettings } from "../cluster/create.ts";
 import type { PlannedFault } from "../faults/schedule.ts";
 import type { FaultCatalogue } from "../faults/catalogue.ts";
 
@@ -28,7 +28,7 @@ export interface RunOptions {
   outDir: string;
   portsFrom?: number;
   /** The cluster kind and its own settings (default: a process cluster). */
-  cluster?: Omit<ClusterOptions, "members" | "logDir" | "portsFrom">;
+  cluster?: ClusterSettings;
   /**
    * A running cluster other runs use too (`run all --jobs`): the run neither
    * starts nor stops it, takes node faults only (its members are not the

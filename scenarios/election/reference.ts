@@ -1,10 +1,5 @@
 import { fail, ok } from "../../lib/node/context.ts";
-import {
-  CampaignLostError,
-  CampaignStoppedError,
-  Election,
-  leaderOf,
-} from "./election_recipe.ts";
+import { CampaignLostError, CampaignStoppedError, Election, leaderOf } from "./election_recipe.ts";
 import type { Leadership } from "./election_recipe.ts";
 import { PrefixView } from "../../lib/recipes/prefix_view.ts";
 import { Session } from "../../lib/recipes/session.ts";

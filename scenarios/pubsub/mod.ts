@@ -8,11 +8,7 @@ import type { Etcd3 } from "etcd3";
 import type { Scenario } from "../../lib/scenario/scenario.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import { ok } from "../../lib/node/context.ts";
-import {
-  deliveryChecker,
-  noPhantomChecker,
-  revisionOrderChecker,
-} from "./checks/delivery.ts";
+import { deliveryChecker, noPhantomChecker, revisionOrderChecker } from "./checks/delivery.ts";
 import type { BroadcastFinal } from "./checks/delivery.ts";
 import { messageId } from "./subject.ts";
 import type { PubSubKeys, PubSubSubject } from "./subject.ts";

@@ -141,7 +141,7 @@ Deno.test("secrets and secure flags: refused in one line before anything starts"
     ], /--password-file \/nonexistent\/pw: cannot read it/],
     [
       ["--cluster", "external", "--endpoints", "http://127.0.0.1:1", "--tls"],
-      /--tls and --auth set up clusters the harness runs/,
+      /--tls sets up clusters the harness runs: an external cluster.s TLS comes from --cacert/,
     ],
     [["--auth-token-ttl", "5"], /--auth-token-ttl goes with --auth/],
     [["--password-file", "/tmp/x"], /--password-file is for --cluster external/],

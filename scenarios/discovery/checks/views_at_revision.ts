@@ -4,7 +4,11 @@ import { KeyTimeline } from "../../../lib/history/key_log.ts";
 import type { RegistryNames } from "../../../lib/checks/registry_names.ts";
 import { DISCOVERY_NAMES } from "../../../lib/checks/registry_names.ts";
 import { describeView, views } from "../../../lib/checks/views.ts";
-import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "../../../lib/checks/at_revision.ts";
+import {
+  atRevisionVerdict,
+  MAX_AT_REVISION_EVIDENCE,
+  noKeyLog,
+} from "../../../lib/checks/at_revision.ts";
 import type { View } from "../../../lib/checks/views.ts";
 
 /** Options of {@link viewsAtRevisionChecker}. */

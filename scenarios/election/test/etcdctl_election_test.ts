@@ -6,7 +6,11 @@
  * the failover check fails. No etcdctl outlives the run.
  */
 import assert from "node:assert/strict";
-import { processesMentioning, runAndRead, runPrefix } from "../../../test/helpers/subject_processes.ts";
+import {
+  processesMentioning,
+  runAndRead,
+  runPrefix,
+} from "../../../test/helpers/subject_processes.ts";
 
 // Seed 7 over 15 s aims two pauses past the 2 s TTL at leaders, the first of 6 s in a window of
 // its own: the paused leader keeps its key until it resumes (README, "etcd's Go client").

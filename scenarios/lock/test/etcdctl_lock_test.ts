@@ -8,8 +8,16 @@ import assert from "node:assert/strict";
 import { findEtcdctl } from "../../../lib/cluster/etcd_binary.ts";
 import { HarnessError } from "../../../lib/proc/errors.ts";
 import { lines } from "../../../test/helpers/cli_helper.ts";
-import { processesMentioning, runAndRead, runPrefix } from "../../../test/helpers/subject_processes.ts";
-import { assertLostUpdateBetweenNodes, pairsMatchTest, pairsRunOnce } from "../../../test/helpers/run_helper.ts";
+import {
+  processesMentioning,
+  runAndRead,
+  runPrefix,
+} from "../../../test/helpers/subject_processes.ts";
+import {
+  assertLostUpdateBetweenNodes,
+  pairsMatchTest,
+  pairsRunOnce,
+} from "../../../test/helpers/run_helper.ts";
 
 Deno.test("findEtcdctl: ETCDCTL_BIN names the binary", async () => {
   const real = await findEtcdctl();

@@ -5,7 +5,11 @@
  * reference valid.
  */
 import assert from "node:assert/strict";
-import { assertLostUpdateBetweenNodes, pairsMatchTest, pairsRunOnce } from "../../../test/helpers/run_helper.ts";
+import {
+  assertLostUpdateBetweenNodes,
+  pairsMatchTest,
+  pairsRunOnce,
+} from "../../../test/helpers/run_helper.ts";
 
 // Lock's expectations pin seed 12 over 20 s: three pauses of 3.6–5.7 s (past the 2 s TTL), each
 // aimed at a holder between its read and its write, so a lost update does not hang on one pause.

@@ -1,7 +1,13 @@
 import type { BuiltinChecker } from "../../../lib/checks/checker.ts";
 import { DeadlineTally } from "../../../lib/checks/deadline.ts";
 import { faultWindows, operations } from "../../../lib/history/event.ts";
-import { aliveAt, clusterFaults, faultsOn, lifetimes, phaseTime } from "../../../lib/checks/lifetimes.ts";
+import {
+  aliveAt,
+  clusterFaults,
+  faultsOn,
+  lifetimes,
+  phaseTime,
+} from "../../../lib/checks/lifetimes.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, stateAt, transitions } from "./transitions.ts";
 

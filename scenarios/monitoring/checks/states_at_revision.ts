@@ -3,7 +3,11 @@ import type { KeyLog } from "../../../lib/history/key_log.ts";
 import { KeyTimeline } from "../../../lib/history/key_log.ts";
 import type { MonitorNames } from "./transitions.ts";
 import { MONITORING_NAMES, transitions } from "./transitions.ts";
-import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "../../../lib/checks/at_revision.ts";
+import {
+  atRevisionVerdict,
+  MAX_AT_REVISION_EVIDENCE,
+  noKeyLog,
+} from "../../../lib/checks/at_revision.ts";
 
 /** Options of {@link statesAtRevisionChecker}. */
 export interface StatesAtRevisionOptions {

@@ -2,7 +2,11 @@ import type { BuiltinChecker } from "../../../lib/checks/checker.ts";
 import { operations } from "../../../lib/history/event.ts";
 import type { KeyChange, KeyLog, LoggedKv } from "../../../lib/history/key_log.ts";
 import { KeyTimeline } from "../../../lib/history/key_log.ts";
-import { atRevisionVerdict, MAX_AT_REVISION_EVIDENCE, noKeyLog } from "../../../lib/checks/at_revision.ts";
+import {
+  atRevisionVerdict,
+  MAX_AT_REVISION_EVIDENCE,
+  noKeyLog,
+} from "../../../lib/checks/at_revision.ts";
 
 /** Options of {@link progressAtRevisionChecker}. */
 export interface ProgressAtRevisionOptions {

@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  deliveryChecker,
-  noPhantomChecker,
-  revisionOrderChecker,
-} from "../checks/delivery.ts";
+import { deliveryChecker, noPhantomChecker, revisionOrderChecker } from "../checks/delivery.ts";
 import type { BroadcastFinal } from "../checks/delivery.ts";
 import type { HistoryEvent } from "../../../lib/history/event.ts";
 import { HistoryBuilder } from "../../../test/helpers/history_builder.ts";
