@@ -76,7 +76,7 @@ Usage:
   deno task mutants [--fast] [--only NAME,NAME]
 
   --fast        only the mutants marked fast (the ones the test suite runs)
-  --only N,N    only these mutants (names as in mutants/catalogue.ts)
+  --only N,N    only these mutants (names as in scenarios/*/mutants/mod.ts)
   -h, --help    this help
 
 Exit codes: 0 every mutant as the catalogue says, 1 one is not, 2 bad input.`;

@@ -10,7 +10,7 @@ Deno.test("mutants: the catalogue has at least two per scenario it covers, each 
     assert.ok(MUTANTS.filter((m) => m.scenario === scenario).length >= 2, scenario);
   }
   for (const m of MUTANTS) {
-    const mod = await import(new URL(`../../mutants/${m.module}`, import.meta.url).href);
+    const mod = await import(m.module);
     assert.ok(mod.default, `${m.module} has a default export`);
   }
 });
