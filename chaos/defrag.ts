@@ -21,9 +21,9 @@ export const defrag: Fault = {
   side: "member",
   apiOnly: true,
   holdMs: () => [0, 0],
-  async start(world, random) {
+  async start(world, random, aim) {
     if (!await membersFree(world)) return undefined;
-    const member = pickMember(world, random);
+    const member = pickMember(world, random, aim);
     world.busyMembers.add(member);
     const release = () => {
       world.busyMembers.delete(member);

@@ -8,10 +8,10 @@ export const isolateMember: Fault = {
   description: "cut a random etcd member off from its peers (clients still reach it) for 1–2 × TTL",
   side: "member",
   holdMs: (ttl) => [1 * ttl, 2 * ttl],
-  start(world, random) {
+  start(world, random, aim) {
     const names = memberNames(world);
     if (names.length < 2 || membersBusy(world)) return Promise.resolve(undefined);
-    const member = pickMember(world, random);
+    const member = pickMember(world, random, aim);
     const cut = isolate(member, names);
     return holdMembers(world, {
       targets: [member],

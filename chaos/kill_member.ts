@@ -7,9 +7,9 @@ export const killMember: Fault = {
   description: "SIGKILL a random etcd member, restart it on its data dir after 0.5–1.5 × TTL",
   side: "member",
   holdMs: (ttl) => [0.5 * ttl, 1.5 * ttl],
-  start(world, random) {
+  start(world, random, aim) {
     if (membersBusy(world)) return Promise.resolve(undefined);
-    const member = pickMember(world, random);
+    const member = pickMember(world, random, aim);
     return holdMembers(world, {
       targets: [member],
       act: (control) => control.kill(member),

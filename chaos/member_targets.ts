@@ -4,7 +4,7 @@
  * undoes the fault and waits until every member serves again.
  */
 import type { MemberControl } from "../lib/cluster/cluster.ts";
-import type { ActiveFault, World } from "../lib/faults/fault.ts";
+import type { ActiveFault, FaultAim, World } from "../lib/faults/fault.ts";
 
 /**
  * How long a heal waits for every member to serve linearizable reads again.
@@ -34,10 +34,11 @@ export function memberNames(world: World): string[] {
   return world.cluster.members.map((m) => m.name);
 }
 
-/** Any member, drawn from `random`. */
-export function pickMember(world: World, random: () => number): string {
+/** Any member, drawn from `random`; the one `aim.target` names when it is a member (a replayed plan). */
+export function pickMember(world: World, random: () => number, aim: FaultAim = {}): string {
   const names = memberNames(world);
-  return names[Math.floor(random() * names.length)];
+  const drawn = names[Math.floor(random() * names.length)]; // drawn anyway: later draws stay put
+  return aim.target !== undefined && names.includes(aim.target) ? aim.target : drawn;
 }
 
 /** The current raft leader, waiting up to a second for one to be known (between elections there is none). */

@@ -7,9 +7,9 @@ export const pauseMember: Fault = {
   description: "SIGSTOP a random etcd member for 0.5–2 × TTL, then SIGCONT",
   side: "member",
   holdMs: (ttl) => [0.5 * ttl, 2 * ttl],
-  start(world, random) {
+  start(world, random, aim) {
     if (membersBusy(world)) return Promise.resolve(undefined);
-    const member = pickMember(world, random);
+    const member = pickMember(world, random, aim);
     return holdMembers(world, {
       targets: [member],
       act: (control) => control.pause(member),

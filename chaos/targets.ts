@@ -26,9 +26,12 @@ export async function pickNode(
   const wantPrimary = aim.primary === true || draw;
   // A role no node has (a plugin scenario's layout) aims at any node.
   const role = world.nodes.some((n) => n.role === aim.role) ? aim.role : undefined;
+  // A replayed plan names its node: that one or none (then the fault is skipped, and said so).
+  const target = world.nodes.some((n) => n.id === aim.target) ? aim.target : undefined;
   const free = () =>
     world.nodes.filter((n) =>
-      n.alive && !n.paused && !world.busyNodes.has(n.id) && (role === undefined || n.role === role)
+      n.alive && !n.paused && !world.busyNodes.has(n.id) &&
+      (role === undefined || n.role === role) && (target === undefined || n.id === target)
     );
   const deadline = Date.now() + (aim.primary ? AIMED_WAIT_MS : PRIMARY_WAIT_MS);
   while (wantPrimary && !free().some(isPrimary) && Date.now() < deadline) {

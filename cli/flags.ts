@@ -229,6 +229,13 @@ export const FLAGS = [
     arg: "FILE",
     help: "also write the verdicts as JUnit XML (one test case per scenario × subject)",
   },
+  {
+    name: "dry-run",
+    type: "boolean",
+    default: false,
+    help:
+      'check every flag, the scenario, subject and faults, print the fault plan each run would carry out (with "all": every pair\'s), and start nothing',
+  },
   { name: "quiet", type: "boolean", default: false, help: "no progress lines" },
   { name: "list", type: "boolean", default: false, help: "list scenarios, subjects and faults" },
   { name: "version", type: "boolean", default: false, help: "print the version" },

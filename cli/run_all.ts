@@ -12,6 +12,7 @@ import type { Cluster } from "../lib/cluster/cluster.ts";
 import { startCluster } from "../lib/cluster/create.ts";
 import { FAULTS } from "../chaos/mod.ts";
 import { parsePlanFile } from "../lib/faults/plan_file.ts";
+import { splitFaultEntry } from "../lib/faults/choices.ts";
 import type { NamedResult } from "../lib/checks/checker.ts";
 import { runScenario } from "../lib/runner/run.ts";
 import type { RunOptions } from "../lib/runner/options.ts";
@@ -108,7 +109,10 @@ export function canShare(r: RunOptions): boolean {
   if (r.scenario.needsOwnCluster !== undefined) return false;
   const names = r.faultPlan ? r.faultPlan.map((f) => f.fault) : r.faults;
   if (names.includes("all")) return false;
-  return names.every((n) => n === "none" || FAULTS.find((f) => f.name === n)?.side === "node");
+  return names.every((entry) => {
+    const n = splitFaultEntry(entry).name;
+    return n === "none" || FAULTS.find((f) => f.name === n)?.side === "node";
+  });
 }
 
 /** Runs every pair, `jobs` at a time; see the module comment. */

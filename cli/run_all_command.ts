@@ -9,7 +9,8 @@ import { junitXml } from "../lib/report/junit.ts";
 import type { JunitCase } from "../lib/report/junit.ts";
 import { planFaultNames } from "../lib/faults/plan_file.ts";
 import { loadFaultPlugins } from "../chaos/mod.ts";
-import { runPairs, selectPairs } from "./run_all.ts";
+import { pairRun, runPairs, selectPairs } from "./run_all.ts";
+import { dryRun } from "./dry_run.ts";
 import type { Pair } from "./run_all.ts";
 import { withQuota } from "./cluster_flags.ts";
 import { faultList } from "./run_options.ts";
@@ -37,6 +38,10 @@ export async function runAll(
     durationMs: flags.duration === undefined ? undefined : base.durationMs,
     faultIntervalMs: flags["fault-interval"] === undefined ? undefined : base.faultIntervalMs,
   };
+  if (flags["dry-run"]) {
+    for (const p of pairs) await dryRun(pairRun(p, { base, override, jobs }));
+    return 0;
+  }
   const label = (i: number) => `${pairs[i].scenario.name}/${pairs[i].expectation.subject}`;
   const t0 = performance.now();
   const since = () => `${Math.round((performance.now() - t0) / 1000)} s`;

@@ -9,6 +9,7 @@ import { junitXml } from "../lib/report/junit.ts";
 import { planFaultNames } from "../lib/faults/plan_file.ts";
 import { loadFaultPlugins } from "../chaos/mod.ts";
 import { withQuota } from "./cluster_flags.ts";
+import { dryRun } from "./dry_run.ts";
 import { faultList } from "./run_options.ts";
 import type { BaseOptions } from "./run_options.ts";
 import type { Flags } from "./flags.ts";
@@ -30,15 +31,20 @@ export async function runOne(
   await resolveSubject(scenario, subject);
   const faults = faultList(flags) ?? scenario.defaultFaults;
   await loadFaultPlugins(faults);
-  console.log(`seed ${base.seed}`);
-  const result = await runScenario({
+  const options = {
     ...base,
     cluster: withQuota(base.cluster, base.faultPlan ? planFaultNames(base.faultPlan) : faults),
     scenario,
     scenarioUrl: url,
     subject,
     faults,
-  });
+  };
+  if (flags["dry-run"]) {
+    await dryRun(options);
+    return 0;
+  }
+  console.log(`seed ${base.seed}`);
+  const result = await runScenario(options);
   console.log(runSummary(result));
   if (flags.junit) {
     const expectValid = flags.expectVerdict ? flags.expectVerdict === "valid" : undefined;

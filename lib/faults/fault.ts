@@ -51,8 +51,10 @@ export interface FaultAim {
    * primary's loss.
    */
   primary?: boolean;
-  /** Hit a node of this role (the one whose loss the check judges). */
+  /** Hit a node of this role (the one whose loss the check judges, or the one the user named). */
   role?: string;
+  /** Hit exactly this node or member (a plan replayed from results.json names what it hit). */
+  target?: string;
 }
 
 /** A kind of fault. One module each in chaos/. */

@@ -19,6 +19,8 @@ export class Nemesis {
   #stopped = false;
   /** Faults that found nothing to hit, for the report. */
   readonly skipped: PlannedFault[] = [];
+  /** What each fault that ran hit, by plan id (results.json's plan names it, so the plan replays). */
+  readonly hits: Map<number, string[]> = new Map();
   #onChange: (active: string[]) => void;
 
   constructor(
@@ -69,11 +71,13 @@ export class Nemesis {
     const active = await fault.start(this.#world, mulberry32(p.seed), {
       primary: p.solo === true,
       role: p.role,
+      ...(p.targets?.length === 1 ? { target: p.targets[0] } : {}),
     });
     if (!active) {
       this.skipped.push(p);
       return;
     }
+    this.hits.set(p.id, active.targets);
     // Member faults claim world.busyMembers themselves (see member_targets.ts).
     if (fault.side === "node") { for (const t of active.targets) this.#world.busyNodes.add(t); }
     this.#active.set(p.id, { planned: p, fault: active });

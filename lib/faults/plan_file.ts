@@ -16,6 +16,11 @@
  * run's TTL. Targets are still drawn from the run's seed. `fault` may name
  * a fault module (`"./my_fault.ts"`, a path relative to the plan file, or a
  * URL), loaded as `--faults ./my_fault.ts` would load it.
+ *
+ * Aim an entry with `"role": "discoverer"` (or `"fault": "flap-node@discoverer"`).
+ * The `plan` array of a run's results.json is a plan file as written: its
+ * entries' `seed` and `targets` (what each fault hit) make the replay draw and
+ * hit the same; `id` and `solo` are read and kept.
  */
 import { UsageError } from "../proc/errors.ts";
 import { mulberry32 } from "../proc/random.ts";
@@ -24,6 +29,7 @@ import type { PlannedFault } from "./schedule.ts";
 import { isFaultModule } from "./plugin.ts";
 import type { FaultCatalogue } from "./catalogue.ts";
 import { MAX_PLANNED } from "./schedule.ts";
+import { splitFaultEntry } from "./choices.ts";
 
 /** What a plan is checked against. */
 export interface PlanFileOptions {
@@ -41,7 +47,7 @@ export interface PlanFileOptions {
   modules?: ReadonlyMap<string, Fault>;
 }
 
-const KEYS = ["at", "fault", "hold", "holdMs"];
+const KEYS = ["at", "fault", "hold", "holdMs", "role", "seed", "targets", "id", "solo"];
 /** The longest hold a plan may ask for (the longest --duration). */
 const MAX_HOLD_MS = 24 * 3_600_000;
 const EXAMPLE = `[{"at": "5s", "fault": "kill-member", "hold": "3s"}]`;
@@ -80,7 +86,8 @@ export function parsePlanFile(text: string, o: PlanFileOptions): PlannedFault[] 
         `${at} has unknown field ${JSON.stringify(extra[0])}: use only ${KEYS.join(", ")}`,
       );
     }
-    const fault = o.faults.find((f) => f.name === e.fault) ??
+    const entryName = typeof e.fault === "string" ? splitFaultEntry(e.fault) : undefined;
+    const fault = o.faults.find((f) => f.name === e.fault || f.name === entryName?.name) ??
       (typeof e.fault === "string" ? o.modules?.get(e.fault) : undefined);
     if (!fault) {
       const names = o.faults.map((f) => f.name).join(", ");
@@ -134,12 +141,34 @@ export function parsePlanFile(text: string, o: PlanFileOptions): PlannedFault[] 
     } else {
       holdMs = Math.round(fault.holdMs(o.ttlMs)[0]);
     }
+    const drawn = Math.floor(random() * 2 ** 31); // drawn for every entry: later seeds stay put
+    const role = e.role ?? (fault.name !== e.fault ? entryName?.role : undefined);
+    if (role !== undefined && (typeof role !== "string" || fault.side !== "node")) {
+      throw new UsageError(
+        `${at}: "role" ${
+          JSON.stringify(role)
+        } aims a node fault at the nodes of a role: give a role name, on a node fault`,
+      );
+    }
+    if (e.seed !== undefined && !(Number.isSafeInteger(e.seed) && (e.seed as number) >= 0)) {
+      throw new UsageError(`${at}: "seed" ${JSON.stringify(e.seed)} is not a whole number ≥ 0`);
+    }
+    const targets = e.targets;
+    if (
+      targets !== undefined &&
+      !(Array.isArray(targets) && targets.every((t) => typeof t === "string"))
+    ) {
+      throw new UsageError(`${at}: "targets" must be a list of node or member names, like ["n3"]`);
+    }
     return {
       id: i + 1,
       at: offset,
       fault: fault.name,
       holdMs,
-      seed: Math.floor(random() * 2 ** 31),
+      seed: (e.seed as number | undefined) ?? drawn,
+      ...(e.solo === true ? { solo: true as const } : {}),
+      ...(role !== undefined ? { role } : {}),
+      ...(targets !== undefined ? { targets: targets as string[] } : {}),
     };
   });
   return plan;

@@ -15,6 +15,25 @@ export interface PlannedFault {
    */
   solo?: true;
   role?: string;
+  /**
+   * What it hit when it ran (results.json), or what it must hit (a plan
+   * replayed from results.json): a node fault's node, a member fault's member.
+   */
+  targets?: string[];
+}
+
+/** A fault as a run names it: the kind, and the role of the nodes it aims at (`flap-node@discoverer`). */
+export interface FaultChoice {
+  fault: Fault;
+  role?: string;
+}
+
+/** A named fault the plan could not place before the workload ends, and the duration that would fit it. */
+export interface UnfitFault {
+  /** As named: `kill-node` or `flap-node@discoverer`. */
+  name: string;
+  /** A --duration, ms, long enough to place it. */
+  needsMs: number;
 }
 
 /** Faults of which one must hold alone once, on a node of `role` (any when absent). */
@@ -26,6 +45,14 @@ export interface SoloGroup {
 /** Options of {@link planFaults}. */
 export interface PlanOptions {
   faults: readonly Fault[];
+  /**
+   * The faults as named, with the role each aims at (default: each fault
+   * once, no role). The draw picks among these; each runs at least once
+   * when the duration allows.
+   */
+  choices?: readonly FaultChoice[];
+  /** The choices that must run at least once (default: every choice); a `--faults all` draw has none. */
+  mustRun?: readonly FaultChoice[];
   /** Length of the workload, ms; every fault heals before it ends. */
   durationMs: number;
   /** Mean gap between fault starts, ms. */
@@ -50,18 +77,30 @@ export const MAX_PLANNED = 10_000;
 
 /**
  * Draws a fault schedule from the seed: the same seed and options give the
- * same plan. Faults of one kind never overlap, and all heal before the end.
- * The drawing loop takes at most {@link MAX_PLANNED} steps; an interval that
- * is not a positive number of ms is refused (it would never advance).
+ * same plan. Faults of one kind never overlap, member faults that hold the
+ * member side never overlap each other (one would find the members held and
+ * be skipped), and all heal before the end. The drawing loop takes at most
+ * {@link MAX_PLANNED} steps; an interval that is not a positive number of ms
+ * is refused (it would never advance).
  */
 export function planFaults(o: PlanOptions): PlannedFault[] {
+  return planRun(o).plan;
+}
+
+/**
+ * {@link planFaults}, then every named fault the draw left out placed where
+ * it fits (a named fault must run); those that fit nowhere before the end
+ * are returned as `unfit` with the duration that would fit them.
+ */
+export function planRun(o: PlanOptions): { plan: PlannedFault[]; unfit: UnfitFault[] } {
   if (!(o.intervalMs > 0) || !Number.isFinite(o.intervalMs)) {
     throw new RangeError(`fault interval ${o.intervalMs} ms: give a positive number of ms`);
   }
   const random = mulberry32(o.seed);
   const plan: PlannedFault[] = [];
   const busyUntil = new Map<string, number>();
-  if (o.faults.length === 0) return plan;
+  if (o.faults.length === 0) return { plan, unfit: [] };
+  const choices: readonly FaultChoice[] = o.choices ?? o.faults.map((fault) => ({ fault }));
   let at = Math.min(o.intervalMs * 0.5, 1000) + random() * o.intervalMs * 0.5;
   for (const { fault, role } of soloFaults(o.faults, o.solo ?? [], random)) {
     const holdMs = soloHold(fault, o.ttlMs, random);
@@ -79,21 +118,104 @@ export function planFaults(o: PlanOptions): PlannedFault[] {
     });
     at = end;
   }
+  const mixFrom = at;
+  const isFree = (f: Fault, t: number) =>
+    (busyUntil.get(f.name) ?? 0) <= t && (!holdsMembers(f) || (busyUntil.get(MEMBERS) ?? 0) <= t);
   for (let step = 0; at < o.durationMs && step < MAX_PLANNED; step++) {
-    const free = o.faults.filter((f) => (busyUntil.get(f.name) ?? 0) <= at);
+    const free = choices.filter((c) => isFree(c.fault, at));
     const seed = Math.floor(random() * 2 ** 31);
     if (free.length > 0) {
-      const fault = free[Math.floor(random() * free.length)];
+      const { fault, role } = free[Math.floor(random() * free.length)];
       const [lo, hi] = fault.holdMs(o.ttlMs);
       const holdMs = Math.round(Math.min(lo + random() * (hi - lo), o.durationMs - at));
       if (holdMs >= lo || lo === hi) {
-        plan.push({ id: plan.length + 1, at: Math.round(at), fault: fault.name, holdMs, seed });
+        plan.push({
+          id: plan.length + 1,
+          at: Math.round(at),
+          fault: fault.name,
+          holdMs,
+          seed,
+          ...(role ? { role } : {}),
+        });
         busyUntil.set(fault.name, at + holdMs);
+        if (holdsMembers(fault)) busyUntil.set(MEMBERS, at + holdMs);
       }
     }
     at += o.intervalMs * (0.5 + random());
   }
-  return plan;
+  const unfit = placeMissing(plan, o.mustRun ?? choices, { ...o, mixFrom });
+  plan.sort((a, b) => a.at - b.at);
+  plan.forEach((p, i) => p.id = i + 1);
+  return { plan, unfit };
+}
+
+/** The busy key of the member side: member faults that hold it take turns. */
+const MEMBERS = "\u0000members";
+
+/** A member fault that claims the members while it holds (not one acting only through the API). */
+function holdsMembers(f: Fault): boolean {
+  return f.side === "member" && f.apiOnly !== true;
+}
+
+/** The name a choice is given on the command line: `kill-node`, `flap-node@discoverer`. */
+export function choiceName(c: { fault: { name: string } | string; role?: string }): string {
+  const name = typeof c.fault === "string" ? c.fault : c.fault.name;
+  return c.role ? `${name}@${c.role}` : name;
+}
+
+/**
+ * Places each choice the draw left out (or whose only draws a solo window
+ * aimed elsewhere) at its shortest hold, in the mixed part of the plan where
+ * nothing of its kind, and for a member fault no other member fault, holds;
+ * the slot is drawn from a generator of its own, so the seed's draws above
+ * stay what they were. Returns the choices that fit nowhere.
+ */
+function placeMissing(
+  plan: PlannedFault[],
+  choices: readonly FaultChoice[],
+  o: PlanOptions & { mixFrom: number },
+): UnfitFault[] {
+  const random = mulberry32(o.seed ^ 0x5eed);
+  const unfit: UnfitFault[] = [];
+  // Where the faults with no room would go in a longer run: after the end (member faults in turn).
+  let memberCursor = Math.max(o.mixFrom, o.durationMs);
+  const planned = (c: FaultChoice) =>
+    plan.some((p) => p.fault === c.fault.name && (c.role === undefined || p.role === c.role));
+  const overlaps = (f: Fault, from: number, to: number) =>
+    plan.some((p) =>
+      p.at < to && from < p.at + p.holdMs &&
+      (p.fault === f.name ||
+        (holdsMembers(f) && holdsMembers(o.faults.find((x) => x.name === p.fault) ?? f)))
+    );
+  for (const c of choices) {
+    if (planned(c)) continue;
+    const holdMs = Math.round(c.fault.holdMs(o.ttlMs)[0]);
+    const last = o.durationMs - holdMs;
+    let at: number | undefined;
+    for (let i = 0; i < 20 && at === undefined && last >= o.mixFrom; i++) {
+      const t = Math.round(o.mixFrom + random() * (last - o.mixFrom));
+      if (!overlaps(c.fault, t, t + holdMs)) at = t;
+    }
+    for (let t = Math.ceil(o.mixFrom); at === undefined && t <= last; t += 250) {
+      if (!overlaps(c.fault, t, t + holdMs)) at = t;
+    }
+    if (at === undefined) {
+      // Too short a workload, or too crowded: either way a longer one has room after the end.
+      const from = holdsMembers(c.fault) ? memberCursor : Math.max(o.mixFrom, o.durationMs);
+      if (holdsMembers(c.fault)) memberCursor = from + holdMs;
+      unfit.push({ name: choiceName(c), needsMs: Math.ceil((from + holdMs + 1000) / 1000) * 1000 });
+      continue;
+    }
+    plan.push({
+      id: 0,
+      at,
+      fault: c.fault.name,
+      holdMs,
+      seed: Math.floor(random() * 2 ** 31),
+      ...(c.role ? { role: c.role } : {}),
+    });
+  }
+  return unfit;
 }
 
 /** A solo window's fault and the role it aims at. */

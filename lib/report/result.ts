@@ -1,4 +1,4 @@
-import type { PlannedFault } from "../faults/schedule.ts";
+import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import type { NamedResult, Validity } from "../checks/checker.ts";
 
 /** What results.json holds: one run's verdict and how it came about (read by the report). */
@@ -14,6 +14,8 @@ export interface RunResult {
   plan: PlannedFault[];
   /** Planned faults that found nothing to hit. */
   skippedFaults: number[];
+  /** Named faults the duration had no room for, each with a duration that would fit it. */
+  unplannedFaults?: UnfitFault[];
   valid: Validity;
   checks: NamedResult[];
   stats: { operations: number; ok: number; fail: number; info: number; events: number };

@@ -1,4 +1,5 @@
-import type { PlannedFault } from "../faults/schedule.ts";
+import { choiceName } from "../faults/schedule.ts";
+import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import type { Nemesis } from "../faults/nemesis.ts";
 import { overall } from "../checks/checker.ts";
 import type { NamedResult } from "../checks/checker.ts";
@@ -14,6 +15,7 @@ export async function report(
   plan: PlannedFault[],
   nemesis: Nemesis,
   checks: NamedResult[],
+  unfit: UnfitFault[],
 ): Promise<RunResult> {
   const events = run.history.events;
   const ops = operations(events);
@@ -26,9 +28,11 @@ export async function report(
     seed: run.o.seed,
     ttl: run.o.ttl,
     durationMs: run.o.durationMs,
-    faults: run.faults.map((f) => f.name),
-    plan,
+    faults: run.choices.map(choiceName),
+    // What each fault hit: the plan replays as a --faults-file, on the same targets.
+    plan: plan.map((p) => nemesis.hits.has(p.id) ? { ...p, targets: nemesis.hits.get(p.id) } : p),
     skippedFaults: nemesis.skipped.map((p) => p.id),
+    unplannedFaults: unfit,
     valid: overall(checks),
     checks,
     stats: {

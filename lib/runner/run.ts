@@ -6,6 +6,7 @@ import { heal } from "./heal.ts";
 import { quiesce } from "./quiesce.ts";
 import { finalReads } from "./final.ts";
 import { report } from "./report.ts";
+import { faultsRanCheck } from "../faults/faults_ran.ts";
 import type { RunOptions } from "./options.ts";
 import type { RunResult } from "../report/result.ts";
 
@@ -22,7 +23,19 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   try {
     run.phase("setup");
     const { unfit } = await setup(run);
-    const plan = planOf(run);
+    const { plan, unfit: noRoom } = planOf(run);
+    if (noRoom.length > 0) {
+      console.error(
+        `warning: ${run.o.durationMs / 1000} s has no room for ${
+          noRoom.map((u) => u.name).join(", ")
+        } (--duration ${
+          Math.max(...noRoom.map((u) => u.needsMs)) / 1000
+        }s would fit them): the run will say they never ran`,
+      );
+    }
+    if (run.promised.length === 0 && run.choices.length > 0 && run.o.progress) {
+      console.error(`faults drawn: ${[...new Set(plan.map((p) => p.fault))].join(", ") || "none"}`);
+    }
     const nemesis = await workload(run, plan, unfit);
 
     run.phase("heal");
@@ -38,6 +51,12 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     run.phase("check");
     const checks = [
       converged,
+      faultsRanCheck({
+        choices: run.promised,
+        plan,
+        started: new Set(nemesis.hits.keys()),
+        unfit: noRoom,
+      }),
       ...runCheckers(o.scenario.checkers, {
         history: run.history.events,
         final,
@@ -46,7 +65,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         plannedFaults: plan.map((p) => p.fault),
       }),
     ];
-    return await report(run, plan, nemesis, checks);
+    return await report(run, plan, nemesis, checks, noRoom);
   } finally {
     await run.close();
   }

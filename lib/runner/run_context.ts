@@ -1,11 +1,12 @@
 import type { KeyArchive } from "../history/key_archive.ts";
 import type { Etcd3 } from "etcd3";
 import type { Cluster } from "../cluster/cluster.ts";
-import { kindCapabilities } from "../cluster/create.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
 import type { NodeHandle } from "../node/node_handle.ts";
 import type { Fault } from "../faults/fault.ts";
-import { planFaultNames } from "../faults/plan_file.ts";
+import type { ResolvedFaults } from "../faults/choices.ts";
+import { resolveRunFaults } from "./fault_plan.ts";
+import type { FaultChoice } from "../faults/schedule.ts";
 import { onCleanup } from "../proc/cleanup.ts";
 import { Progress } from "./progress.ts";
 import { makeRunDir } from "./run_dir.ts";
@@ -20,6 +21,10 @@ export class RunContext {
   readonly o: RunOptions;
   /** The faults of the run, refused before anything starts if the cluster cannot do them. */
   readonly faults: Fault[];
+  /** The faults as named (with the role each aims at), what the plan draws from. */
+  readonly choices: FaultChoice[];
+  /** The choices that must run: all of them, but none of a `--faults all` draw. */
+  readonly promised: FaultChoice[];
   readonly dir: string;
   readonly history: HistoryWriter;
   readonly progress: Progress;
@@ -39,12 +44,20 @@ export class RunContext {
   #keysRemoved = false;
   #forget: (() => void)[] = [];
 
-  private constructor(o: RunOptions, faults: Fault[], dir: string, history: HistoryWriter, at: {
-    started: Date;
-    origin: number;
-  }) {
+  private constructor(
+    o: RunOptions,
+    named: ResolvedFaults,
+    dir: string,
+    history: HistoryWriter,
+    at: {
+      started: Date;
+      origin: number;
+    },
+  ) {
     this.o = o;
-    this.faults = faults;
+    this.faults = named.faults;
+    this.choices = named.choices;
+    this.promised = named.promised;
     this.dir = dir;
     this.history = history;
     this.started = at.started;
@@ -67,18 +80,12 @@ export class RunContext {
 
   /** Refuses faults the cluster cannot do, then makes the run directory and opens the history. */
   static async open(o: RunOptions): Promise<RunContext> {
-    const capabilities = o.sharedCluster
-      ? { kind: "shared", canControlMembers: false }
-      : await kindCapabilities(o.cluster?.kind ?? "process");
-    const faults = o.catalogue.resolve(
-      o.faultPlan ? planFaultNames(o.faultPlan) : o.faults,
-      { ...capabilities, allowDisruptive: o.cluster?.allowDisruptive },
-    );
+    const named = await resolveRunFaults(o);
     const started = new Date();
     const origin = wallClock();
     const dir = await makeRunDir(o.outDir, o.scenario.name, o.subject, o.seed, started);
     const history = await HistoryWriter.open(`${dir}/history.ndjson`, origin);
-    return new RunContext(o, faults, dir, history, { started, origin });
+    return new RunContext(o, named, dir, history, { started, origin });
   }
 
   /** Marks the start of a phase in the history and on the progress line. */

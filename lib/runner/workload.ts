@@ -1,24 +1,12 @@
-import { planFaults } from "../faults/schedule.ts";
-import type { PlannedFault } from "../faults/schedule.ts";
+import { drawPlan } from "./fault_plan.ts";
+import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import { Nemesis } from "../faults/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
 import { startProbe } from "./probe.ts";
 
-/**
- * The fault plan of a run: the exact schedule it was given, else one drawn
- * from its seed, with a solo window for the faults of each deciding
- * liveness check.
- */
-export function planOf(run: RunContext): PlannedFault[] {
-  const o = run.o;
-  return o.faultPlan ?? planFaults({
-    faults: run.faults,
-    durationMs: o.durationMs,
-    intervalMs: o.faultIntervalMs,
-    seed: o.seed,
-    ttlMs: run.ttlMs,
-    solo: o.scenario.checkers.flatMap((c) => c.decides !== false && c.exercise ? [c.exercise] : []),
-  });
+/** The run's fault plan (see {@link drawPlan}). */
+export function planOf(run: RunContext): { plan: PlannedFault[]; unfit: UnfitFault[] } {
+  return drawPlan(run.o, run);
 }
 
 /**
