@@ -3,8 +3,11 @@ import { NodeProxy } from "../net/node_proxy.ts";
 import { NODE_CONFIG_ENV } from "./protocol.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { canLeadGroups, spawnTied } from "../proc/cleanup.ts";
+import { runnerConfigArgs } from "../proc/deno_config.ts";
 
 const NODE_MAIN = new URL("../scenario/node_main.ts", import.meta.url).pathname;
+/** A node resolves a user's imports as the runner does (see lib/proc/deno_config.ts). */
+const RUNNER_CONFIG = runnerConfigArgs();
 
 /** How the runner reaches a node: everything but the incarnation stays across restarts. */
 export interface NodeSpec {
@@ -70,7 +73,7 @@ export class NodeHandle {
       create: true,
     });
     // The node's log dir on its command line names the run in `ps` (and lets tests find its processes).
-    const args = ["run", "-A", "--quiet", NODE_MAIN, this.#spec.logDir];
+    const args = ["run", "-A", "--quiet", ...RUNNER_CONFIG, NODE_MAIN, this.#spec.logDir];
     const child = spawnTied(Deno.execPath(), args, {
       env: { [NODE_CONFIG_ENV]: JSON.stringify(config), NO_COLOR: "1" },
       stdin: "piped",

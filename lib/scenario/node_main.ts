@@ -35,9 +35,7 @@ if (!role) {
   Deno.exit(2);
 }
 const subjectRef = parseSubjectRef(config.subject);
-const subjectModule = subjectRef.kind === "module"
-  ? (await import(subjectRef.url)).default
-  : undefined;
+const subjectModule = subjectRef.kind === "module" ? await loadSubject(subjectRef.url) : undefined;
 const ctx = new NodeContext(config, stop.signal, emit, subjectModule);
 emit({ t: "ready", wall: wallClock() });
 try {
@@ -56,6 +54,20 @@ try {
 await ctx.runAtExit(AT_EXIT_MS);
 // Leave at once: etcd3 clients and keep-alives would keep the process alive.
 Deno.exit(0);
+
+/** The user's module; one that fails to load here stops the run with its reason, as an unfit one does. */
+async function loadSubject(url: string): Promise<unknown> {
+  try {
+    return (await import(url)).default;
+  } catch (e) {
+    const why = `cannot load subject ${config.subject} in a node: ${
+      String(e instanceof Error ? e.message : e).split("\n")[0]
+    }`;
+    emit({ t: "fatal", error: why, wall: wallClock() });
+    console.error(why);
+    Deno.exit(3);
+  }
+}
 
 async function watchStdin(): Promise<void> {
   const decoder = new TextDecoder();

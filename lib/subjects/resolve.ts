@@ -44,7 +44,10 @@ export async function resolveSubject(scenario: Scenario, spec: string): Promise<
   try {
     mod = await import(ref.url);
   } catch (e) {
-    throw new UsageError(`cannot load subject ${ref.spec}: ${firstLine(e)}`);
+    const hint = /not in import map|not a dependency/.test(firstLine(e))
+      ? " (run the CLI with --config <your deno.json> so your import map applies)"
+      : "";
+    throw new UsageError(`cannot load subject ${ref.spec}: ${firstLine(e)}${hint}`);
   }
   const problem = shapeProblem(mod.default, scenario.subjectShape, `${ref.spec}: default export`);
   if (problem) throw new UsageError(`${problem}: see the subject shapes in README`);
