@@ -2,6 +2,7 @@ import type { Scenario } from "../scenario.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { ClusterOptions } from "../cluster/create.ts";
 import type { PlannedFault } from "../../chaos/schedule.ts";
+import type { Slo } from "../cost/slo.ts";
 
 /** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
 export interface RunOptions {
@@ -37,4 +38,6 @@ export interface RunOptions {
   params?: Record<string, unknown>;
   /** Progress lines on stderr. */
   progress?: boolean;
+  /** Objectives over what each fault cost (`--slo`, lib/cost/slo.ts): deciding checks. */
+  slo?: readonly Slo[];
 }

@@ -5,6 +5,7 @@ import type { NamedResult } from "../checkers/checker.ts";
 import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
+import { runCost } from "../cost/run_cost.ts";
 import type { RunContext } from "./run_context.ts";
 import type { RunResult } from "./result.ts";
 
@@ -13,9 +14,16 @@ export async function report(
   run: RunContext,
   plan: PlannedFault[],
   nemesis: Nemesis,
-  checks: NamedResult[],
+  judged: NamedResult[],
 ): Promise<RunResult> {
   const events = run.history.events;
+  const { cost, checks: slo } = await runCost({
+    history: events,
+    dir: run.dir,
+    originMs: run.origin,
+    slo: run.o.slo,
+  });
+  const checks = [...judged, ...slo];
   const ops = operations(events);
   const cluster = run.cluster!;
   const result: RunResult = {
@@ -38,6 +46,7 @@ export async function report(
       info: ops.filter((x) => x.outcome === "info").length,
       events: events.length,
     },
+    faultCost: cost,
     dir: run.dir,
     startedAt: run.started.toISOString(),
     elapsedMs: Math.round(wallClock() - run.origin),
