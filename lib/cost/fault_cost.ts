@@ -8,6 +8,9 @@
  * JSON-able structure out.
  *
  * Rules, so each figure can be checked by hand against the history:
+ * - The run is measured from the `workload` phase to the `stop` phase (the
+ *   runner stopping the nodes; else `final`, else the last event): what
+ *   completed after that (a lock wait ended by the stop) is not counted.
  * - Reads and writes are classified by operation name (lib/cost/op_class.ts);
  *   the runner's probe reads (`probe` events) are reads.
  * - An operation belongs to a window when its span (invoke to completion,
@@ -138,7 +141,7 @@ export function faultCost(o: FaultCostOptions): FaultCost {
   const classify = o.classify ?? classifyOp;
   const afterHealMs = o.afterHealMs ?? 1000;
   const { history } = o;
-  const runEnd = phaseAt(history, "final") ??
+  const runEnd = phaseAt(history, "stop") ?? phaseAt(history, "final") ??
     history.reduce((m, e) => Math.max(m, e.time), 0);
   const runStart = phaseAt(history, "workload") ?? 0;
   const reqs = requests(operations(history), history, classify, runEnd);
@@ -335,7 +338,8 @@ function requests(
   const out: Req[] = [];
   for (const op of ops) {
     const cls = classify(op.f);
-    if (cls === "other") continue;
+    if (cls === "other" || op.invoke.time >= runEnd) continue;
+    if (op.complete && op.complete.time > runEnd) continue; // ended by the harness's stop
     out.push({
       node: op.node,
       cls,
@@ -346,7 +350,7 @@ function requests(
     });
   }
   for (const e of history) {
-    if (e.kind !== "probe") continue;
+    if (e.kind !== "probe" || e.time > runEnd) continue;
     const p = e as ProbeEvent;
     out.push({
       node: PROBE_NODE,

@@ -163,3 +163,21 @@ Deno.test("longest gap and percentile: edge cases", () => {
     { ms: 300, from: 500, to: 800, open: false },
   );
 });
+
+Deno.test("fault cost: what the harness's stop ended is not counted, nor anything after it", () => {
+  const history: HistoryEvent[] = [
+    ...new HistoryBuilder()
+      .op("n1", "write", 100, 110, "ok")
+      .op("n1", "acquire", 4000, 5100, "info") // a lock wait the stop ended
+      .op("n2", "write", 4500, 4510, "ok")
+      .fault("kill-leader", ["m1"], 1000, 2000)
+      .end(6000)
+      .build(),
+    { kind: "phase", phase: "stop", time: 5000 },
+  ].sort((a, b) => a.time - b.time);
+  const b = faultCost({ history }).baseline;
+  assert.equal(b.stop, 5000);
+  assert.equal(b.requests, 2);
+  assert.equal(b.errors, 0);
+  assert.deepEqual(b.writeGap, { ms: 2500, from: 2000, to: 4500, open: false });
+});
