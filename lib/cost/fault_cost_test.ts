@@ -173,7 +173,7 @@ Deno.test("fault cost: what the harness's stop ended is not counted, nor anythin
       .fault("kill-leader", ["m1"], 1000, 2000)
       .end(6000)
       .build(),
-    { kind: "phase", phase: "stop", time: 5000 },
+    { kind: "phase" as const, phase: "stop", time: 5000 },
   ].sort((a, b) => a.time - b.time);
   const b = faultCost({ history }).baseline;
   assert.equal(b.stop, 5000);
