@@ -179,5 +179,5 @@ Deno.test("fault cost: what the harness's stop ended is not counted, nor anythin
   assert.equal(b.stop, 5000);
   assert.equal(b.requests, 2);
   assert.equal(b.errors, 0);
-  assert.deepEqual(b.writeGap, { ms: 2500, from: 2000, to: 4500, open: false });
+  assert.deepEqual(b.writeGap, { ms: 2510, from: 2000, to: 4510, open: false });
 });
