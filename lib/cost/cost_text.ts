@@ -31,10 +31,13 @@ export function inOutText(inside: number | null, outside: number | null): string
 export function recoveryText(w: WindowCost): string {
   const r = w.recovery;
   if (!r) return "—";
-  if (r.unrecovered.length > 0) return `never (${r.unrecovered.join(",")})`;
+  if (r.unrecovered.length > 0) {
+    return `never (${r.unrecovered.join(",")})${r.intoNextFault ? "*" : ""}`;
+  }
   if (r.maxMs === null) return "—";
   const slowest = Object.entries(r.perNode).find(([, v]) => v === r.maxMs)?.[0];
-  return r.maxMs > 0 && slowest ? `${msText(r.maxMs)} (${slowest})` : msText(r.maxMs);
+  const text = r.maxMs > 0 && slowest ? `${msText(r.maxMs)} (${slowest})` : msText(r.maxMs);
+  return r.intoNextFault ? `${text}*` : text;
 }
 
 /** The window's name: `kill-leader#3 m1` or `outside faults`. */
@@ -59,7 +62,8 @@ export function faultCostLines(cost: FaultCost): string[] {
     w.leaderChanges === null ? "—" : String(w.leaderChanges.count),
   ];
   return [
-    "what each fault cost (p50/p99: inside the window / outside every window; + : no success before the end)",
+    "what each fault cost (p50/p99: inside the window / outside every window; +: no success " +
+    "before the end; *: recovery ran into the next fault)",
     ...aligned(
       [
         "window",

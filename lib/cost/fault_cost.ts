@@ -33,7 +33,9 @@
  *   time from the heal to the completion of its first `ok` request after
  *   the heal; a node that tried after the heal and never succeeded is
  *   unrecovered. An undisturbed node's recovery is 0; a node that did not
- *   try again after the heal is not counted.
+ *   try again after the heal is not counted. A waiting kind (a lock acquire)
+ *   succeeds when its wait ends, so a contender's recovery includes waiting
+ *   its turn. `intoNextFault` flags a recovery that ran into the next window.
  * - Leader changes: the elections (one per term) first logged within the
  *   window or `afterHealMs` after its heal; in the baseline, those outside
  *   every window so extended, from the workload's start.
@@ -72,6 +74,11 @@ export interface Recovery {
   perNode: Record<string, number | null>;
   /** Nodes that tried after the heal and never succeeded. */
   unrecovered: string[];
+  /**
+   * True when the recovery (or a node that never recovered) ran into the next
+   * fault window: part of it may be that fault's cost.
+   */
+  intoNextFault: boolean;
 }
 
 /** What one window cost. Nulls mean "not measured" (nothing of that kind was attempted). */
@@ -149,7 +156,9 @@ export function faultCost(o: FaultCostOptions): FaultCost {
   const readOk = successTimes(reqs.filter((r) => isRead(r.cls) || r.cls === "observe"));
   const ctx: Ctx = { reqs, writeOk, readOk, runEnd, elections: o.elections, afterHealMs };
 
+  const starts = faultWindows(history).map((w) => w.start);
   const windows = faultWindows(history).map((w): WindowCost => {
+    const next = Math.min(...starts.filter((s) => s > w.stop));
     const span = { start: w.start, stop: w.stop };
     return {
       kind: "fault",
@@ -160,7 +169,7 @@ export function faultCost(o: FaultCostOptions): FaultCost {
       stop: round(w.stop),
       durationMs: round(w.stop - w.start),
       ...spanFigures(ctx, [span], true),
-      recovery: recovery(reqs, span),
+      recovery: recovery(reqs, span, next),
       leaderChanges: elections(ctx, (t) => t >= w.start && t <= w.stop + afterHealMs),
     };
   });
@@ -284,7 +293,7 @@ export function percentile(values: readonly number[], q: number): number | null 
 }
 
 /** Recovery after a window's heal, per node (and the probe) that had requests in the window. */
-function recovery(reqs: readonly Req[], w: Span): Recovery {
+function recovery(reqs: readonly Req[], w: Span, nextStart: number): Recovery {
   const perNode: Record<string, number | null> = {};
   const unrecovered: string[] = [];
   const nodes = [...new Set(reqs.filter((r) => r.cls !== "observe").map((r) => r.node))].sort();
@@ -316,7 +325,9 @@ function recovery(reqs: readonly Req[], w: Span): Recovery {
   const maxMs = values.length === 0 || unrecovered.length > 0
     ? null
     : Math.max(...values.map((v) => v ?? 0));
-  return { maxMs, perNode, unrecovered };
+  const intoNextFault = nextStart !== Infinity &&
+    (unrecovered.length > 0 || (maxMs !== null && w.stop + maxMs > nextStart));
+  return { maxMs, perNode, unrecovered, intoNextFault };
 }
 
 function elections(

@@ -71,6 +71,7 @@ Deno.test("fault cost: each figure of a fault window as the rules define it", ()
     maxMs: 520,
     perNode: { [PROBE_NODE]: 100, n1: 520, n2: 310, n3: 0 },
     unrecovered: [],
+    intoNextFault: false,
   });
   assert.deepEqual(w.leaderChanges, {
     count: 2,
@@ -104,7 +105,12 @@ Deno.test("fault cost: a node that tries after the heal and never succeeds is un
     .end(5000)
     .build();
   const w = faultCost({ history }).windows[0];
-  assert.deepEqual(w.recovery, { maxMs: null, perNode: { n1: null, n2: 0 }, unrecovered: ["n1"] });
+  assert.deepEqual(w.recovery, {
+    maxMs: null,
+    perNode: { n1: null, n2: 0 },
+    unrecovered: ["n1"],
+    intoNextFault: false,
+  });
   assert.equal(w.leaderChanges, null, "no member logs: leader changes not measured");
 });
 
@@ -121,7 +127,7 @@ Deno.test("fault cost: a window where nothing of a kind ran measures nothing of 
   assert.equal(w.writeGap, null);
   assert.equal(w.readGap, null);
   assert.deepEqual(w.latency, { count: 0, p50: null, p99: null });
-  assert.deepEqual(w.recovery, { maxMs: null, perNode: {}, unrecovered: [] });
+  assert.deepEqual(w.recovery, { maxMs: null, perNode: {}, unrecovered: [], intoNextFault: false });
 });
 
 Deno.test("fault cost: a write out at the heal disturbs its node; a waiting acquire does not", () => {
@@ -180,4 +186,20 @@ Deno.test("fault cost: what the harness's stop ended is not counted, nor anythin
   assert.equal(b.requests, 2);
   assert.equal(b.errors, 0);
   assert.deepEqual(b.writeGap, { ms: 2510, from: 2000, to: 4510, open: false });
+});
+
+Deno.test("fault cost: a recovery that runs into the next fault window is flagged", () => {
+  const history = new HistoryBuilder()
+    .op("n1", "write", 1100, 1200, "fail")
+    .op("n1", "write", 2600, 2700, "ok") // 700 ms after the first heal, into the second window
+    .op("n2", "write", 1100, 1200, "fail")
+    .op("n2", "write", 2100, 2200, "ok")
+    .fault("kill-leader", ["m1"], 1000, 2000)
+    .fault("partition", ["m2"], 2500, 3000)
+    .end(5000)
+    .build();
+  const [first, second] = faultCost({ history }).windows;
+  assert.equal(first.recovery?.maxMs, 700);
+  assert.equal(first.recovery?.intoNextFault, true);
+  assert.equal(second.recovery?.intoNextFault, false, "no window after the last");
 });
