@@ -50,3 +50,18 @@ Deno.test("cost html: a table per window, values escaped", () => {
   assert.match(html, /term 3 m2 at 1\.5 s/);
   assert.match(html, /n1 1\.2 s, n2 0 ms/);
 });
+
+Deno.test("cost text: a recovery into the next fault is starred, one that never came names its nodes", () => {
+  const history = new HistoryBuilder()
+    .op("n1", "write", 1100, 1200, "fail")
+    .op("n1", "write", 2600, 2700, "ok")
+    .op("n2", "write", 3100, 3200, "fail")
+    .op("n2", "write", 3600, 3700, "fail")
+    .fault("kill-leader", ["m1"], 1000, 2000)
+    .fault("partition", ["m2"], 2500, 3500)
+    .end(5000)
+    .build();
+  const lines = faultCostLines(faultCost({ history }));
+  assert.match(lines[3], /\s700 ms \(n1\)\*\s/);
+  assert.match(lines[4], /\snever \(n2\)\s/);
+});
