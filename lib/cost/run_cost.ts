@@ -21,6 +21,13 @@ export interface RunCostOptions {
   /** The run's zero on the wall clock, ms. */
   originMs: number;
   slo?: readonly Slo[];
+  /**
+   * Whether `<dir>/etcd/*.log` holds the members' whole logs by now (a process
+   * cluster writes them as it runs; a container cluster saves them when it
+   * stops, after the report): false leaves leader changes unmeasured.
+   * Default true.
+   */
+  memberLogs?: boolean;
 }
 
 /** The figures (absent when they could not be computed) and one check per objective. */
@@ -28,7 +35,7 @@ export async function runCost(
   o: RunCostOptions,
 ): Promise<{ cost?: FaultCost; checks: NamedResult[] }> {
   try {
-    const elections = await readElections(o.dir, o.originMs);
+    const elections = o.memberLogs === false ? undefined : await readElections(o.dir, o.originMs);
     const cost = faultCost({ history: o.history, elections });
     return { cost, checks: sloChecks(cost, o.slo ?? []) };
   } catch (e) {

@@ -17,15 +17,16 @@ export async function report(
   judged: NamedResult[],
 ): Promise<RunResult> {
   const events = run.history.events;
+  const cluster = run.cluster!;
   const { cost, checks: slo } = await runCost({
     history: events,
     dir: run.dir,
     originMs: run.origin,
     slo: run.o.slo,
+    memberLogs: cluster.kind === "process",
   });
   const checks = [...judged, ...slo];
   const ops = operations(events);
-  const cluster = run.cluster!;
   const result: RunResult = {
     version: 1,
     scenario: run.o.scenario.name,
