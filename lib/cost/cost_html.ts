@@ -12,7 +12,7 @@ export function faultCostHtml(cost: FaultCost): string {
   const tables = [...cost.windows, cost.baseline].map((w) => windowTable(w, cost.baseline));
   return `<section id="fault-cost">
 <h2>What each fault cost</h2>
-<p class="note">Per fault window (start to heal) against the run outside every window. A gap is the longest span without a successful write (read); in a window it runs on past the heal to the next success (+: none before the run's end). Errors: requests that ended fail or info. Latency: requests answered at once (not lock or barrier waits), nearest-rank percentiles. Recovery: from the heal to each disturbed node's first success (*: it ran into the next fault). Elections: leader elections the members logged in the window or ${
+<p class="note">Per fault window (start to heal) against the run outside every window. A gap is the longest span without a successful write (read); in a window it runs on past the heal to the next success (+: none before the run's end). Errors: requests that ended info, or fail without etcd's answer (a recipe declining, e.g. a queue item claimed first, is not one). Latency: requests answered at once (not lock or barrier waits), nearest-rank percentiles. Recovery: from the heal to each disturbed node's first success (*: it ran into the next fault). Elections: leader elections the members logged in the window or ${
     msText(cost.settings.afterHealMs)
   } after its heal.</p>
 <div class="cost-windows" style="display:flex;flex-wrap:wrap;gap:12px 18px;align-items:flex-start">

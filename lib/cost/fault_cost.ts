@@ -16,8 +16,11 @@
  * - An operation belongs to a window when its span (invoke to completion,
  *   or to the end of the run if it never completed) overlaps the window; to
  *   the baseline when it overlaps no window. The error rate is the share of
- *   those requests (reads and writes, the waiting kinds included) that did
- *   not end `ok` (`fail`, `info`, or never completed).
+ *   those requests (reads and writes, the waiting kinds included) that
+ *   ended in an error: `fail`, `info` or never completed, except a `fail`
+ *   carrying the revision etcd answered at, where etcd served and the recipe
+ *   declined (a queue item another consumer claimed first, a fenced write,
+ *   "not leading"): not an error of the cluster.
  * - Latency: invoke to completion of every completed read or write answered
  *   at once (not the waiting kinds), whatever its outcome; nearest-rank
  *   percentiles (p of n values: the ceil(p·n)-th smallest).
@@ -28,7 +31,7 @@
  *   run's end; in the baseline it is cut at the windows' edges. Measured
  *   only where such an operation was attempted.
  * - Recovery: a node (or the probe) is disturbed in a window when one of its
- *   requests overlapping the window did not end `ok`, or one answered at
+ *   requests overlapping the window ended in an error, or one answered at
  *   once (not a waiting kind) was still out at the heal. Its recovery is the
  *   time from the heal to the completion of its first `ok` request after
  *   the heal; a node that tried after the heal and never succeeded is
@@ -97,7 +100,7 @@ export interface WindowCost {
   durationMs: number;
   /** Reads and writes (all kinds) that belong to the window. */
   requests: number;
-  /** Of those, how many did not end `ok`. */
+  /** Of those, how many ended in an error (see the rules above). */
   errors: number;
   /** errors / requests; null when there were none. */
   errorRate: number | null;
@@ -135,6 +138,8 @@ interface Req {
   start: number;
   end: number;
   ok: boolean;
+  /** `ok`, or a `fail` carrying the revision etcd answered at: the recipe declined, etcd served. */
+  answered: boolean;
   completed: boolean;
 }
 
@@ -223,7 +228,7 @@ function spanFigures(
     extendPastStop ? overlaps(r) : spans.some((s) => r.start >= s.start && r.end <= s.stop)
   );
   const counted = inside.filter((r) => r.cls !== "observe" && r.node !== PROBE_NODE);
-  const errors = counted.filter((r) => !r.ok).length;
+  const errors = counted.filter((r) => !r.answered).length;
   const latencies = counted.filter((r) => hasLatency(r.cls) && r.completed).map((r) =>
     r.end - r.start
   );
@@ -301,9 +306,9 @@ function recovery(reqs: readonly Req[], w: Span, nextStart: number): Recovery {
     const own = reqs.filter((r) => r.node === node && r.cls !== "observe");
     const inWindow = own.filter((r) => r.start <= w.stop && r.end >= w.start);
     if (inWindow.length === 0) continue;
-    // Disturbed: a request that did not end ok, or one answered at once that was still out at
+    // Disturbed: a request that ended in an error, or one answered at once that was still out at
     // the heal (a waiting kind still out may only be waiting its turn).
-    const disturbed = inWindow.some((r) => !r.ok || (hasLatency(r.cls) && r.end > w.stop));
+    const disturbed = inWindow.some((r) => !r.answered || (hasLatency(r.cls) && r.end > w.stop));
     if (!disturbed) {
       perNode[node] = 0;
       continue;
@@ -357,6 +362,8 @@ function requests(
       start: op.invoke.time,
       end: op.complete?.time ?? runEnd,
       ok: op.outcome === "ok",
+      answered: op.outcome === "ok" ||
+        (op.outcome === "fail" && op.complete?.revision !== undefined),
       completed: op.complete !== undefined,
     });
   }
@@ -369,6 +376,7 @@ function requests(
       start: p.time - p.latencyMs,
       end: p.time,
       ok: p.ok,
+      answered: p.ok,
       completed: true,
     });
   }

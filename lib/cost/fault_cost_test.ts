@@ -203,3 +203,17 @@ Deno.test("fault cost: a recovery that runs into the next fault window is flagge
   assert.equal(first.recovery?.intoNextFault, true);
   assert.equal(second.recovery?.intoNextFault, false, "no window after the last");
 });
+
+Deno.test("fault cost: a fail etcd answered (a revision) is the recipe declining, not an error", () => {
+  const history = new HistoryBuilder()
+    .op("n1", "dequeue", 1100, 1110, "fail", { id: "a" }, 42) // another consumer claimed it first
+    .op("n1", "dequeue", 1200, 1700, "fail", { id: "b" }) // no answer from etcd
+    .op("n2", "dequeue", 1300, 1310, "ok", { id: "c" }, 43)
+    .fault("partition", ["n1"], 1000, 2000)
+    .end(5000)
+    .build();
+  const w = faultCost({ history }).windows[0];
+  assert.equal(w.requests, 3);
+  assert.equal(w.errors, 1);
+  assert.deepEqual(w.latency, { count: 3, p50: 10, p99: 500 });
+});
