@@ -230,6 +230,13 @@ export const FLAGS = [
     help: "also write the verdicts as JUnit XML (one test case per scenario × subject)",
   },
   {
+    name: "slo",
+    type: "string",
+    arg: "OBJ,OBJ",
+    help:
+      "service-level objectives each fault window (and the time outside them) must keep, each a deciding check, e.g. 'write-gap<=3s,p99<=500ms,recovery<=5s'; figures: write-gap, read-gap, p50, p99, recovery (durations), error-rate (a percentage), leader-changes (a count); docs/checks.md",
+  },
+  {
     name: "dry-run",
     type: "boolean",
     default: false,

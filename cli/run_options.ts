@@ -6,6 +6,7 @@ import { loadPlanFile } from "../lib/faults/plan_file.ts";
 import type { PlannedFault } from "../lib/faults/schedule.ts";
 import { CATALOGUE, FAULTS } from "../chaos/mod.ts";
 import { integer } from "./args.ts";
+import { parseSlo } from "../lib/report/cost/slo.ts";
 import { clusterSettings } from "./cluster_flags.ts";
 import { DEFAULT_JOBS } from "./flags.ts";
 import type { Flags } from "./flags.ts";
@@ -57,6 +58,7 @@ export async function baseOptions(flags: Flags, all: boolean): Promise<BaseOptio
     progress: !flags.quiet,
     cluster,
     catalogue: CATALOGUE,
+    slo: flags.slo === undefined ? undefined : parseSlo(flags.slo),
   };
   return { ...base, faultPlan: await readFaultsFile(flags, base) };
 }

@@ -7,6 +7,7 @@ import { findViolations, operationKey } from "./evidence.ts";
 import type { Violation } from "./evidence.ts";
 import { esc, opElementId, timelineSvg } from "./timeline_svg.ts";
 import { latencyData, PROBE_SERIES, throughputData } from "./plot_data.ts";
+import { faultCostHtml } from "./cost/cost_html.ts";
 
 /** Files the report inlines: uPlot's script and style sheet (plots are left out without them). */
 export interface ReportAssets {
@@ -129,6 +130,7 @@ ${result.checks.map(checkRow).join("\n")}
 <h2>Violations</h2>
 ${violationList(violations, omitted, byKey)}
 </section>
+${result.faultCost ? faultCostHtml(result.faultCost) : ""}
 <section id="timeline-section">
 <h2>Timeline</h2>
 <p class="legend">${legend()}</p>

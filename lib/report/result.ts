@@ -1,5 +1,6 @@
 import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import type { NamedResult, Validity } from "../checks/checker.ts";
+import type { FaultCost } from "./cost/fault_cost.ts";
 
 /** What results.json holds: one run's verdict and how it came about (read by the report). */
 export interface RunResult {
@@ -19,6 +20,8 @@ export interface RunResult {
   valid: Validity;
   checks: NamedResult[];
   stats: { operations: number; ok: number; fail: number; info: number; events: number };
+  /** What each fault window cost, and the run outside them (lib/cost/fault_cost.ts). */
+  faultCost?: FaultCost;
   dir: string;
   startedAt: string;
   elapsedMs: number;

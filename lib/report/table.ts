@@ -1,4 +1,5 @@
 import type { RunResult } from "./result.ts";
+import { faultCostLines } from "./cost/cost_text.ts";
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
@@ -41,6 +42,7 @@ export function runSummary(r: RunResult): string {
     "",
     table(["check", "verdict", "judged", "summary"], rows),
     "",
+    ...(r.faultCost ? [...faultCostLines(r.faultCost), ""] : []),
     `verdict: ${verdictText(r.valid)}`,
     `run directory: ${r.dir}`,
   ].join("\n");

@@ -3,6 +3,7 @@ import type { Cluster } from "../cluster/cluster.ts";
 import type { ClusterSettings } from "../cluster/create.ts";
 import type { PlannedFault } from "../faults/schedule.ts";
 import type { FaultCatalogue } from "../faults/catalogue.ts";
+import type { Slo } from "../report/cost/slo.ts";
 
 /** Everything a run needs; the CLI fills it from flags and the scenario's defaults. */
 export interface RunOptions {
@@ -40,4 +41,6 @@ export interface RunOptions {
   params?: Record<string, unknown>;
   /** Progress lines on stderr. */
   progress?: boolean;
+  /** Objectives over what each fault cost (`--slo`, lib/cost/slo.ts): deciding checks. */
+  slo?: readonly Slo[];
 }

@@ -7,5 +7,6 @@ import type { RunContext } from "./run_context.ts";
  */
 export async function quiesce(run: RunContext): Promise<void> {
   await new Promise((r) => setTimeout(r, Number(run.params.quiesceMs ?? run.ttlMs + 1000)));
+  run.phase("stop"); // what the nodes do from here on is the harness stopping them (lib/cost)
   await Promise.all(run.nodes.map((n) => n.stop(Number(run.params.stopGraceMs ?? 5000))));
 }

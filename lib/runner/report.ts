@@ -6,6 +6,7 @@ import type { NamedResult } from "../checks/checker.ts";
 import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
+import { runCost } from "../report/cost/run_cost.ts";
 import type { RunContext } from "./run_context.ts";
 import type { RunResult } from "../report/result.ts";
 
@@ -14,12 +15,20 @@ export async function report(
   run: RunContext,
   plan: PlannedFault[],
   nemesis: Nemesis,
-  checks: NamedResult[],
+  judged: NamedResult[],
   unfit: UnfitFault[],
 ): Promise<RunResult> {
   const events = run.history.events;
-  const ops = operations(events);
   const cluster = run.cluster!;
+  const { cost, checks: slo } = await runCost({
+    history: events,
+    dir: run.dir,
+    originMs: run.origin,
+    slo: run.o.slo,
+    memberLogs: cluster.kind === "process",
+  });
+  const checks = [...judged, ...slo];
+  const ops = operations(events);
   const result: RunResult = {
     version: 1,
     scenario: run.o.scenario.name,
@@ -42,6 +51,7 @@ export async function report(
       info: ops.filter((x) => x.outcome === "info").length,
       events: events.length,
     },
+    faultCost: cost,
     dir: run.dir,
     startedAt: run.started.toISOString(),
     elapsedMs: Math.round(wallClock() - run.origin),
