@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeHandle } from "../node/node_handle.ts";
 

@@ -1,6 +1,6 @@
-import { Etcd3, EtcdPermissionDeniedError } from "etcd3";
+import { Etcd3 as Etcd3Client, EtcdPermissionDeniedError } from "etcd3";
 import { noop } from "cockatiel";
-import type { IOptions } from "etcd3";
+import type { Etcd3, IOptions } from "../cluster/etcd3_types.ts";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../proc/random.ts";
@@ -98,7 +98,7 @@ export class NodeContext {
   client(extra: Partial<IOptions> = {}): Etcd3 {
     const timeout = this.callTimeoutMs;
     const { hosts = this.endpoints, ...rest } = extra;
-    return new Etcd3({
+    return new Etcd3Client({
       // Hosts given in `extra` (one member, say) are dialled the same way as the node's own.
       hosts: dialHosts([hosts].flat(), this.#connect),
       ...clientOptions(this.#connect),

@@ -1,4 +1,4 @@
-import type { Etcd3, Lease } from "etcd3";
+import type { Etcd3, Lease } from "../cluster/etcd3_types.ts";
 
 /**
  * A lease kept alive for as long as the node lives, like etcd's Go

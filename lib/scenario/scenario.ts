@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import type { Checker } from "../checks/checker.ts";
 import type { NodeContext } from "../node/context.ts";
 import type { SubjectShape } from "../node/subject_shape.ts";

@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
