@@ -45,9 +45,13 @@ export interface BarrierSubject {
 
 /** What a subject needs besides the context: a client, the keys, the participant count, a session. */
 export interface BarrierSubjectOptions {
+  /** The node's etcd client (`ctx.client()`). */
   client: Etcd3;
+  /** Where the subject's keys live. */
   keys: BarrierKeys;
+  /** How many participants the double barrier waits for. */
   participants: number;
+  /** The node's live session, with a new one when the last was lost. */
   session: SessionSource;
 }
 

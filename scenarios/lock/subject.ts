@@ -4,7 +4,9 @@ import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** What the counter read in the critical section saw. */
 export interface CounterRead {
+  /** The counter's value. */
   value: number;
+  /** The counter key's mod revision when read. */
   modRevision: number;
 }
 

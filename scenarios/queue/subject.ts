@@ -4,8 +4,11 @@ import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** An item as a consumer claims it: its id (the value), key and create revision (its place in line). */
 export interface Item {
+  /** The item's id (its value's `id`). */
   id: string;
+  /** Its key. */
   key: string;
+  /** Its key's create revision: its place in line. */
   createRevision: number;
   /** The mod revision it was read at (a guarded claim deletes only that version). */
   modRevision: number;
