@@ -60,7 +60,7 @@ export type { Cluster, MemberControl, MemberInfo } from "./lib/cluster/cluster.t
 export type { NodeHandle } from "./lib/node/node_handle.ts";
 export type { NodeProxy } from "./lib/net/node_proxy.ts";
 
-// etcd3's own types, as the signatures above name them (lib/cluster/etcd3_types.ts says why aliases).
+// etcd3's own types, as the signatures above name them (lib/cluster/etcd3_types.ts: why aliases).
 export type {
   Etcd3,
   IOptions,

@@ -111,7 +111,7 @@ export interface Exercise {
 export interface Checker {
   /** The check's name, as results.json and the report show it. */
   name: string;
-  /** One line on what the check promises, for the report. */
+  /** One line on what the check promises. */
   description: string;
   /** False for checkers that report but do not decide the run's verdict. */
   decides?: boolean;

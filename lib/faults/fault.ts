@@ -63,7 +63,7 @@ export interface FaultAim {
 export interface Fault {
   /** The name `--faults` and plan files use; unique among the built-in faults and plugins. */
   name: string;
-  /** One line on what it does. */
+  /** One line on what it does, as `list` shows it. */
   description: string;
   /** `node`: needs only nodes (every cluster kind); `member`: needs the cluster's member controls. */
   side: "node" | "member";

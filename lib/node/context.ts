@@ -75,7 +75,10 @@ export class NodeContext {
   #emit: (m: NodeMessage) => void;
   #atExit: (() => void | Promise<void>)[] = [];
 
-  /** Made by the node process (lib/scenario/node_main.ts) from the config the runner passes; roles are handed it. */
+  /**
+   * Made by the node process (lib/scenario/node_main.ts) from the config the
+   * runner passes; roles are handed it.
+   */
   constructor(
     config: NodeConfig,
     signal: AbortSignal,

@@ -50,7 +50,10 @@ export class NodeHandle {
   /** Whether the current process leads its own group (signals then go to the group). */
   #group = false;
 
-  /** A node not started yet: its proxy listens from here on, and its messages will go into `history`. The runner makes these. */
+  /**
+   * A node not started yet: its proxy listens from here on, and its messages
+   * will go into `history`. The runner makes these.
+   */
   constructor(spec: NodeSpec, memberClientUrls: readonly string[], history: HistoryWriter) {
     this.id = spec.id;
     this.role = spec.role;

@@ -17,7 +17,7 @@ export interface RunResult {
   ttl: number;
   /** The workload's length, ms. */
   durationMs: number;
-  /** The faults the run could plan, resolved from --faults. */
+  /** The faults the run resolved from --faults (or its plan file), by name. */
   faults: string[];
   /** The fault plan the run followed. */
   plan: PlannedFault[];

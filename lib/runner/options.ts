@@ -26,7 +26,10 @@ export interface RunOptions {
   faultIntervalMs: number;
   /** An exact schedule (--faults-file), used instead of one drawn from the seed; it names its faults. */
   faultPlan?: PlannedFault[];
-  /** Seeds the fault plan, its targets and the nodes' generators: a run with the same seed draws the same. */
+  /**
+   * Seeds the fault plan, its targets and the nodes' generators: a run with
+   * the same seed draws the same.
+   */
   seed: number;
   /** Lease TTL, seconds. */
   ttl: number;

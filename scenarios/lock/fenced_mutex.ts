@@ -33,7 +33,12 @@ export class FencedMutex {
     this.#prefix = prefix;
   }
 
-  /** Queues for the lock with the session's lease and blocks until held; `waitMs` bounds each wait on a watch before re-reading. Throws LockLostError when the lease went while waiting, and an error when `signal` aborts first. */
+  /**
+   * Queues for the lock with the session's lease and blocks until held;
+   * `waitMs` bounds each wait on a watch before re-reading. Throws
+   * LockLostError when the lease went while waiting, and an error when
+   * `signal` aborts first.
+   */
   async lock(session: Session, signal: AbortSignal, waitMs: number): Promise<Hold> {
     const c = this.#client;
     const key = `${this.#prefix}${session.hexId}`;

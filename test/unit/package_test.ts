@@ -20,7 +20,7 @@ async function docLint(module: string, cwd: string): Promise<{ code: number; out
   return { code: out.code, output: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
 }
 
-Deno.test("package: deno.json names and versions the package and exports the library and the CLI", async () => {
+Deno.test("package: deno.json names, versions, licenses and exports lib and CLI", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
   assert.match(config.name, /^@[a-z0-9-]+\/[a-z0-9-]+$/, "name: a scoped package name");
   assert.match(config.version, /^\d+\.\d+\.\d+/, "version: semver");
