@@ -21,6 +21,7 @@ export type {
   NamedResult,
   Validity,
 } from "./lib/checks/checker.ts";
+export type { BuiltinChecker, Exercise, JudgedResult } from "./lib/checks/checker.ts";
 export { overall, runCheckers } from "./lib/checks/checker.ts";
 export type {
   Completion,
@@ -39,23 +40,49 @@ export { counterChecker } from "./scenarios/lock/checks/counter.ts";
 export { overlapChecker } from "./scenarios/lock/checks/overlap.ts";
 export { regrantChecker } from "./lib/checks/regrant.ts";
 export { holdIntervals } from "./lib/checks/holds.ts";
+export type { HoldInterval } from "./lib/checks/holds.ts";
 export { Session } from "./lib/recipes/session.ts";
 export { FencedMutex, LockLostError } from "./scenarios/lock/fenced_mutex.ts";
+export type { Hold } from "./scenarios/lock/fenced_mutex.ts";
 export { waitDelete } from "./lib/recipes/wait_delete.ts";
 export { runScenario } from "./lib/runner/run.ts";
 export type { RunOptions, RunResult } from "./lib/runner/run.ts";
-export type { ClusterKind, ClusterOptions } from "./lib/cluster/create.ts";
+export { CLUSTER_KINDS } from "./lib/cluster/create.ts";
+export type { ClusterKind, ClusterOptions, ClusterSettings } from "./lib/cluster/create.ts";
 export type { ConnectOptions } from "./lib/cluster/connect.ts";
 export type { ActiveFault, Fault, FaultAim, FaultCapabilities, World } from "./chaos/mod.ts";
-export { faultProblem, FAULTS } from "./chaos/mod.ts";
+export { CATALOGUE, faultProblem, FAULTS } from "./chaos/mod.ts";
+export type { FaultCatalogue } from "./lib/faults/catalogue.ts";
+export type { FaultChoice, PlannedFault, UnfitFault } from "./lib/faults/schedule.ts";
+export type { Slo, SloFigure } from "./lib/report/cost/slo.ts";
+export { SLO_FIGURES } from "./lib/report/cost/slo.ts";
+export type {
+  FaultCost,
+  Gap,
+  LatencyFigures,
+  Recovery,
+  WindowCost,
+} from "./lib/report/cost/fault_cost.ts";
+export type { Election } from "./lib/report/cost/member_elections.ts";
 export { holdMembers } from "./chaos/member_targets.ts";
 export type { MemberAction } from "./chaos/member_targets.ts";
 export type { Cluster, MemberControl, MemberInfo } from "./lib/cluster/cluster.ts";
 export type { NodeHandle } from "./lib/node/node_handle.ts";
+export type { NodeProxy } from "./lib/net/node_proxy.ts";
+
+// etcd3's own types, as the signatures above name them (lib/cluster/etcd3_types.ts: why aliases).
+export type {
+  Etcd3,
+  IOptions,
+  IRequestOp,
+  ITxnResponse,
+  Lease,
+} from "./lib/cluster/etcd3_types.ts";
 
 // Subjects: the shapes a user's module (--subject ./mine.ts) implements, one per scenario.
 export { subjectOf } from "./lib/subjects/pick.ts";
 export type { SubjectChoices } from "./lib/subjects/pick.ts";
+export type { SubjectRef } from "./lib/node/subject_ref.ts";
 export { SubjectShapeError } from "./lib/node/subject_shape.ts";
 export type { SubjectShape } from "./lib/node/subject_shape.ts";
 export { ExecChannel, ExecUnknownError } from "./lib/subjects/exec_channel.ts";
@@ -72,7 +99,7 @@ export type {
 } from "./scenarios/discovery/subject.ts";
 export { LB_SHAPE } from "./scenarios/load_balancing/subject.ts";
 export type { LbSubject } from "./scenarios/load_balancing/subject.ts";
-export type { AddressFeed } from "./scenarios/load_balancing/grpc_resolver.ts";
+export type { AddressFeed, ResolvedAddresses } from "./scenarios/load_balancing/grpc_resolver.ts";
 export { MONITOR_SHAPE } from "./scenarios/monitoring/subject.ts";
 export type { MonitorFactory, MonitorSubject, Transition } from "./scenarios/monitoring/subject.ts";
 export { BARRIER_SHAPE } from "./scenarios/barrier/subject.ts";

@@ -55,8 +55,11 @@ export async function currentLeader(world: World): Promise<string | undefined> {
 export interface MemberAction {
   /** Members hit; they are claimed in `busyMembers` until the heal is done. */
   targets: string[];
+  /** What the fault's start and stop events carry as `detail` (e.g. which member led). */
   detail?: Record<string, unknown>;
+  /** Does the fault to the targets with the cluster's member controls. */
   act(control: MemberControl): Promise<void>;
+  /** Undoes `act` (also called when `act` throws, to leave nothing half done). */
   undo(control: MemberControl): Promise<void>;
 }
 

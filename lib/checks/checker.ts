@@ -5,11 +5,13 @@ export type Validity = true | false | "unknown";
 
 /** What every checker gets: the history, the final reads and the run's settings. */
 export interface CheckInput {
+  /** Every event of the run, in the order they were recorded. */
   history: readonly HistoryEvent[];
   /** What the scenario's finalReads returned after heal and quiesce. */
   final: unknown;
   /** Lease TTL of the run, ms. */
   ttlMs: number;
+  /** The scenario's params with the run's overrides (e.g. `quiesceMs`). */
   params: Record<string, unknown>;
   /**
    * The faults the run planned, by name, one entry per planned fault (the
@@ -44,11 +46,13 @@ export interface CheckResult {
 
 /** A built-in checker's answer: it always says how much it judged. */
 export interface JudgedResult extends CheckResult {
+  /** How many things the check decided on; 0 means it judged nothing. */
   judged: number;
 }
 
 /** A built-in checker: its results always carry `judged`. */
 export interface BuiltinChecker extends Checker {
+  /** Judges the run; the result always says how much it judged. */
   check(input: CheckInput): JudgedResult;
 }
 
@@ -97,13 +101,17 @@ export function nothingJudged(
 
 /** What can exercise a liveness check: one of `faults` hitting a node of `role` (any node when absent). */
 export interface Exercise {
+  /** Fault names; a planned fault of one of them exercises the check. */
   faults: readonly string[];
+  /** The role the fault must hit; absent: a node of any role. */
   role?: string;
 }
 
 /** A pure function from a history to a verdict. */
 export interface Checker {
+  /** The check's name, as results.json and the report show it. */
   name: string;
+  /** One line on what the check promises. */
   description: string;
   /** False for checkers that report but do not decide the run's verdict. */
   decides?: boolean;
@@ -113,15 +121,19 @@ export interface Checker {
    * skip waits other faults overlap.
    */
   exercise?: Exercise;
+  /** Judges the run: a pure function of its input, no I/O. */
   check(input: CheckInput): CheckResult;
 }
 
 /** A checker's result under its name, as results.json holds it. */
 export interface NamedResult extends Omit<CheckResult, "judged" | "applies"> {
+  /** The checker's name. */
   name: string;
   /** Whether it counts towards the run's verdict: false for reported-only checks and ones that do not apply. */
   decides: boolean;
+  /** How many things it decided on; null when the checker did not say. */
   judged: number | null;
+  /** False when nothing in the run could exercise the check (it reads n/a). */
   applies: boolean;
 }
 

@@ -3,10 +3,15 @@ import { operations } from "../history/event.ts";
 
 /** A time a node believed it held something (a lock, leadership). */
 export interface HoldInterval {
+  /** The node that held. */
   node: string;
+  /** Its process incarnation (1, 2, … across restarts). */
   incarnation: number;
+  /** When the acquire was acknowledged (ms since the run started). */
   start: number;
+  /** When the release was invoked, the process exited, or the history ended. */
   end: number;
+  /** The fencing token the acquire returned, if any. */
   token?: number;
 }
 

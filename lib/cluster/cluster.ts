@@ -14,9 +14,13 @@ export interface MemberInfo {
 
 /** Member-side controls a cluster kind may offer to faults. */
 export interface MemberControl {
+  /** SIGKILLs the member; it stays down until `restart`. */
   kill(name: string): Promise<void>;
+  /** Starts the member again on its data dir (killing it first if it runs). */
   restart(name: string): Promise<void>;
+  /** SIGSTOPs the member: it holds its connections but answers nothing. */
   pause(name: string): Promise<void>;
+  /** SIGCONTs a paused member. */
   resume(name: string): Promise<void>;
   /**
    * Cuts the links between the given member pairs (symmetric); links not
@@ -49,7 +53,9 @@ export interface MemberControl {
 
 /** A cluster of any kind. */
 export interface Cluster {
+  /** The cluster kind: `process`, `container` or `external`. */
   readonly kind: string;
+  /** Its members, as the harness names them (m1, m2, …; e1, e2, … on an external cluster). */
   readonly members: readonly MemberInfo[];
   /** The members' `--quota-backend-bytes`, where the harness set one (process, container). */
   readonly quotaBackendBytes?: number;

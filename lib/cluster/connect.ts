@@ -14,9 +14,11 @@ export interface ConnectOptions {
   caFile?: string;
   /** Client certificate and key (PEM), for clusters that check client certificates. */
   certFile?: string;
+  /** The client certificate's private key (PEM). */
   keyFile?: string;
   /** etcd user and password (auth enabled on the cluster). */
   username?: string;
+  /** The etcd user's password. */
   password?: string;
   /**
    * The host name the members' certificates are checked against when

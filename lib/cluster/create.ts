@@ -11,10 +11,12 @@ import { netemUnavailable } from "./netns.ts";
 
 /** The cluster kinds: `process` (default), `container`, `external`. */
 export const CLUSTER_KINDS = ["process", "container", "external"] as const;
+/** One of {@link CLUSTER_KINDS}. */
 export type ClusterKind = typeof CLUSTER_KINDS[number];
 
 /** Everything any kind needs; each kind reads its own part. */
 export interface ClusterOptions {
+  /** Which kind of cluster to make or reach. */
   kind: ClusterKind;
   /** 1, 3 or 5 (process, container). */
   members: number;

@@ -4,7 +4,9 @@ import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 /** What a cluster kind allows, for {@link FaultCatalogue.resolve}. */
 export interface FaultCapabilities {
+  /** The cluster kind, as refusals name it (`process`, `container`, `external`, `shared`). */
   kind: string;
+  /** Whether the kind offers member controls (member faults need them). */
   canControlMembers: boolean;
   /** Faults this host cannot do for the kind, each with the reason. */
   unavailable?: Record<string, string>;
@@ -26,6 +28,10 @@ export class FaultCatalogue {
   /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */
   readonly #plugins = new Map<string, Fault>();
 
+  /**
+   * A catalogue of the given built-in faults (chaos/mod.ts makes one of its
+   * FAULTS); {@link loadPlugins} adds plugins.
+   */
   constructor(readonly builtins: readonly Fault[]) {}
 
   /**

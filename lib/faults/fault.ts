@@ -1,10 +1,12 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import type { NodeHandle } from "../node/node_handle.ts";
 
 /** What a fault can act on. Scenarios never see it: every fault works on every scenario. */
 export interface World {
+  /** The cluster under test, with its member controls where the kind offers them. */
   cluster: Cluster;
+  /** The run's nodes: a node fault picks its targets among them. */
   nodes: readonly NodeHandle[];
   /** A client straight to the members, for faults that act through etcd (e.g. revoking a lease). */
   admin: Etcd3;
@@ -34,7 +36,9 @@ export interface World {
 export interface ActiveFault {
   /** When it took effect (history clock), taken just before acting: a kill's own events fall inside the window. */
   at: number;
+  /** What it hit: node ids or member names. */
   targets: string[];
+  /** What the start event carries besides the targets (e.g. which member led). */
   detail?: Record<string, unknown>;
   /**
    * Undoes it. It may resolve with what the heal did (an operator's steps,
@@ -59,7 +63,9 @@ export interface FaultAim {
 
 /** A kind of fault. One module each in chaos/. */
 export interface Fault {
+  /** The name `--faults` and plan files use; unique among the built-in faults and plugins. */
   name: string;
+  /** One line on what it does, as `list` shows it. */
   description: string;
   /** `node`: needs only nodes (every cluster kind); `member`: needs the cluster's member controls. */
   side: "node" | "member";

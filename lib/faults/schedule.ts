@@ -3,17 +3,22 @@ import type { Fault } from "./fault.ts";
 
 /** One fault of a plan: when it starts, what it is, how long it holds, and its own seed for targets. */
 export interface PlannedFault {
+  /** Its index in the plan; the history's start and stop events carry it as `id`. */
   id: number;
   /** ms after the workload starts. */
   at: number;
+  /** The fault's name (or a plugin's spec). */
   fault: string;
+  /** How long it holds before it is healed, ms. */
   holdMs: number;
+  /** Seeds the fault's own choice of targets, so a plan replays. */
   seed: number;
   /**
    * A solo window (see {@link PlanOptions.solo}): it holds alone, and a
    * fault that picks a node aims at a primary (of `role`, when given).
    */
   solo?: true;
+  /** The role a solo window aims at; absent: any. */
   role?: string;
   /**
    * What it hit when it ran (results.json), or what it must hit (a plan
@@ -24,7 +29,9 @@ export interface PlannedFault {
 
 /** A fault as a run names it: the kind, and the role of the nodes it aims at (`flap-node@discoverer`). */
 export interface FaultChoice {
+  /** The kind of fault. */
   fault: Fault;
+  /** The role of the nodes a node fault aims at; absent: any node. */
   role?: string;
 }
 

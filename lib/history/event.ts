@@ -9,17 +9,23 @@ export type Completion = "ok" | "fail" | "info";
 
 /** One step of an operation: its invocation or its completion. */
 export interface OpEvent {
+  /** Marks an operation event. */
   kind: "op";
+  /** `invoke` when it started; `ok`, `fail` or `info` when it completed. */
   type: "invoke" | Completion;
   /** Operation id, unique within one node incarnation; invoke and completion share it. */
   op: number;
+  /** The node that did it (its id, e.g. `n1`). */
   node: string;
+  /** The node's process incarnation: 1, then one more per restart. */
   incarnation: number;
   /** What the operation is, e.g. `acquire`, `write`. */
   f: string;
+  /** What the operation was given (invoke) or returned (completion). */
   value?: unknown;
   /** etcd revision the operation observed or produced, where known. */
   revision?: number;
+  /** Why it failed or why its outcome is unknown. */
   error?: string;
   /** Milliseconds since the run started. */
   time: number;
@@ -27,33 +33,51 @@ export interface OpEvent {
 
 /** A fault started or healed. */
 export interface FaultEvent {
+  /** Marks a fault event. */
   kind: "fault";
+  /** `start` when it took effect, `stop` when it was healed. */
   type: "start" | "stop";
   /** Index in the fault plan; start and stop share it. */
   id: number;
+  /** The fault's name. */
   fault: string;
+  /** What it hit: node ids or member names. */
   targets: string[];
+  /** What the fault or its heal reported (e.g. which member led). */
   detail?: Record<string, unknown>;
+  /** Milliseconds since the run started. */
   time: number;
 }
 
 /** A node process spawned, exited, or reported a state the faults may target. */
 export interface NodeEvent {
+  /** Marks a node event. */
   kind: "node";
+  /** `spawn` and `exit` of a process, or `state` the node reported. */
   type: "spawn" | "exit" | "state";
+  /** The node's id. */
   node: string;
+  /** The process incarnation the event is about. */
   incarnation: number;
+  /** The node's role (on spawn). */
   role?: string;
+  /** The state the node reported (on state), e.g. `{ primary: true }`. */
   state?: Record<string, unknown>;
+  /** The exit code (on exit). */
   exitCode?: number | null;
+  /** The signal that ended it (on exit), if one did, e.g. `SIGKILL`. */
   signal?: string | null;
+  /** Milliseconds since the run started. */
   time: number;
 }
 
 /** A phase of the run: setup, workload, heal, quiesce, final. */
 export interface PhaseEvent {
+  /** Marks a phase event. */
   kind: "phase";
+  /** The phase that begins. */
   phase: string;
+  /** Milliseconds since the run started. */
   time: number;
 }
 
@@ -64,9 +88,13 @@ export interface PhaseEvent {
  * the read gave up), `latencyMs` how long it took.
  */
 export interface ProbeEvent {
+  /** Marks a probe event. */
   kind: "probe";
+  /** How long the read took, ms. */
   latencyMs: number;
+  /** Whether the read succeeded. */
   ok: boolean;
+  /** When the answer came or the read gave up, ms since the run started. */
   time: number;
 }
 
@@ -75,10 +103,15 @@ export type HistoryEvent = OpEvent | FaultEvent | NodeEvent | PhaseEvent | Probe
 
 /** An operation as a pair: its invocation and its completion (none if never completed). */
 export interface Operation {
+  /** The node that did it. */
   node: string;
+  /** Its process incarnation. */
   incarnation: number;
+  /** What the operation is, e.g. `acquire`. */
   f: string;
+  /** The invocation event. */
   invoke: OpEvent;
+  /** The completion event; absent when it never completed. */
   complete?: OpEvent;
   /** `ok`, `fail`, or `info` (also for an operation that never completed). */
   outcome: Completion;
@@ -126,11 +159,17 @@ function pairOperations(history: readonly HistoryEvent[]): Operation[] {
 
 /** Fault windows: each started fault with its start and (if healed) stop time. */
 export interface FaultWindow {
+  /** The fault's index in the plan. */
   id: number;
+  /** The fault's name. */
   fault: string;
+  /** What it hit: node ids or member names. */
   targets: string[];
+  /** When it took effect, ms since the run started. */
   start: number;
+  /** When it was healed (the history's end if never). */
   stop: number;
+  /** What the start event carried. */
   detail?: Record<string, unknown>;
 }
 

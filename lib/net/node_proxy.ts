@@ -10,6 +10,10 @@ export class NodeProxy {
   #blocked = false;
   #delay = { delayMs: 0, jitterMs: 0 };
 
+  /**
+   * Starts a listener on 127.0.0.1 for each member client URL; traffic flows
+   * unhindered until `cut` or `delay`.
+   */
   constructor(memberClientUrls: readonly string[]) {
     this.#proxies = memberClientUrls.map((url) => {
       const u = new URL(url);

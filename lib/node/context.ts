@@ -1,6 +1,6 @@
-import { Etcd3, EtcdPermissionDeniedError } from "etcd3";
+import { Etcd3 as Etcd3Client, EtcdPermissionDeniedError } from "etcd3";
 import { noop } from "cockatiel";
-import type { IOptions } from "etcd3";
+import type { Etcd3, IOptions } from "../cluster/etcd3_types.ts";
 import { wallClock } from "../history/writer.ts";
 import type { NodeConfig, NodeMessage } from "./protocol.ts";
 import { mulberry32 } from "../proc/random.ts";
@@ -12,9 +12,13 @@ import type { SubjectRef } from "./subject_ref.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {
+  /** `ok`: it happened; `fail`: it surely did not. */
   type: "ok" | "fail";
+  /** What it returned; goes into the history (the invoke's value when absent). */
   value?: unknown;
+  /** The etcd revision it observed or produced, where known. */
   revision?: number;
+  /** Why it did not happen (for `fail`). */
   error?: string;
 }
 
@@ -38,8 +42,11 @@ export const fail = (error: string, value?: unknown, revision?: number | string)
  * what it does. Every operation a checker needs goes through {@link op}.
  */
 export class NodeContext {
+  /** This node's id (e.g. `n1`). */
   readonly node: string;
+  /** This process's incarnation: 1, then one more per restart. */
   readonly incarnation: number;
+  /** The role this node plays (a key of the scenario's roles). */
   readonly role: string;
   /** The --subject as given (a built-in name, a module, or `exec:CMD`). */
   readonly subject: string;
@@ -47,15 +54,19 @@ export class NodeContext {
   readonly subjectRef: SubjectRef;
   /** The default export of a user's subject module (loaded by the node before its role runs). */
   readonly subjectModule?: unknown;
+  /** The run's key prefix: every key the scenario writes lives below it. */
   readonly prefix: string;
   /** Lease TTL in seconds. */
   readonly ttl: number;
+  /** The scenario's params with the run's overrides. */
   readonly params: Record<string, unknown>;
+  /** Client URLs of this node's proxies, one per member. */
   readonly endpoints: string[];
   /** Aborted when the runner asks the node to stop. */
   readonly signal: AbortSignal;
   /** Deadline of every unary etcd call, ms: a call to a paused member would otherwise hang. */
   readonly callTimeoutMs: number;
+  /** A random generator in [0, 1), seeded by the run's seed, the node id and the incarnation. */
   readonly random: () => number;
   /** Whether etcd is reached over TLS or as a user (an operator's cluster): what `client()` sets up. */
   readonly secured: boolean;
@@ -64,6 +75,10 @@ export class NodeContext {
   #emit: (m: NodeMessage) => void;
   #atExit: (() => void | Promise<void>)[] = [];
 
+  /**
+   * Made by the node process (lib/scenario/node_main.ts) from the config the
+   * runner passes; roles are handed it.
+   */
   constructor(
     config: NodeConfig,
     signal: AbortSignal,
@@ -98,7 +113,7 @@ export class NodeContext {
   client(extra: Partial<IOptions> = {}): Etcd3 {
     const timeout = this.callTimeoutMs;
     const { hosts = this.endpoints, ...rest } = extra;
-    return new Etcd3({
+    return new Etcd3Client({
       // Hosts given in `extra` (one member, say) are dialled the same way as the node's own.
       hosts: dialHosts([hosts].flat(), this.#connect),
       ...clientOptions(this.#connect),

@@ -28,13 +28,19 @@ export interface NodeSpec {
  * program, an etcdctl) stops, goes on and dies with it.
  */
 export class NodeHandle {
+  /** The node's id (n1, n2, …); it stays across restarts. */
   readonly id: string;
+  /** The role it plays. */
   readonly role: string;
+  /** Its client proxy: node faults cut, slow or reset the node's traffic here. */
   readonly proxy: NodeProxy;
+  /** The current process's incarnation: 0 before the first start, then 1, 2, …. */
   incarnation = 0;
   /** The last state the node reported (e.g. `{ primary: true }`). */
   state: Record<string, unknown> = {};
+  /** Whether its current process runs (it may be paused). */
   alive = false;
+  /** Whether its process group is stopped (SIGSTOP) by `pause`. */
   paused = false;
   #spec: NodeSpec;
   #history: HistoryWriter;
@@ -47,6 +53,10 @@ export class NodeHandle {
   /** Whether the current process leads its own group (signals then go to the group). */
   #group = false;
 
+  /**
+   * A node not started yet: its proxy listens from here on, and its messages
+   * will go into `history`. The runner makes these.
+   */
   constructor(spec: NodeSpec, memberClientUrls: readonly string[], history: HistoryWriter) {
     this.id = spec.id;
     this.role = spec.role;

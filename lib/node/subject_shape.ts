@@ -17,6 +17,7 @@ export type SubjectShape =
 
 /** A subject module that does not have its scenario's shape; the message says what is missing. */
 export class SubjectShapeError extends Error {
+  /** The error's name, as messages show it. */
   override name = "SubjectShapeError";
 }
 

@@ -1,4 +1,4 @@
-import type { Etcd3, IRequestOp, ITxnResponse } from "etcd3";
+import type { Etcd3, IRequestOp, ITxnResponse } from "../cluster/etcd3_types.ts";
 
 /** Something that yields a transaction operation: an etcd3 builder (`client.put(...)`, `client.getAll()...`) or a raw op. */
 export type OpSource = { op(): Promise<IRequestOp> } | IRequestOp;

@@ -1,4 +1,4 @@
-import type { Etcd3, Lease } from "etcd3";
+import type { Etcd3, Lease } from "../cluster/etcd3_types.ts";
 
 /**
  * A lease kept alive for as long as the node lives, like etcd's Go
@@ -6,9 +6,11 @@ import type { Etcd3, Lease } from "etcd3";
  * (expired or revoked); a lost session is never reused.
  */
 export class Session {
+  /** The etcd3 lease, kept alive automatically; put keys under it with `lease.put(key)`. */
   readonly lease: Lease;
   /** The lease id, decimal as etcd3 gives it. */
   readonly id: string;
+  /** True once etcd3 reports the lease lost (expired or revoked); the session is then done. */
   lost = false;
 
   private constructor(lease: Lease, id: string) {

@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import { watchUntil } from "./watch_until.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import type { Checker } from "../checks/checker.ts";
 import type { NodeContext } from "../node/context.ts";
 import type { SubjectShape } from "../node/subject_shape.ts";
@@ -10,6 +10,7 @@ export type RoleFn = (ctx: NodeContext) => Promise<void>;
 export interface ExpectedFault {
   /** ms after the workload starts. */
   at: number;
+  /** The fault's name. */
   fault: string;
   /** How long it holds, ms (default: the fault's shortest hold). */
   holdMs?: number;
@@ -26,9 +27,11 @@ export const EXPECTATION_DEFAULTS = { seed: 1, durationMs: 30_000 } as const;
  * early) instead of one drawn from the seed.
  */
 export interface Expectation {
+  /** The subject the run drills. */
   subject: string;
   /** The faults (with `plan`: the names it uses). */
   faults: string[];
+  /** The verdict expected: true valid, false INVALID. */
   valid: boolean;
   /**
    * Seed of the fault plan and its targets. Every built-in expectation pins
@@ -50,10 +53,13 @@ export interface Expectation {
  * anything when imported.
  */
 export interface Scenario {
+  /** Its name: the CLI calls a built-in scenario by it; run directories and reports carry it. */
   name: string;
+  /** One line on the use case, as `list` shows it. */
   description: string;
   /** Implementations under test: name → one-line description. */
   subjects: Record<string, string>;
+  /** The subject a run drills when --subject is not given. */
   defaultSubject: string;
   /**
    * The shape of a subject's default export, for users' modules
@@ -84,5 +90,6 @@ export interface Scenario {
   needsOwnCluster?: string;
   /** Reads what the checkers need from etcd after heal and quiesce (keys live below `prefix`). */
   finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
+  /** The checks that judge a run; each gets the history and the final reads. */
   checkers: Checker[];
 }

@@ -15,6 +15,7 @@ import { readExecLine } from "./exec_messages.ts";
 
 /** An outcome the program did not give: no answer in time, a malformed answer, or an exit. */
 export class ExecUnknownError extends Error {
+  /** The error's name, as messages show it. */
   override name = "ExecUnknownError";
 }
 
@@ -70,6 +71,11 @@ export class ExecChannel {
   #closed = false;
   #handlers = new Map<string, (e: ExecEvent) => void>();
 
+  /**
+   * A channel for this node; its program starts with the first call, and
+   * the node closes it before exiting. Throws SubjectShapeError without a
+   * command, or on a cluster with TLS or a user.
+   */
   constructor(ctx: NodeContext, opts: ExecChannelOptions) {
     const ref = ctx.subjectRef;
     const command = opts.command ?? (ref.kind === "exec" ? ref.command : undefined);

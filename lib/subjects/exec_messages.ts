@@ -6,8 +6,11 @@
 
 /** A call the node writes on the program's stdin. */
 export interface ExecCall {
+  /** The call's number, unique per channel; the answer carries it back. */
   id: number;
+  /** What to do, in the scenario's words (e.g. `acquire`). */
   call: string;
+  /** The call's arguments, as the scenario's protocol defines them. */
   args: Record<string, unknown>;
   /** How long the node waits for the answer, ms; absent: as long as the program lives. */
   deadlineMs?: number;
@@ -15,12 +18,15 @@ export interface ExecCall {
 
 /** The program's answer to the call with the same `id`. */
 export interface ExecAnswer {
+  /** The `id` of the call it answers. */
   id: number;
   /** true: it happened; false: it surely did not; null: the program cannot tell (unknown, `info`). */
   ok: boolean | null;
+  /** What the operation returned, for the history. */
   value?: unknown;
   /** The etcd revision of the operation (a number or etcd's decimal string). */
   revision?: number | string;
+  /** Why it failed or cannot tell. */
   error?: string;
   /** The lease the program's keys are under now (decimal string); kill-lease revokes it. */
   lease?: string;
@@ -28,8 +34,11 @@ export interface ExecAnswer {
 
 /** A line without `id` that a scenario defines (a discoverer's view). */
 export interface ExecEvent {
+  /** The event's name, as the scenario defines it. */
   event: string;
+  /** The lease the program's keys are under now (decimal string); kill-lease revokes it. */
   lease?: string;
+  /** Any other field the scenario's event carries. */
   [field: string]: unknown;
 }
 

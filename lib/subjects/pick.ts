@@ -9,6 +9,7 @@ import type { SubjectShape } from "../node/subject_shape.ts";
 
 /** What a scenario offers its roles to choose from. */
 export interface SubjectChoices<T> {
+  /** The scenario's built-in subjects by name (`reference`, `naive`, …). */
   builtins: Record<string, T>;
   /** The shape of T: a user's module is checked against it. */
   shape: SubjectShape;

@@ -1,4 +1,4 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SessionSource } from "./double_barrier_recipe.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
@@ -45,9 +45,13 @@ export interface BarrierSubject {
 
 /** What a subject needs besides the context: a client, the keys, the participant count, a session. */
 export interface BarrierSubjectOptions {
+  /** The node's etcd client (`ctx.client()`). */
   client: Etcd3;
+  /** Where the subject's keys live. */
   keys: BarrierKeys;
+  /** How many participants the double barrier waits for. */
   participants: number;
+  /** The node's live session, with a new one when the last was lost. */
   session: SessionSource;
 }
 

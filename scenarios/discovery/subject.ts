@@ -1,11 +1,14 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** What a service registers: the write-up's `{name, host, port}`. */
 export interface ServiceInfo {
+  /** The service's name. */
   name: string;
+  /** The host it serves on. */
   host: string;
+  /** The port it serves on. */
   port: number;
 }
 
@@ -57,7 +60,9 @@ export interface DiscovererSubject {
  * `prefix` with `client`.
  */
 export interface DiscoverySubject {
+  /** Builds a service node's side for its registry key and value. */
   service(ctx: NodeContext, key: string, value: string): ServiceSubject;
+  /** Builds a discoverer node's side, watching `prefix` with `client`. */
   discoverer(ctx: NodeContext, client: Etcd3, prefix: string): DiscovererSubject;
 }
 

@@ -1,11 +1,13 @@
-import type { Etcd3, ITxnResponse } from "etcd3";
+import type { Etcd3, ITxnResponse } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { OpSource } from "../../lib/recipes/atomic.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A leader as an observer saw it: the candidate's identity and its key's create revision when known. */
 export interface SeenLeader {
+  /** The leader's identity (its value in the leader key: `node#incarnation`). */
   identity: string;
+  /** Its leader key's create revision, where known: the fencing token. */
   token?: number;
 }
 
@@ -54,6 +56,7 @@ export interface ElectionSubject {
 
 /** What a subject needs besides the context. */
 export interface ElectionSubjectOptions {
+  /** The node's etcd client (`ctx.client()`). */
   client: Etcd3;
   /** Every election key lives below this. */
   prefix: string;

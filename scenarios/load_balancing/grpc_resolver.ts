@@ -8,7 +8,9 @@ import * as grpc from "@grpc/grpc-js";
 
 /** An address list (`host:port`) and the etcd revision it reflects. */
 export interface ResolvedAddresses {
+  /** The servers' addresses, `host:port`. */
   addrs: string[];
+  /** The etcd revision the list reflects. */
   revision: number;
 }
 
@@ -18,7 +20,9 @@ export interface ResolvedAddresses {
  * `close` stops it. A feed may be started again after it was closed.
  */
 export interface AddressFeed {
+  /** Begins delivering address lists to `deliver`, never synchronously. */
   start(deliver: (update: ResolvedAddresses) => void): void;
+  /** Stops delivering; `start` may be called again. */
   close(): void;
 }
 

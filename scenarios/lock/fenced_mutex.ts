@@ -1,15 +1,18 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { Session } from "../../lib/recipes/session.ts";
 import { waitDelete } from "../../lib/recipes/wait_delete.ts";
 
 /** The lock was lost while waiting for it (our key vanished: the lease expired or was revoked). */
 export class LockLostError extends Error {
+  /** The error's name, as messages show it. */
   override name = "LockLostError";
 }
 
 /** A held lock: its key and its fencing token (the key's create revision). */
 export interface Hold {
+  /** The lock key this holder put (prefix + its session's lease id in hex). */
   key: string;
+  /** The fencing token: the lock key's create revision. */
   token: number;
 }
 
@@ -24,11 +27,18 @@ export class FencedMutex {
   #client: Etcd3;
   #prefix: string;
 
+  /** A mutex over the keys below `prefix`, through `client`. */
   constructor(client: Etcd3, prefix: string) {
     this.#client = client;
     this.#prefix = prefix;
   }
 
+  /**
+   * Queues for the lock with the session's lease and blocks until held;
+   * `waitMs` bounds each wait on a watch before re-reading. Throws
+   * LockLostError when the lease went while waiting, and an error when
+   * `signal` aborts first.
+   */
   async lock(session: Session, signal: AbortSignal, waitMs: number): Promise<Hold> {
     const c = this.#client;
     const key = `${this.#prefix}${session.hexId}`;
@@ -53,6 +63,7 @@ export class FencedMutex {
     return { key, token };
   }
 
+  /** Releases the lock: deletes the hold's key. */
   async unlock(hold: Hold): Promise<void> {
     await this.#client.delete().key(hold.key).exec();
   }

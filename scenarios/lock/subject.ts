@@ -1,10 +1,12 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** What the counter read in the critical section saw. */
 export interface CounterRead {
+  /** The counter's value. */
   value: number;
+  /** The counter key's mod revision when read. */
   modRevision: number;
 }
 

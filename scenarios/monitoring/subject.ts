@@ -1,13 +1,16 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A reported change of a member's health. */
 export interface Transition {
+  /** The member whose health changed: its id, the heartbeat key's name below the prefix. */
   member: string;
+  /** What the monitor now reports it as. */
   state: "up" | "down";
   /** The revision it was seen at, where the monitor uses revisions. */
   revision?: number;
+  /** What the monitor saw, in a few words (e.g. `heartbeat key deleted`). */
   cause: string;
 }
 

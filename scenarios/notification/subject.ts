@@ -1,16 +1,20 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A job's state as its key holds it. */
 export interface JobState {
+  /** The job's number (its key is {@link jobKey}). */
   job: number;
+  /** How far along it is, 0 to 100. */
   progress: number;
+  /** Whether it has completed. */
   done: boolean;
 }
 
 /** The key of job `k` (zero-padded so keys sort in job order). */
-export const jobKey = (prefix: string, k: number) => `${prefix}jobs/${String(k).padStart(5, "0")}`;
+export const jobKey = (prefix: string, k: number): string =>
+  `${prefix}jobs/${String(k).padStart(5, "0")}`;
 
 /** Parses a job key's value; null when it is not a job state. */
 export function parseJob(value: Buffer | string): JobState | null {

@@ -1,17 +1,22 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** A message as a subscriber delivers it: its id (from the value), key and revision. */
 export interface Message {
+  /** The message's id, as the publisher gave it. */
   id: string;
+  /** The key it was published under. */
   key: string;
+  /** The revision of its put. */
   revision: number;
 }
 
 /** Where a run's keys live: messages below `messages`, subscriber state below `state`. */
 export interface PubSubKeys {
+  /** The prefix messages are published below. */
   messages: string;
+  /** The prefix subscribers keep their state (checkpoints) below. */
   state: string;
 }
 

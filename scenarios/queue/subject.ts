@@ -1,11 +1,14 @@
-import type { Etcd3 } from "etcd3";
+import type { Etcd3 } from "../../lib/cluster/etcd3_types.ts";
 import type { NodeContext, Outcome } from "../../lib/node/context.ts";
 import type { SubjectShape } from "../../lib/node/subject_shape.ts";
 
 /** An item as a consumer claims it: its id (the value), key and create revision (its place in line). */
 export interface Item {
+  /** The item's id (its value's `id`). */
   id: string;
+  /** Its key. */
   key: string;
+  /** Its key's create revision: its place in line. */
   createRevision: number;
   /** The mod revision it was read at (a guarded claim deletes only that version). */
   modRevision: number;

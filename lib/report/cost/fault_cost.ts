@@ -54,8 +54,11 @@ export const PROBE_NODE = "(probe)";
 
 /** A longest span without success: `ms` long, from `from` to `to` (run time, ms). */
 export interface Gap {
+  /** Its length, ms. */
   ms: number;
+  /** Where it began (run time, ms). */
   from: number;
+  /** Where it ended (run time, ms). */
   to: number;
   /** True when no success ended it before the run's end. */
   open: boolean;
@@ -65,7 +68,9 @@ export interface Gap {
 export interface LatencyFigures {
   /** Completed requests measured. */
   count: number;
+  /** The median, ms. */
   p50: number | null;
+  /** The 99th percentile, ms. */
   p99: number | null;
 }
 
@@ -92,9 +97,11 @@ export interface WindowCost {
   id: number | null;
   /** The fault's name, or `baseline`. */
   fault: string;
+  /** What the fault hit (none for the baseline). */
   targets: string[];
-  /** Run time (ms): the fault's start and heal; the baseline's first and last instant. */
+  /** Run time (ms): the fault's start; the baseline's first instant. */
   start: number;
+  /** Run time (ms): the fault's heal; the baseline's last instant. */
   stop: number;
   /** How long the window lasted (the baseline: its time outside every window), ms. */
   durationMs: number;
@@ -104,8 +111,11 @@ export interface WindowCost {
   errors: number;
   /** errors / requests; null when there were none. */
   errorRate: number | null;
+  /** The longest span with no successful write; null when no write was attempted. */
   writeGap: Gap | null;
+  /** The longest span with no successful read; null when no read was attempted. */
   readGap: Gap | null;
+  /** Latency of the requests etcd answers at once. */
   latency: LatencyFigures;
   /** Null for the baseline (nothing healed). */
   recovery: Recovery | null;
@@ -115,7 +125,9 @@ export interface WindowCost {
 
 /** The figures of a run: each fault window, the baseline, and the rule settings used. */
 export interface FaultCost {
+  /** One per fault window, in the plan's order. */
   windows: WindowCost[];
+  /** The run outside every window. */
   baseline: WindowCost;
   /** Settings the figures were computed with. */
   settings: { afterHealMs: number };

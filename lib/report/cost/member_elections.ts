@@ -8,6 +8,7 @@
 
 /** One leader election as the members logged it. */
 export interface Election {
+  /** The raft term the leader was elected in. */
   term: number;
   /** The leader's member name where its raft id is known, else its raft id. */
   leader: string;

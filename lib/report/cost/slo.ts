@@ -23,6 +23,7 @@ export type SloFigure = typeof SLO_FIGURES[number];
 
 /** One objective: `figure <= bound` (or `<`). */
 export interface Slo {
+  /** The figure bounded. */
   figure: SloFigure;
   /** Milliseconds for durations, a fraction (0.05) for error-rate, a count for leader-changes. */
   bound: number;
