@@ -8,18 +8,20 @@ import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
 import { runCost } from "../report/cost/run_cost.ts";
 import type { RunContext } from "./run_context.ts";
+import type { StartedRun } from "./started_run.ts";
 import type { RunResult } from "../report/result.ts";
 
 /** The report phase: the run's result, written as results.json and report.html. */
 export async function report(
   run: RunContext,
+  s: StartedRun,
   plan: PlannedFault[],
   nemesis: Nemesis,
   judged: NamedResult[],
   unfit: UnfitFault[],
 ): Promise<RunResult> {
   const events = run.history.events;
-  const cluster = run.cluster!;
+  const cluster = s.cluster;
   const { cost, checks: slo } = await runCost({
     history: events,
     dir: run.dir,

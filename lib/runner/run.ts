@@ -8,6 +8,8 @@ import { finalReads } from "./final.ts";
 import { report } from "./report.ts";
 import { faultsRanCheck } from "../faults/faults_ran.ts";
 import type { RunOptions } from "./options.ts";
+import type { StartedRun } from "./started_run.ts";
+import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import type { RunResult } from "../report/result.ts";
 
 export type { RunOptions } from "./options.ts";
@@ -22,51 +24,73 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const run = await RunContext.open(o);
   try {
     run.phase("setup");
-    const { unfit } = await setup(run);
-    const { plan, unfit: noRoom } = planOf(run);
-    if (noRoom.length > 0) {
-      console.error(
-        `warning: ${run.o.durationMs / 1000} s has no room for ${
-          noRoom.map((u) => u.name).join(", ")
-        } (--duration ${
-          Math.max(...noRoom.map((u) => u.needsMs)) / 1000
-        }s would fit them): the run will say they never ran`,
-      );
+    const { started, unfit } = await setup(run);
+    try {
+      return await afterSetup(run, started, unfit);
+    } finally {
+      await started.close();
     }
-    if (run.promised.length === 0 && run.choices.length > 0 && run.o.progress) {
-      console.error(`faults drawn: ${[...new Set(plan.map((p) => p.fault))].join(", ") || "none"}`);
-    }
-    const nemesis = await workload(run, plan, unfit);
-
-    run.phase("heal");
-    const converged = await heal(run, nemesis);
-
-    run.phase("quiesce");
-    await quiesce(run);
-
-    run.phase("final");
-    const final = await finalReads(run);
-
-    run.stopProbe();
-    run.phase("check");
-    const checks = [
-      converged,
-      faultsRanCheck({
-        choices: run.promised,
-        plan,
-        started: new Set(nemesis.hits.keys()),
-        unfit: noRoom,
-      }),
-      ...runCheckers(o.scenario.checkers, {
-        history: run.history.events,
-        final,
-        ttlMs: run.ttlMs,
-        params: run.params,
-        plannedFaults: plan.map((p) => p.fault),
-      }),
-    ];
-    return await report(run, plan, nemesis, checks, noRoom);
   } finally {
-    await run.close();
+    run.close();
+  }
+}
+
+/** The phases from the workload on, with what setup started. */
+async function afterSetup(
+  run: RunContext,
+  started: StartedRun,
+  unfit: Promise<never>,
+): Promise<RunResult> {
+  const { plan, unfit: noRoom } = planOf(run);
+  sayPlan(run, plan, noRoom);
+  const nemesis = await workload(run, started, plan, unfit);
+
+  run.phase("heal");
+  const converged = await heal(run, started, nemesis);
+
+  run.phase("quiesce");
+  await quiesce(run, started);
+
+  run.phase("final");
+  const final = await finalReads(run, started);
+
+  started.stopProbe();
+  run.phase("check");
+  const checks = [
+    converged,
+    faultsRanCheck({
+      choices: run.promised,
+      plan,
+      started: new Set(nemesis.hits.keys()),
+      unfit: noRoom,
+    }),
+    ...runCheckers(run.o.scenario.checkers, {
+      history: run.history.events,
+      final,
+      ttlMs: run.ttlMs,
+      params: run.params,
+      plannedFaults: plan.map((p) => p.fault),
+    }),
+  ];
+  return await report(run, started, plan, nemesis, checks, noRoom);
+}
+
+/** Before the workload: named faults the duration has no room for, and what `--faults all` drew. */
+function sayPlan(
+  run: RunContext,
+  plan: readonly PlannedFault[],
+  noRoom: readonly UnfitFault[],
+): void {
+  if (noRoom.length > 0) {
+    console.error(
+      `warning: ${run.o.durationMs / 1000} s has no room for ${
+        noRoom.map((u) => u.name).join(", ")
+      } (--duration ${
+        Math.max(...noRoom.map((u) => u.needsMs)) / 1000
+      }s would fit them): the run will say they never ran`,
+    );
+  }
+  if (run.promised.length === 0 && run.choices.length > 0 && run.o.progress) {
+    console.error(`faults drawn: ${[...new Set(plan.map((p) => p.fault))].join(", ") || "none"}`);
   }
 }

@@ -1,21 +1,16 @@
-import type { KeyArchive } from "../history/key_archive.ts";
-import type { Etcd3 } from "etcd3";
-import type { Cluster } from "../cluster/cluster.ts";
 import { HistoryWriter, wallClock } from "../history/writer.ts";
-import type { NodeHandle } from "../node/node_handle.ts";
 import type { Fault } from "../faults/fault.ts";
 import type { ResolvedFaults } from "../faults/choices.ts";
 import { resolveRunFaults } from "./fault_plan.ts";
 import type { FaultChoice } from "../faults/schedule.ts";
-import { onCleanup } from "../proc/cleanup.ts";
 import { Progress } from "./progress.ts";
 import { makeRunDir } from "./run_dir.ts";
 import type { RunOptions } from "./options.ts";
 
 /**
- * What one run holds from its first phase to its end: its directory,
- * history, key prefix, cluster, admin client and nodes. `close()` tears down
- * whatever of it exists (also on a Ctrl-C, through the clean-up registry).
+ * What a run is before anything starts, and holds to its end: its options,
+ * its faults resolved for the cluster kind, its directory, history and key
+ * prefix. The setup phase starts the rest (lib/runner/started_run.ts).
  */
 export class RunContext {
   readonly o: RunOptions;
@@ -34,15 +29,6 @@ export class RunContext {
   readonly params: Record<string, unknown>;
   /** Every key of the run lives below this prefix; it is removed at the end. */
   readonly prefix: string;
-  readonly nodes: NodeHandle[] = [];
-  cluster: Cluster | undefined;
-  admin: Etcd3 | undefined;
-  /** etcd's record of the run's keys as it was before each compaction a fault made. */
-  archive: KeyArchive | undefined;
-  /** Stops the cluster probe (lib/runner/probe.ts) once the workload started it. */
-  stopProbe: () => void = () => {};
-  #keysRemoved = false;
-  #forget: (() => void)[] = [];
 
   private constructor(
     o: RunOptions,
@@ -69,13 +55,6 @@ export class RunContext {
     this.prefix = `/drills/${o.scenario.name}/${at.started.getTime().toString(36)}-${
       crypto.randomUUID().slice(0, 8)
     }/`;
-    // On a Ctrl-C the keys of a cluster the harness started (the run's own, or run all's shared
-    // one) go with it, and it may be gone already: only an operator's cluster needs them deleted.
-    const ownCluster = (o.cluster?.kind ?? "process") !== "external";
-    this.#forget.push(
-      onCleanup("run keys", () => ownCluster ? undefined : this.removeKeys()),
-      onCleanup("nodes", () => this.disposeNodes()),
-    );
   }
 
   /** Refuses faults the cluster cannot do, then makes the run directory and opens the history. */
@@ -94,32 +73,9 @@ export class RunContext {
     this.progress.phase(name);
   }
 
-  /** The members' client URLs. */
-  get clientUrls(): string[] {
-    return this.cluster!.members.map((m) => m.clientUrl);
-  }
-
-  /** Deletes the run's keys (once it succeeded, never again). */
-  async removeKeys(): Promise<void> {
-    if (!this.admin || this.#keysRemoved) return;
-    await this.admin.delete().prefix(this.prefix).exec(); // the admin client's deadline per attempt
-    this.#keysRemoved = true;
-  }
-
-  /** Kills every node process (idempotent). */
-  async disposeNodes(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.dispose()));
-  }
-
-  /** Tears down what the run made: nodes, keys, admin client, its own cluster, the history. */
-  async close(): Promise<void> {
+  /** Closes what the run opened: its progress line and its history. */
+  close(): void {
     this.progress.done();
-    this.stopProbe();
-    await this.disposeNodes();
-    await this.removeKeys().catch(() => {});
-    for (const forget of this.#forget) forget();
-    this.admin?.close();
-    if (!this.o.sharedCluster) await this.cluster?.stop();
     this.history.close();
   }
 }

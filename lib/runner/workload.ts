@@ -2,7 +2,7 @@ import { drawPlan } from "./fault_plan.ts";
 import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import { Nemesis } from "../faults/nemesis.ts";
 import type { RunContext } from "./run_context.ts";
-import { startProbe } from "./probe.ts";
+import type { StartedRun } from "./started_run.ts";
 
 /** The run's fault plan (see {@link drawPlan}). */
 export function planOf(run: RunContext): { plan: PlannedFault[]; unfit: UnfitFault[] } {
@@ -16,26 +16,27 @@ export function planOf(run: RunContext): { plan: PlannedFault[]; unfit: UnfitFau
  */
 export async function workload(
   run: RunContext,
+  s: StartedRun,
   plan: PlannedFault[],
   unfit: Promise<never>,
 ): Promise<Nemesis> {
   const nemesis = new Nemesis(
     {
-      cluster: run.cluster!,
-      nodes: run.nodes,
-      admin: run.admin!,
+      cluster: s.cluster,
+      nodes: s.nodes,
+      admin: s.admin,
       ttlMs: run.ttlMs,
       busyNodes: new Set(),
       busyMembers: new Set(),
       now: () => run.history.now(),
-      keepRecord: (o) => run.archive!.keep(o),
+      keepRecord: (o) => s.archive.keep(o),
     },
     run.faults,
     run.history,
     (active) => run.progress.faults(active),
   );
   run.phase("workload");
-  run.stopProbe = startProbe(run.clientUrls, run.prefix, run.history);
+  s.startProbe();
   nemesis.run(plan);
   await Promise.race([run.progress.tick(run.o.durationMs, run.history), unfit]);
   return nemesis;

@@ -12,7 +12,7 @@ import { runCli } from "../helpers/run_helper.ts";
 import type { RunResult } from "../../lib/runner/run.ts";
 
 const fixture = (name: string) =>
-  new URL(`./fixtures/subjects/${name}.ts`, import.meta.url).pathname;
+  new URL(`../fixtures/subjects/${name}.ts`, import.meta.url).pathname;
 
 // Seed 12 over 15 s aims two pauses of 5.2 and 4.4 s (past the 2 s TTL) at the lock holder.
 const PAUSES = ["--faults", "pause-node", "--duration", "15s", "--fault-interval", "3s"]
