@@ -14,6 +14,9 @@
  *   imports of `…/mod.ts` point at this checkout's mod.ts; the examples are type-checked too.
  */
 import assert from "node:assert/strict";
+import { FLAGS } from "../../cli/flags.ts";
+import { FAULTS } from "../../chaos/mod.ts";
+import { BUILTIN_SCENARIOS } from "../../scenarios/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const root = ROOT.pathname;
@@ -226,6 +229,41 @@ const runLines = blocks.filter((b) => b.lang === "sh").flatMap((b) =>
     return run ? [{ where: `${b.file}:${b.line}`, line: line.trim(), ...run }] : [];
   })
 );
+
+Deno.test("docs: every deno task run line names declared flags, a scenario and built-in faults", async () => {
+  assert.ok(runLines.length > 10, `command lines were found (${runLines.length})`);
+  const flags = new Set<string>(FLAGS.map((f) => f.name));
+  const faults = new Set(FAULTS.map((f) => f.name));
+  const bad: string[] = [];
+  for (const r of runLines) {
+    const [target] = r.args;
+    const known = target === "all" || target in BUILTIN_SCENARIOS || target?.startsWith("--") ||
+      await exists(target ?? "");
+    if (!known) bad.push(`${r.where}: no scenario or plugin "${target}"`);
+    r.args.forEach((a, i) => {
+      const name = /^--([\w-]+)/.exec(a)?.[1];
+      if (name && !flags.has(name)) bad.push(`${r.where}: undeclared flag --${name}`);
+      if (r.args[i - 1] !== "--faults") return;
+      for (const f of a.split(",")) {
+        const ok = faults.has(f) || f === "all" || f === "none" || f.endsWith(".ts");
+        if (!ok) bad.push(`${r.where}: no fault "${f}"`);
+      }
+    });
+    for (const [i, a] of r.args.entries()) {
+      const prev = r.args[i - 1];
+      if (
+        (prev === "--faults" || prev === "--subject" || prev === "--faults-file") &&
+        /^\.?\.?\//.test(a)
+      ) {
+        for (const path of a.split(",").filter((p) => p.startsWith("."))) {
+          if (!(await exists(path))) bad.push(`${r.where}: no file ${path}`);
+        }
+      }
+      if (prev === "--faults-file" && !(await exists(a))) bad.push(`${r.where}: no file ${a}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
 
 Deno.test({
   name: `docs: every deno task run line of a sh block passes --dry-run (${runLines.length} lines)${
