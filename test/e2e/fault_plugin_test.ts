@@ -7,12 +7,12 @@ import { readHistory } from "../../lib/history/writer.ts";
 import type { FaultEvent } from "../../lib/history/event.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
-const FIXTURE = new URL("../fixtures/faults/brief_freeze.ts", import.meta.url);
+const FIXTURE = new URL("../../examples/brief_freeze.ts", import.meta.url);
 const REGISTER = new URL("../fixtures/register_plugin.ts", import.meta.url).pathname;
 
 /** A copy of the README's example fault in a folder outside the project, importing mod.ts by URL. */
 async function outsidePlugin(dir: string): Promise<string> {
-  const text = (await Deno.readTextFile(FIXTURE)).replace("../../../mod.ts", MOD);
+  const text = (await Deno.readTextFile(FIXTURE)).replace("../mod.ts", MOD);
   const path = `${dir}/brief_freeze.ts`;
   await Deno.writeTextFile(path, text);
   return path;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
 
 Deno.test("outside the repository: a user's subject and fault plugin drilled through the CLI entry", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drills-user-repo-" });
@@ -17,14 +17,14 @@ Deno.test("outside the repository: a user's subject and fault plugin drilled thr
       JSON.stringify({ imports: { "etcd-drills/": ROOT } }, null, 2),
     );
     const fromApi = (text: string) =>
-      text.replaceAll(/from "(\.\.\/)+mod\.ts"/g, 'from "etcd-drills/mod.ts"');
+      text.replaceAll(/from "(\.\.?\/)+mod\.ts"/g, 'from "etcd-drills/mod.ts"');
     await Deno.writeTextFile(
       `${dir}/my_lock.ts`,
-      fromApi(await Deno.readTextFile(`${FIXTURES}subjects/fenced_lock.ts`)),
+      fromApi(await Deno.readTextFile(`${EXAMPLES}fenced_lock.ts`)),
     );
     await Deno.writeTextFile(
       `${dir}/my_fault.ts`,
-      fromApi(await Deno.readTextFile(`${FIXTURES}faults/brief_freeze.ts`)),
+      fromApi(await Deno.readTextFile(`${EXAMPLES}brief_freeze.ts`)),
     );
     for (const f of ["my_lock.ts", "my_fault.ts"]) {
       const text = await Deno.readTextFile(`${dir}/${f}`);

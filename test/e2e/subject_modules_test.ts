@@ -13,6 +13,8 @@ import type { RunResult } from "../../lib/runner/run.ts";
 
 const fixture = (name: string) =>
   new URL(`../fixtures/subjects/${name}.ts`, import.meta.url).pathname;
+/** The README's own examples are the subjects these runs drill. */
+const example = (name: string) => new URL(`../../examples/${name}.ts`, import.meta.url).pathname;
 
 // Seed 12 over 15 s aims two pauses of 5.2 and 4.4 s (past the 2 s TTL) at the lock holder.
 const PAUSES = ["--faults", "pause-node", "--duration", "15s", "--fault-interval", "3s"]
@@ -22,7 +24,7 @@ Deno.test("subject modules: a user's fenced lock is valid under pause-node (--ex
   const r = await runCli([
     "lock",
     "--subject",
-    fixture("fenced_lock"),
+    example("fenced_lock"),
     ...PAUSES,
     "--expect",
     "valid",
@@ -40,7 +42,7 @@ Deno.test("subject modules: a user's unfenced lock loses updates under pause-nod
   const r = await runCli([
     "lock",
     "--subject",
-    fixture("unfenced_lock"),
+    example("unfenced_lock"),
     ...PAUSES,
     "--expect",
     "invalid",

@@ -74,7 +74,7 @@ Deno.test("checkedSubject: a factory's result is checked for every method when i
 
 Deno.test("run directories name the subject plainly, wherever it comes from", () => {
   assert.equal(subjectSlug("reference"), "reference");
-  assert.equal(subjectSlug("./test/fixtures/subjects/fenced_lock.ts"), "fenced_lock");
+  assert.equal(subjectSlug("./examples/fenced_lock.ts"), "fenced_lock");
   assert.equal(subjectSlug("exec:python3 test/fixtures/exec/lock.py --unfenced"), "exec-lock");
   assert.equal(subjectSlug("exec:/opt/bin/my-lock"), "exec-my-lock");
   assert.equal(subjectSlug(`exec:python3 "x`), "exec_python3_x");
