@@ -1,4 +1,5 @@
 import type { RunResult } from "../runner/result.ts";
+import { errorLines } from "./error_summary.ts";
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
@@ -41,6 +42,7 @@ export function runSummary(r: RunResult): string {
     "",
     table(["check", "verdict", "judged", "summary"], rows),
     "",
+    ...errorLines(r.errors, r.subject).flatMap((l, i, all) => i === all.length - 1 ? [l, ""] : [l]),
     `verdict: ${verdictText(r.valid)}`,
     `run directory: ${r.dir}`,
   ].join("\n");

@@ -5,6 +5,7 @@ import type { NamedResult } from "../checkers/checker.ts";
 import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
+import { commonErrors } from "../report/error_summary.ts";
 import type { RunContext } from "./run_context.ts";
 import type { RunResult } from "./result.ts";
 
@@ -38,6 +39,7 @@ export async function report(
       info: ops.filter((x) => x.outcome === "info").length,
       events: events.length,
     },
+    errors: commonErrors(ops),
     dir: run.dir,
     startedAt: run.started.toISOString(),
     elapsedMs: Math.round(wallClock() - run.origin),

@@ -1,5 +1,6 @@
 import type { PlannedFault } from "../../chaos/schedule.ts";
 import type { NamedResult, Validity } from "../checkers/checker.ts";
+import type { ErrorCount } from "../report/error_summary.ts";
 
 /** What results.json holds: one run's verdict and how it came about (read by the report). */
 export interface RunResult {
@@ -17,6 +18,8 @@ export interface RunResult {
   valid: Validity;
   checks: NamedResult[];
   stats: { operations: number; ok: number; fail: number; info: number; events: number };
+  /** The commonest errors of operations that ended unknown or failed, per call (absent: none). */
+  errors?: ErrorCount[];
   dir: string;
   startedAt: string;
   elapsedMs: number;
