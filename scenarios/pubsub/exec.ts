@@ -34,15 +34,13 @@ export const execPubSub: PubSubSubject = {
     const channel = new ExecChannel(ctx, { scenario: "pubsub" });
     const callMs = 2 * ctx.callTimeoutMs;
     let through = 0;
+    // Every subscriber call names where things are: a restarted program may get poll first.
+    const where = { prefix: keys.messages, state: `${keys.state}${ctx.node}/` };
     /** After a delivery of unknown or failed outcome the checkpoint must be read again. */
     let stale = false;
     const subscriber: Subscriber = {
       async subscribe() {
-        const out = await channel.call(
-          "subscribe",
-          { prefix: keys.messages, state: `${keys.state}${ctx.node}/` },
-          callMs,
-        );
+        const out = await channel.call("subscribe", where, callMs);
         if (out.type !== "ok") return out;
         const from = Number((out.value as { from?: unknown } | undefined)?.from);
         if (!Number.isFinite(from)) {
@@ -58,7 +56,7 @@ export const execPubSub: PubSubSubject = {
         }
         const out = await callUntil(channel, signal, {
           name: "poll",
-          args: { after: through, waitMs: WAIT_MS },
+          args: { ...where, after: through, waitMs: WAIT_MS },
           deadlineMs: WAIT_MS + callMs,
         });
         if (out === undefined) return; // stopped
@@ -73,7 +71,7 @@ export const execPubSub: PubSubSubject = {
         }
         if (upTo <= through) return;
         const delivered = await ctx.op("deliver", { messages }, async () => {
-          const d = await channel.call("deliver", { through: upTo }, callMs);
+          const d = await channel.call("deliver", { ...where, through: upTo }, callMs);
           return d.type === "ok"
             ? ok({ messages, through: upTo }, d.revision)
             : fail(d.error ?? "not delivered", { messages }, d.revision);
