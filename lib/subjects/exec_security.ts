@@ -4,12 +4,13 @@
  * the client certificate and key, the user's name and a file holding the
  * password. The password file lives in a temp dir of the node's own
  * (owner.pid, mode 0700/0600), removed when the node closes its program; a
- * node killed before that leaves it to the next run's sweep (and `deno task
- * clean`), like a killed run's data dirs.
+ * node killed before that leaves it to the next node that closes its program
+ * (at a run's end, every node), else to the next run's sweep and `deno task
+ * clean`, like a killed run's data dirs.
  */
 import type { ConnectOptions } from "../cluster/connect.ts";
 import { dialHosts, usesTls } from "../cluster/connect.ts";
-import { makeOwnedTempDirSync } from "./owned_temp.ts";
+import { makeOwnedTempDirSync, sweepDeadOwners } from "./owned_temp.ts";
 
 /** The environment variables that carry a cluster's TLS files and user to a program. */
 export interface ExecSecurity {
@@ -47,6 +48,8 @@ export function execSecurity(c?: ConnectOptions): ExecSecurity {
   return {
     env,
     forget() {
+      // Those of this node's killed predecessors (and of other killed nodes) go too.
+      if (c?.username !== undefined) sweepDeadOwners("password");
       if (dir) {
         try {
           Deno.removeSync(dir, { recursive: true });
