@@ -48,7 +48,9 @@ export function answerMisfit(scenario: string, call: string, answer: unknown): s
 }
 
 /** Why an event misfits the schema, or undefined when it fits. */
-export function eventMisfit(event: { event: string }): string | undefined {
+export function eventMisfit(
+  event: { event: string; [field: string]: unknown },
+): string | undefined {
   return check(["event"], event, `event ${event.event}`);
 }
 
