@@ -79,7 +79,7 @@ Deno.test("runSummary names the commonest errors, and says nothing of errors whe
   });
   assert.match(
     text,
-    /commonest errors of exec:python3 mine\.py \(per call\):\n  acquire info ×764 \(5 nodes\): TypeError: held/,
+    /commonest errors of exec:python3 mine\.py \(per call\):\n {2}acquire info ×764 \(5 nodes\): TypeError: held/,
   );
   assert.doesNotMatch(runSummary(base), /commonest errors/);
 });
