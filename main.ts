@@ -48,7 +48,7 @@ Options:
                        whose default export has the scenario's subject shape (README, "Drill
                        your own implementation"), or a program speaking the scenario's line
                        protocol, one per node, its stderr in the node's log ('exec:CMD ARGS';
-                       lock and discovery; docs/exec-protocol.md)
+                       every scenario; docs/exec-protocol.md)
   --members N          etcd members: 1, 3 or 5 (default 3)
   --nodes N            simulated nodes (default: the scenario's, 5 for lock)
   --duration D         workload length from 1s to 24h, e.g. 30s, 2m, 1h (default 30s; with "all":
