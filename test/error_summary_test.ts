@@ -4,7 +4,7 @@
  * summary (nothing shown when every operation was ok).
  */
 import assert from "node:assert/strict";
-import { commonErrors, errorKey } from "../lib/report/error_summary.ts";
+import { commonErrors, countMisfits, errorKey } from "../lib/report/error_summary.ts";
 import { runSummary } from "../lib/report/table.ts";
 import { operations } from "../lib/history/event.ts";
 import type { HistoryEvent } from "../lib/history/event.ts";
@@ -82,4 +82,41 @@ Deno.test("runSummary names the commonest errors, and says nothing of errors whe
     /commonest errors of exec:python3 mine\.py \(per call\):\n {2}acquire info ×764 \(5 nodes\): TypeError: held/,
   );
   assert.doesNotMatch(runSummary(base), /commonest errors/);
+});
+
+Deno.test("countMisfits counts the unknown outcomes of answers that misfit the schema, and the summary says so", () => {
+  const misfit =
+    "ExecUnknownError: write: answer to write does not fit docs/exec-protocol.schema.json: answer must have required property 'revision'";
+  const ops = operations(history([
+    ["n1", "write", "info", misfit],
+    ["n2", "write", "info", misfit],
+    ["n2", "write", "info", "no answer to write #3 within 4000 ms"],
+    ["n3", "write", "fail", "fenced"],
+  ]));
+  assert.equal(countMisfits(ops), 2);
+  const text = runSummary({
+    version: 1,
+    scenario: "lock",
+    subject: "exec:x",
+    cluster: { kind: "process", members: 3 },
+    seed: 1,
+    ttl: 2,
+    durationMs: 1,
+    faults: [],
+    plan: [],
+    skippedFaults: [],
+    valid: "unknown",
+    checks: [],
+    stats: { operations: 4, ok: 0, fail: 1, info: 3, events: 8 },
+    dir: "/tmp/x",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    elapsedMs: 1,
+    errors: commonErrors(ops),
+    misfits: countMisfits(ops),
+  });
+  assert.match(
+    text,
+    /2 answer\(s\) or event\(s\) of exec:x does not fit docs\/exec-protocol\.schema\.json/,
+  );
+  assert.equal(countMisfits(operations(history([["n1", "write", "info", "timeout"]]))), 0);
 });

@@ -5,6 +5,12 @@
  * history.ndjson.
  */
 import type { Operation } from "../history/event.ts";
+import { MISFIT } from "../subjects/exec_misfit.ts";
+
+/** How many operations ended unknown because a program's answer or event misfit the protocol's schema. */
+export function countMisfits(ops: readonly Operation[]): number {
+  return ops.filter((op) => op.outcome === "info" && op.complete?.error?.includes(MISFIT)).length;
+}
 
 /** One error message and how often it ended a call. */
 export interface ErrorCount {
@@ -49,9 +55,16 @@ export function commonErrors(ops: readonly Operation[], limit = 5): ErrorCount[]
 }
 
 /** The console's lines for them (none when there are none). */
-export function errorLines(errors: readonly ErrorCount[] | undefined, subject: string): string[] {
+export function errorLines(
+  errors: readonly ErrorCount[] | undefined,
+  subject: string,
+  misfits = 0,
+): string[] {
   if (!errors?.length) return [];
   return [
+    ...(misfits > 0
+      ? [`${misfits} answer(s) or event(s) of ${subject} ${MISFIT}: unknown outcomes`]
+      : []),
     `commonest errors of ${subject} (per call):`,
     ...errors.map((e) =>
       `  ${e.f} ${e.outcome} ×${e.count} (${e.nodes} node${e.nodes === 1 ? "" : "s"}): ${e.error}`

@@ -42,7 +42,9 @@ export function runSummary(r: RunResult): string {
     "",
     table(["check", "verdict", "judged", "summary"], rows),
     "",
-    ...errorLines(r.errors, r.subject).flatMap((l, i, all) => i === all.length - 1 ? [l, ""] : [l]),
+    ...errorLines(r.errors, r.subject, r.misfits).flatMap((l, i, all) =>
+      i === all.length - 1 ? [l, ""] : [l]
+    ),
     `verdict: ${verdictText(r.valid)}`,
     `run directory: ${r.dir}`,
   ].join("\n");

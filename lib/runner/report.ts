@@ -5,7 +5,7 @@ import type { NamedResult } from "../checkers/checker.ts";
 import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
-import { commonErrors } from "../report/error_summary.ts";
+import { commonErrors, countMisfits } from "../report/error_summary.ts";
 import type { RunContext } from "./run_context.ts";
 import type { RunResult } from "./result.ts";
 
@@ -40,6 +40,7 @@ export async function report(
       events: events.length,
     },
     errors: commonErrors(ops),
+    misfits: countMisfits(ops),
     dir: run.dir,
     startedAt: run.started.toISOString(),
     elapsedMs: Math.round(wallClock() - run.origin),

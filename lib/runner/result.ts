@@ -20,6 +20,8 @@ export interface RunResult {
   stats: { operations: number; ok: number; fail: number; info: number; events: number };
   /** The commonest errors of operations that ended unknown or failed, per call (absent: none). */
   errors?: ErrorCount[];
+  /** Operations that ended unknown because a program's answer or event misfit docs/exec-protocol.schema.json. */
+  misfits?: number;
   dir: string;
   startedAt: string;
   elapsedMs: number;

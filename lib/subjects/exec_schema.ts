@@ -7,12 +7,12 @@
 import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import schema from "../../docs/exec-protocol.schema.json" with { type: "json" };
+import { MISFIT } from "./exec_misfit.ts";
 
 /** Where the schema lives, for messages. */
 export const SCHEMA_PATH = "docs/exec-protocol.schema.json";
 
-/** The words every misfit's message starts with (the error summary counts them). */
-export const MISFIT = `does not fit ${SCHEMA_PATH}`;
+export { MISFIT };
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
 ajv.addSchema(schema);
