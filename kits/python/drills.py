@@ -39,15 +39,16 @@ TLS files, user and password).
 """
 
 import base64
+import http.client
 import json
 import os
+import socket
 import ssl
 import sys
 import threading
 import time
 import traceback
-import urllib.error
-import urllib.request
+import urllib.parse
 
 __all__ = [
     "Env", "Etcd", "Lease", "Call", "Answer", "Unknown", "Failed", "ok", "failed", "unknown",
@@ -220,6 +221,19 @@ def kv_of(kv):
     }
 
 
+class _NamedHTTPS(http.client.HTTPSConnection):
+    """HTTPS that checks the server's certificate against `server_name` (SNI too), not the
+    host dialled: a node's proxy is on 127.0.0.1, the members' certificates name their host."""
+
+    def __init__(self, host, port, server_name=None, **kw):
+        super().__init__(host, port, **kw)
+        self.server_name = server_name or host
+
+    def connect(self):
+        sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.server_name)
+
+
 class Etcd:
     """A small client of etcd's JSON gateway through the node's proxies: TLS and auth from
     the environment, each request bounded (default: the scenario's callTimeoutMs), the next
@@ -242,23 +256,32 @@ class Etcd:
         if self.env.user and self.token is None and path != "/v3/auth/authenticate":
             self.authenticate(timeout)
         with self.lock:
-            url = self.env.endpoints[self.at % len(self.env.endpoints)] + path
+            url = urllib.parse.urlsplit(self.env.endpoints[self.at % len(self.env.endpoints)])
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = self.token
-        req = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+        if url.scheme == "https":
+            # The members' certificates name DRILLS_SERVER_NAME, whatever host the proxy is on.
+            conn = _NamedHTTPS(url.hostname, url.port, timeout=timeout, context=self.context,
+                               server_name=self.env.server_name)
+        else:
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
         try:
-            with urllib.request.urlopen(req, timeout=timeout, context=self.context) as res:
-                return json.loads(res.read())
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode(errors="replace")[:300]
-            if "auth token" in detail or e.code == 401:
-                self.token = None  # expired or unknown to this member: authenticate again
-            self.rotate()
-            raise Unknown("%s: HTTP %s %s" % (path, e.code, detail))
-        except (OSError, ValueError) as e:
+            conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+            res = conn.getresponse()
+            data = res.read()
+            if res.status >= 300:
+                detail = data.decode(errors="replace")[:300]
+                if "auth token" in detail or res.status == 401:
+                    self.token = None  # expired or unknown to this member: authenticate again
+                self.rotate()
+                raise Unknown("%s: HTTP %s %s" % (path, res.status, detail))
+            return json.loads(data)
+        except (OSError, ValueError, http.client.HTTPException) as e:
             self.rotate()
             raise Unknown("%s: %s" % (path, e))
+        finally:
+            conn.close()
 
     def authenticate(self, timeout):
         res = self.post("/v3/auth/authenticate",
