@@ -3,11 +3,14 @@
  * method returns or raises becomes ok, fail or unknown as the protocol
  * says (an exception or a timeout is unknown, never fail); a call that
  * outlives its deadline is answered unknown by the kit itself, so the
- * program is not killed for it; a call the interface lacks is a fail.
+ * program is not killed for it; a call the interface lacks is a fail. And
+ * the queue example of docs/exec-protocol.md, copied with the kit into a
+ * directory outside the repository, drilled under kill-node.
  */
 import assert from "node:assert/strict";
 import { NodeContext } from "../lib/node/context.ts";
 import { ExecChannel, ExecUnknownError } from "../lib/subjects/exec_channel.ts";
+import { cli } from "./cli_helper.ts";
 
 const PROBE = new URL("./fixtures/exec/kit_probe.py", import.meta.url).pathname;
 
@@ -60,5 +63,39 @@ Deno.test("python kit: returns and raises become ok, fail and unknown; a late ca
     assert.match(String(none.error), /no call campaign/);
   } finally {
     await ctx.runAtExit(5000);
+  }
+});
+
+Deno.test("python kit: the queue example of docs/exec-protocol.md, run from a directory outside the repository, is valid under kill-node", async () => {
+  const doc = await Deno.readTextFile(new URL("../docs/exec-protocol.md", import.meta.url));
+  const example = doc.match(/```python\n([\s\S]*?)```/)?.[1];
+  assert.ok(example, "no python example in docs/exec-protocol.md");
+  const dir = await Deno.makeTempDir({ prefix: "drills-test-user-" });
+  const out = await Deno.makeTempDir({ prefix: "drills-test-out-" });
+  try {
+    await Deno.writeTextFile(`${dir}/my_queue.py`, example);
+    await Deno.copyFile(new URL("../kits/python/drills.py", import.meta.url), `${dir}/drills.py`);
+    const r = await cli([
+      "queue",
+      "--subject",
+      `exec:python3 ${dir}/my_queue.py`,
+      "--faults",
+      "kill-node",
+      "--duration",
+      "10s",
+      "--seed",
+      "3",
+      "--out",
+      out,
+      "--quiet",
+    ]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const [run] = [...Deno.readDirSync(out)].map((e) => `${out}/${e.name}`);
+    const result = JSON.parse(await Deno.readTextFile(`${run}/results.json`));
+    const total = result.checks.find((c: { name: string }) => c.name === "total-queue");
+    assert.ok(total.valid === true && Number(total.judged) > 20, total.summary);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(out, { recursive: true });
   }
 });
