@@ -1,5 +1,4 @@
 import { ExecChannel } from "../../lib/subjects/exec_channel.ts";
-import { callUntil } from "../../lib/subjects/exec_wait.ts";
 import { fail, ok } from "../../lib/node/context.ts";
 import type { Message, PubSubSubject, Subscriber } from "./subject.ts";
 
@@ -54,12 +53,13 @@ export const execPubSub: PubSubSubject = {
         if (stale && (await subscriber.subscribe()).type !== "ok") {
           throw new Error("subscribe: the checkpoint could not be read again");
         }
-        const out = await callUntil(channel, signal, {
-          name: "poll",
-          args: { ...where, after: through, waitMs: WAIT_MS },
-          deadlineMs: WAIT_MS + callMs,
-        });
-        if (out === undefined) return; // stopped
+        // Not abandoned when `signal` aborts: it is short, and the drain's poll must not overlap it.
+        if (signal.aborted) return;
+        const out = await channel.call(
+          "poll",
+          { ...where, after: through, waitMs: WAIT_MS },
+          WAIT_MS + callMs,
+        );
         if (out.type !== "ok") throw new Error(`poll: ${out.error ?? "failed"}`);
         const v = (out.value ?? {}) as { messages?: unknown; through?: unknown; gap?: unknown };
         const upTo = Number(v.through);

@@ -1,5 +1,4 @@
 import { ExecChannel } from "../../lib/subjects/exec_channel.ts";
-import { callUntil } from "../../lib/subjects/exec_wait.ts";
 import type { Item, QueueSubjectFactory } from "./subject.ts";
 
 /**
@@ -31,11 +30,9 @@ export const execQueue: QueueSubjectFactory = (ctx, _client, itemsPrefix) => {
     async waitForItems(revision, signal) {
       // Bounded: the consumer looks at the head again after it, whatever the answer.
       const waitMs = 1000;
-      await callUntil(channel, signal, {
-        name: "wait",
-        args: { prefix: itemsPrefix, revision, waitMs },
-        deadlineMs: waitMs + callMs,
-      });
+      // Short, so awaited even when `signal` aborts: calls to the program never overlap.
+      if (signal.aborted) return;
+      await channel.call("wait", { prefix: itemsPrefix, revision, waitMs }, waitMs + callMs);
     },
   };
 };
