@@ -64,6 +64,7 @@ export type {
   WindowCost,
 } from "./lib/report/cost/fault_cost.ts";
 export type { Election } from "./lib/report/cost/member_elections.ts";
+export type { ErrorCount } from "./lib/report/error_summary.ts";
 export { holdMembers } from "./chaos/member_targets.ts";
 export type { MemberAction } from "./chaos/member_targets.ts";
 export type { Cluster, MemberControl, MemberInfo } from "./lib/cluster/cluster.ts";

@@ -70,6 +70,10 @@ export class NodeContext {
   readonly random: () => number;
   /** Whether etcd is reached over TLS or as a user (an operator's cluster): what `client()` sets up. */
   readonly secured: boolean;
+  /** The TLS files and the user `client()` connects with (absent: plain); exec programs get them too. */
+  get connect(): ConnectOptions | undefined {
+    return this.#connect;
+  }
   #nextOp = 1;
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
@@ -148,6 +152,15 @@ export class NodeContext {
       this.#emit({ t: "op", type: "info", op, f, value, error, wall: wallClock() });
       return undefined;
     }
+  }
+
+  /**
+   * Stops the run: this node's subject cannot run at all (the runner exits 2
+   * with `why`). For what a role's own retry loop would swallow, such as a
+   * program that never answers; the role goes on until it is stopped.
+   */
+  unfit(why: string): void {
+    this.#emit({ t: "fatal", error: why, wall: wallClock() });
   }
 
   /**

@@ -111,6 +111,13 @@ ${fact("scenario", result.scenario)}${fact("subject", result.subject)}${
       "operations",
       `${result.stats.operations} (ok ${result.stats.ok}, fail ${result.stats.fail}, info ${result.stats.info})`,
     )
+  }${
+    result.errors?.length
+      ? fact(
+        "commonest errors",
+        result.errors.map((e) => `${e.f} ${e.outcome} ×${e.count}: ${e.error}`).join(" · "),
+      )
+      : ""
   }${fact("started", result.startedAt)}${
     fact("elapsed", `${(result.elapsedMs / 1000).toFixed(1)} s`)
   }${fact("run directory", result.dir)}

@@ -1,5 +1,6 @@
 import type { PlannedFault, UnfitFault } from "../faults/schedule.ts";
 import type { NamedResult, Validity } from "../checks/checker.ts";
+import type { ErrorCount } from "./error_summary.ts";
 import type { FaultCost } from "./cost/fault_cost.ts";
 
 /** What results.json holds: one run's verdict and how it came about (read by the report). */
@@ -32,6 +33,10 @@ export interface RunResult {
   checks: NamedResult[];
   /** Operation counts by outcome, and the history's event count. */
   stats: { operations: number; ok: number; fail: number; info: number; events: number };
+  /** The commonest errors of operations that ended unknown or failed, per call (absent: none). */
+  errors?: ErrorCount[];
+  /** Operations that ended unknown because a program's answer or event misfit docs/exec-protocol.schema.json. */
+  misfits?: number;
   /** What each fault window cost, and the run outside them (lib/report/cost/fault_cost.ts). */
   faultCost?: FaultCost;
   /** The run directory (history, logs, results.json, report.html). */

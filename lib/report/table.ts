@@ -1,5 +1,6 @@
 import type { RunResult } from "./result.ts";
 import { faultCostLines } from "./cost/cost_text.ts";
+import { errorLines } from "./error_summary.ts";
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
@@ -43,6 +44,9 @@ export function runSummary(r: RunResult): string {
     table(["check", "verdict", "judged", "summary"], rows),
     "",
     ...(r.faultCost ? [...faultCostLines(r.faultCost), ""] : []),
+    ...errorLines(r.errors, r.subject, r.misfits).flatMap((l, i, all) =>
+      i === all.length - 1 ? [l, ""] : [l]
+    ),
     `verdict: ${verdictText(r.valid)}`,
     `run directory: ${r.dir}`,
   ].join("\n");

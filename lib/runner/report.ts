@@ -7,6 +7,7 @@ import { operations } from "../history/event.ts";
 import { wallClock } from "../history/writer.ts";
 import { writeReportHtml } from "../report/html.ts";
 import { runCost } from "../report/cost/run_cost.ts";
+import { commonErrors, countMisfits } from "../report/error_summary.ts";
 import type { RunContext } from "./run_context.ts";
 import type { StartedRun } from "./started_run.ts";
 import type { RunResult } from "../report/result.ts";
@@ -53,6 +54,8 @@ export async function report(
       info: ops.filter((x) => x.outcome === "info").length,
       events: events.length,
     },
+    errors: commonErrors(ops),
+    misfits: countMisfits(ops),
     faultCost: cost,
     dir: run.dir,
     startedAt: run.started.toISOString(),

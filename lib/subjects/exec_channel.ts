@@ -12,6 +12,9 @@ import { spawnTied } from "../proc/cleanup.ts";
 import { SubjectShapeError } from "../node/subject_shape.ts";
 import type { ExecAnswer, ExecCall, ExecEvent } from "./exec_messages.ts";
 import { readExecLine } from "./exec_messages.ts";
+import { execSecurity, programEndpoints } from "./exec_security.ts";
+import type { ExecSecurity } from "./exec_security.ts";
+import { answerMisfit, eventMisfit } from "./exec_schema.ts";
 
 /** An outcome the program did not give: no answer in time, a malformed answer, or an exit. */
 export class ExecUnknownError extends Error {
@@ -29,6 +32,12 @@ export interface ExecChannelOptions {
   graceMs?: number;
   /** Spontaneous exits in a row, each before any answer, after which the subject cannot run (default 3). */
   maxSilentExits?: number;
+  /**
+   * Calls that ended unknown for want of a well-formed answer (none in time,
+   * garbage, a misfit), before any well-formed answer at all, after which the
+   * subject cannot run (default 5).
+   */
+  maxUnanswered?: number;
 }
 
 interface Pending {
@@ -67,9 +76,16 @@ export class ExecChannel {
   #nextId = 1;
   #starts = 0;
   #silentExits = 0;
+  #maxUnanswered: number;
+  /** Well-formed answers and events (fitting the schema), from any start of the program. */
+  #answeredWell = 0;
+  /** Calls that ended unknown without a well-formed answer while none had come yet. */
+  #unanswered = 0;
+  #reportedUnfit = false;
   #lease?: string;
   #closed = false;
   #handlers = new Map<string, (e: ExecEvent) => void>();
+  #security?: ExecSecurity;
 
   /**
    * A channel for this node; its program starts with the first call, and
@@ -82,17 +98,12 @@ export class ExecChannel {
     if (!command || command.length === 0) {
       throw new SubjectShapeError(`an exec channel needs a command (--subject 'exec:CMD ARGS')`);
     }
-    if (ctx.secured) {
-      // The program would need the certificates and the password; they are not passed on (yet).
-      throw new SubjectShapeError(
-        `exec: subjects cannot reach a cluster over TLS or with a user yet: drill them on --cluster process or container`,
-      );
-    }
     this.#ctx = ctx;
     this.#command = command;
     this.#scenario = opts.scenario;
     this.#graceMs = opts.graceMs ?? 2000;
     this.#maxSilentExits = opts.maxSilentExits ?? 3;
+    this.#maxUnanswered = opts.maxUnanswered ?? 5;
     ctx.atExit(() => this.close());
   }
 
@@ -118,8 +129,13 @@ export class ExecChannel {
   async call(call: string, args: Record<string, unknown>, deadlineMs: number): Promise<Outcome> {
     if (this.#closed) throw new ExecUnknownError(`${call}: the exec channel is closed`);
     if (this.#silentExits >= this.#maxSilentExits) {
-      throw new SubjectShapeError(
+      throw this.#unfit(
         `the exec: program exited (or could not start) ${this.#silentExits} times in a row before answering a call: see the node log`,
+      );
+    }
+    if (this.#answeredWell === 0 && this.#unanswered >= this.#maxUnanswered) {
+      throw this.#unfit(
+        `the exec: program gave no well-formed answer to any of its first ${this.#unanswered} calls (no answer in time, a line that is not an answer, or one that misfits docs/exec-protocol.schema.json): see the node log`,
       );
     }
     const program = this.#program ?? this.#start();
@@ -149,7 +165,21 @@ export class ExecChannel {
       clearTimeout(timer);
       this.#settle(program, id, new ExecUnknownError(`${call}: the program's stdin is closed`));
     }
-    return await answered;
+    try {
+      return await answered;
+    } catch (e) {
+      if (e instanceof ExecUnknownError && this.#answeredWell === 0) this.#unanswered++;
+      throw e;
+    }
+  }
+
+  /** The error that stops the run, told to the runner at once: a role's retry loop may swallow it. */
+  #unfit(why: string): SubjectShapeError {
+    if (!this.#reportedUnfit) {
+      this.#reportedUnfit = true;
+      this.#ctx.unfit(why);
+    }
+    return new SubjectShapeError(why);
   }
 
   /**
@@ -159,7 +189,7 @@ export class ExecChannel {
   async close(): Promise<void> {
     this.#closed = true;
     const program = this.#program;
-    if (!program) return;
+    if (!program) return this.#security?.forget();
     program.ended ??= "its stdin was closed (the node is stopping)";
     try {
       await program.stdin.close();
@@ -175,13 +205,17 @@ export class ExecChannel {
       this.#end(program, program.ended);
     }
     await program.exited;
+    this.#security?.forget();
   }
 
   #start(): Program {
     this.#starts++;
     const ctx = this.#ctx;
+    // TLS files and the user reach the program in its environment only (a password by file).
+    this.#security ??= execSecurity(ctx.connect);
     const env: Record<string, string> = {
-      DRILLS_ENDPOINTS: ctx.endpoints.map((e) => /^\w+:\/\//.test(e) ? e : `http://${e}`).join(","),
+      ...this.#security.env,
+      DRILLS_ENDPOINTS: programEndpoints(ctx.endpoints, ctx.connect).join(","),
       DRILLS_PREFIX: ctx.prefix,
       DRILLS_TTL: String(ctx.ttl),
       DRILLS_NODE: ctx.node,
@@ -261,6 +295,18 @@ export class ExecChannel {
   #onLine(program: Program, line: string): void {
     const read = readExecLine(line);
     if (read.kind === "event") {
+      const misfit = eventMisfit(read.event);
+      if (misfit) {
+        // Not handed on: an unknown `misfit` operation keeps the complaint in the history too.
+        console.error(`exec: ${misfit}: ${line.slice(0, 200)}`);
+        void this.#ctx.op(
+          "misfit",
+          { event: read.event.event },
+          () => Promise.reject(new ExecUnknownError(misfit)),
+        );
+        return;
+      }
+      this.#answeredWell++; // a program that speaks the protocol, though it answers late or never
       if (typeof read.event.lease === "string") this.#lease = read.event.lease;
       const handler = this.#handlers.get(read.event.event);
       if (handler) handler(read.event);
@@ -288,6 +334,13 @@ export class ExecChannel {
     this.#silentExits = 0;
     if (typeof answer.lease === "string") this.#lease = answer.lease;
     const call = program.pending.get(answer.id)!.call;
+    const misfit = answerMisfit(this.#scenario, call, answer);
+    if (misfit) {
+      console.error(`exec: ${misfit}: ${line.slice(0, 200)}`);
+      this.#settle(program, answer.id, new ExecUnknownError(`${call}: ${misfit}`));
+      return;
+    }
+    this.#answeredWell++;
     this.#settle(
       program,
       answer.id,

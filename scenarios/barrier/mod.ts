@@ -19,11 +19,12 @@ import { doubleBarrierCheckers } from "./checks/double_barrier.ts";
 import type { BarrierKeys, BarrierSubjectFactory } from "./subject.ts";
 import { BARRIER_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execBarrier } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, BarrierSubjectFactory> = { reference, naive };
-const CHOICES = { builtins: SUBJECTS, shape: BARRIER_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: BARRIER_SHAPE, exec: execBarrier };
 
 /** The write-up's condition: /queue/1 = 0, /queue/2 = 2, /queue/3 = 1. */
 const REQUIRED: Record<string, string> = { "1": "0", "2": "2", "3": "1" };
@@ -152,6 +153,7 @@ const scenario: Scenario = {
       "re-reads after each watch event and checks keys by position; counts keys after each event (the classic write-up)",
   },
   subjectShape: BARRIER_SHAPE,
+  execProtocol: "docs/exec-protocol.md#barrier",
   defaultSubject: "reference",
   roles: { setter, waiter, participant },
   layout: (nodes) => {

@@ -16,6 +16,7 @@ import { regrantChecker } from "../../lib/checks/regrant.ts";
 import type { ElectionSubject, ElectionSubjectFactory } from "./subject.ts";
 import { ELECTION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execElection } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { etcd3Election } from "./etcd3_election.ts";
 import { naive } from "./naive.ts";
@@ -27,7 +28,7 @@ const SUBJECTS: Record<string, ElectionSubjectFactory> = {
   naive,
   etcdctl: etcdctlElection,
 };
-const CHOICES = { builtins: SUBJECTS, shape: ELECTION_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: ELECTION_SHAPE, exec: execElection };
 
 /** Every election key lives below this (etcd3's election named "e" puts its keys here too). */
 const electionPrefix = (prefix: string) => `${prefix}election/e/`;
@@ -117,6 +118,7 @@ const scenario: Scenario = {
       "etcd's Go concurrency.Election via `etcdctl elect` / `elect -l`; writes fenced on the leader key's create revision; session TTL fixed at 60 s",
   },
   subjectShape: ELECTION_SHAPE,
+  execProtocol: "docs/exec-protocol.md#election",
   defaultSubject: "reference",
   roles: { candidate, observer },
   layout: (nodes) => {

@@ -20,12 +20,13 @@ import { GreeterClient, GreeterServer } from "./greeter.ts";
 import type { LbSubject } from "./subject.ts";
 import { LB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execLb } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3Lb } from "./etcd3.ts";
 
 const SUBJECTS: Record<string, LbSubject> = { reference, naive, etcd3: etcd3Lb };
-const CHOICES = { builtins: SUBJECTS, shape: LB_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: LB_SHAPE, exec: execLb };
 
 /** Where servers register: key `registry + addr`, value `addr` (the write-up's layout). */
 const registryOf = (prefix: string) => `${prefix}services/greeter/`;
@@ -86,6 +87,7 @@ const scenario: Scenario = {
       "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; resolver feed from getAll().prefix() then watch().prefix().startRevision().create()",
   },
   subjectShape: LB_SHAPE,
+  execProtocol: "docs/exec-protocol.md#load-balancing",
   defaultSubject: "reference",
   roles: { server, client },
   layout: (nodes) => {

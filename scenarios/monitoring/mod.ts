@@ -19,12 +19,13 @@ import type { KeyLog } from "../../lib/history/key_log.ts";
 import type { MonitorFactory } from "./subject.ts";
 import { MONITOR_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execMonitor } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3Monitor } from "./etcd3.ts";
 
 const MONITORS: Record<string, MonitorFactory> = { reference, naive, etcd3: etcd3Monitor };
-const CHOICES = { builtins: MONITORS, shape: MONITOR_SHAPE };
+const CHOICES = { builtins: MONITORS, shape: MONITOR_SHAPE, exec: execMonitor };
 
 const heartbeats = (prefix: string) => `${prefix}heartbeats/`;
 
@@ -81,6 +82,7 @@ const scenario: Scenario = {
       "etcd3 as its README teaches: getAll().prefix(), then watch().prefix().startRevision().create() with its own resume; delete is down, a put under a new lease down and up",
   },
   subjectShape: MONITOR_SHAPE,
+  execProtocol: "docs/exec-protocol.md#monitoring",
   defaultSubject: "reference",
   roles: { member, monitor },
   layout: (nodes) => {

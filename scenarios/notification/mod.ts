@@ -19,6 +19,7 @@ import { jobKey, parseJob } from "./subject.ts";
 import type { JobState, NotificationSubjectFactory } from "./subject.ts";
 import { NOTIFICATION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execNotification } from "./exec.ts";
 import { job } from "./job.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
@@ -29,7 +30,7 @@ const SUBJECTS: Record<string, NotificationSubjectFactory> = {
   naive,
   etcd3: etcd3Notification,
 };
-const CHOICES = { builtins: SUBJECTS, shape: NOTIFICATION_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: NOTIFICATION_SHAPE, exec: execNotification };
 
 /**
  * Waits for job 1, 2, … in turn, working a random while after each (so it
@@ -100,6 +101,7 @@ const scenario: Scenario = {
       "etcd3 as its README teaches: get(key), then watch().key().startRevision().create() with its own resume until a put says done; no re-read",
   },
   subjectShape: NOTIFICATION_SHAPE,
+  execProtocol: "docs/exec-protocol.md#notification",
   defaultSubject: "reference",
   roles: { job, watcher, "late-watcher": lateWatcher },
   layout: (nodes) => {

@@ -14,12 +14,13 @@ import { messageId } from "./subject.ts";
 import type { PubSubKeys, PubSubSubject } from "./subject.ts";
 import { PUBSUB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execPubSub } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3PubSub } from "./etcd3.ts";
 
 const SUBJECTS: Record<string, PubSubSubject> = { reference, naive, etcd3: etcd3PubSub };
-const CHOICES = { builtins: SUBJECTS, shape: PUBSUB_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: PUBSUB_SHAPE, exec: execPubSub };
 
 const keysOf = (prefix: string): PubSubKeys => ({
   messages: `${prefix}messages/`,
@@ -105,6 +106,7 @@ const scenario: Scenario = {
       "etcd3 as its README teaches: put per message; watch().prefix().startRevision().create() with its own resume, put events delivered; a plain put checkpoint across restarts",
   },
   subjectShape: PUBSUB_SHAPE,
+  execProtocol: "docs/exec-protocol.md#pubsub",
   defaultSubject: "reference",
   roles: { publisher, subscriber },
   layout: (nodes) => {

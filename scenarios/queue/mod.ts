@@ -14,11 +14,12 @@ import { itemId } from "./subject.ts";
 import type { QueueSubjectFactory } from "./subject.ts";
 import { QUEUE_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
+import { execQueue } from "./exec.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
 const SUBJECTS: Record<string, QueueSubjectFactory> = { reference, naive };
-const CHOICES = { builtins: SUBJECTS, shape: QUEUE_SHAPE };
+const CHOICES = { builtins: SUBJECTS, shape: QUEUE_SHAPE, exec: execQueue };
 
 const itemsPrefix = (prefix: string) => `${prefix}items/`;
 
@@ -82,6 +83,7 @@ const scenario: Scenario = {
     naive: "md5-of-time keys, get the first item then delete it unguarded (the classic write-up)",
   },
   subjectShape: QUEUE_SHAPE,
+  execProtocol: "docs/exec-protocol.md#queue",
   defaultSubject: "reference",
   roles: { producer, consumer },
   layout: (nodes) => {

@@ -128,15 +128,89 @@ Deno.test("exec channel: a program that exits before any answer, three times, ca
   });
 });
 
-Deno.test("exec channel: a cluster reached over TLS or as a user is refused (not passed on yet)", () => {
-  for (const connect of [{ caFile: "ca.pem" }, { username: "u", password: "p" }]) {
-    assert.throws(
-      () => new ExecChannel(context(`exec:python3 ${SCRIPTED}`, connect), { scenario: "lock" }),
-      (e: unknown) => e instanceof SubjectShapeError && /TLS or with a user/.test(e.message),
-    );
+Deno.test("exec channel: TLS files and the user reach the program in its environment, the password by a file", async () => {
+  const connect = {
+    caFile: "/pki/ca.pem",
+    certFile: "/pki/n3.pem",
+    keyFile: "/pki/n3-key.pem",
+    serverName: "localhost",
+    username: "contender-n3",
+    password: "s3cret-pw",
+  };
+  const ctx = context(`exec:python3 ${SCRIPTED}`, connect);
+  const c = new ExecChannel(ctx, { scenario: "lock" });
+  let file = "";
+  try {
+    const env = (await c.call("env", { secure: true }, 5000)).value as Record<string, string>;
+    file = env.DRILLS_PASSWORD_FILE;
+    assert.deepEqual({ ...env, DRILLS_PASSWORD_FILE: "?" }, {
+      DRILLS_ENDPOINTS: "https://localhost:1,https://localhost:2",
+      DRILLS_CACERT: "/pki/ca.pem",
+      DRILLS_CERT: "/pki/n3.pem",
+      DRILLS_KEY: "/pki/n3-key.pem",
+      DRILLS_SERVER_NAME: "localhost",
+      DRILLS_USER: "contender-n3",
+      DRILLS_PASSWORD_FILE: "?",
+      deadlineMs: 5000,
+    });
+    assert.equal((Deno.statSync(file).mode! & 0o777).toString(8), "600");
+    const pw = (await c.call("password", {}, 5000)).value as { password: string; argv: string[] };
+    assert.equal(pw.password, "s3cret-pw");
+    assert.ok(!pw.argv.join(" ").includes("s3cret-pw"), "the password is not in argv");
+  } finally {
+    await ctx.runAtExit(3000);
   }
-  // Without either, a channel is made (and starts nothing until its first call).
-  assert.ok(new ExecChannel(context(`exec:python3 ${SCRIPTED}`), { scenario: "lock" }));
+  assert.throws(
+    () => Deno.statSync(file),
+    Deno.errors.NotFound,
+    "the password file outlived the node",
+  );
+});
+
+Deno.test("exec channel: an answer or event that misfits the schema is unknown, not a crash", async () => {
+  await withChannel(`exec:python3 ${SCRIPTED}`, async (c) => {
+    await assert.rejects(
+      c.call("write", {}, 5000),
+      (e: unknown) =>
+        e instanceof ExecUnknownError &&
+        /does not fit docs\/exec-protocol.schema.json/.test(e.message) &&
+        /revision/.test(e.message),
+    );
+    const seen: ExecEvent[] = [];
+    c.on("view", (e) => seen.push(e));
+    await c.call("bad-event", {}, 5000);
+    assert.deepEqual(seen, [], "a misfit event is not handed on");
+    assert.deepEqual((await c.call("echo", { z: 3 }, 5000)).value, { z: 3 });
+  });
+});
+
+Deno.test("exec channel: a program that never gives a well-formed answer stops the run", async () => {
+  const fatal: string[] = [];
+  const ctx = new NodeContext(
+    {
+      scenario: "file:///x.ts",
+      role: "contender",
+      subject: `exec:python3 ${SCRIPTED}`,
+      node: "n1",
+      incarnation: 1,
+      endpoints: ["127.0.0.1:1"],
+      prefix: "/drills/t/",
+      ttl: 2,
+      seed: 1,
+      params: {},
+    },
+    new AbortController().signal,
+    (m) => m.t === "fatal" && fatal.push(m.error),
+  );
+  const c = new ExecChannel(ctx, { scenario: "lock", maxUnanswered: 3 });
+  try {
+    for (let i = 0; i < 3; i++) await assert.rejects(c.call("garbage", {}, 5000), ExecUnknownError);
+    await assert.rejects(c.call("garbage", {}, 5000), SubjectShapeError);
+    assert.equal(fatal.length, 1, "the runner is told once, whatever the role does with the throw");
+    assert.match(fatal[0], /no well-formed answer to any of its first 3 calls/);
+  } finally {
+    await ctx.runAtExit(3000);
+  }
 });
 
 Deno.test("exec channel: a program that cannot start, three times, cannot run", async () => {
