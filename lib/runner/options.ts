@@ -51,6 +51,6 @@ export interface RunOptions {
   params?: Record<string, unknown>;
   /** Progress lines on stderr. */
   progress?: boolean;
-  /** Objectives over what each fault cost (`--slo`, lib/cost/slo.ts): deciding checks. */
+  /** Objectives over what each fault cost (`--slo`, lib/report/cost/slo.ts): deciding checks. */
   slo?: readonly Slo[];
 }

@@ -11,7 +11,7 @@
  * - The run is measured from the `workload` phase to the `stop` phase (the
  *   runner stopping the nodes; else `final`, else the last event): what
  *   completed after that (a lock wait ended by the stop) is not counted.
- * - Reads and writes are classified by operation name (lib/cost/op_class.ts);
+ * - Reads and writes are classified by operation name (lib/report/cost/op_class.ts);
  *   the runner's probe reads (`probe` events) are reads.
  * - An operation belongs to a window when its span (invoke to completion,
  *   or to the end of the run if it never completed) overlaps the window; to
@@ -136,7 +136,7 @@ export interface FaultCost {
 /** Options of {@link faultCost}. */
 export interface FaultCostOptions {
   history: readonly HistoryEvent[];
-  /** Elections from the members' logs (lib/cost/member_elections.ts); absent: not measured. */
+  /** Elections from the members' logs (lib/report/cost/member_elections.ts); absent: not measured. */
   elections?: readonly Election[];
   /** How long after a heal an election still counts for its window (default 1000 ms). */
   afterHealMs?: number;

@@ -1,6 +1,6 @@
 /**
  * Which operations count as reads and which as writes when the cost of a
- * fault is measured (lib/cost/fault_cost.ts). One small table over the op
+ * fault is measured (lib/report/cost/fault_cost.ts). One small table over the op
  * names the built-in scenarios record (scenarios/<name>/mod.ts and their
  * subjects); the runner's own probe reads (`probe` events) are reads too.
  *

@@ -1,7 +1,7 @@
 /**
  * Service-level objectives over what each fault cost: `--slo
  * 'write-gap<=3s,p99<=500ms,recovery<=5s'` parsed into bounds, and the
- * figures of lib/cost/fault_cost.ts judged against them as named checks.
+ * figures of lib/report/cost/fault_cost.ts judged against them as named checks.
  */
 import type { NamedResult, Validity } from "../../checks/checker.ts";
 import { UsageError } from "../../proc/errors.ts";
