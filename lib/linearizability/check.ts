@@ -139,6 +139,8 @@ export function checkHistory<S, I, O>(
     }
     if (r.kind === "illegal") {
       if (r.stuck >= 0) pv.stuck = view(part.ops[r.stuck]);
+      const inPart = new Map(part.ops.map((op) => [op.id, op]));
+      const viewPart = (id: number) => view(inPart.get(id) ?? byId.get(id)!);
       const w: FailingWindow | null = smallestWindow(m, part.ops, {
         deadline: performance.now() + (options.evidenceBudgetMs ?? 5_000),
       });
@@ -147,8 +149,8 @@ export function checkHistory<S, I, O>(
           from: w.from,
           to: w.to,
           minimal: w.minimal,
-          inside: w.inside.map(viewId),
-          edge: w.edge.map(viewId),
+          inside: w.inside.map(viewPart),
+          edge: w.edge.map(viewPart),
         };
       }
     }

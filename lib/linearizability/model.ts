@@ -67,6 +67,22 @@ export interface Model<S, I, O> {
   /** A string that identifies the state (the memo key). */
   key(state: S): string;
   /**
+   * The state's key without its clock (e.g. etcd's global revision), for
+   * models where an observation only moves the clock forward: the search then
+   * takes such an op at once (the one with the smallest {@link clock} first)
+   * instead of branching on it. Default: `key`.
+   */
+  tieKey?(state: S): string;
+  /**
+   * True when the op, with this output, changes no state whatever the state
+   * (a read; a delete that deleted nothing; a txn whose compare failed and
+   * only read): only such ops are taken at once without branching.
+   * Default: `readOnly(input)` with a known output.
+   */
+  observes?(input: I, output: O | undefined): boolean;
+  /** The clock an op observes (e.g. a read's header revision). Default 0. */
+  clock?(input: I, output: O | undefined): number;
+  /**
    * The model for one partition's operations, free to identify states no
    * operation can tell apart (e.g. register values nobody reads): fewer
    * distinct states, a smaller search. Default: the model itself.

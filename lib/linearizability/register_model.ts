@@ -92,12 +92,15 @@ export const registerModel: Model<RegisterState, RegisterInput, RegisterOutput> 
       if (op.input.f === "read" && op.output) seen.add(valueKey(op.output.value ?? null));
       if (op.input.f === "cas") seen.add(valueKey(op.input.from));
     }
+    const unseen = (v: RegisterValue) => !seen.has(valueKey(v));
     return {
       ...registerModel,
-      key: (s) => {
-        const k = valueKey(s);
-        return s === undefined || seen.has(k) ? k : "unseen";
-      },
+      key: (s) => s === undefined || !unseen(s) ? valueKey(s) : "unseen",
+      // A write of a value nobody sees, when the state is already unseen, changes nothing that
+      // anything can tell: placing it now is as good as any later place (it only erases).
+      observes: (input, output) =>
+        (input.f === "read" && output !== undefined) ||
+        (input.f === "write" && unseen(input.value)),
     };
   },
 };

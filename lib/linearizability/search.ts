@@ -148,6 +148,10 @@ export function searchLinearization<S, I, O>(
     next[prev[e]] = e;
   };
 
+  const tieKey = model.tieKey ?? model.key;
+  const clock = model.clock ?? (() => 0);
+  const observes = model.observes ??
+    ((input: I, output: O | undefined) => output !== undefined && model.readOnly?.(input) === true);
   const seen = new Set<string>();
   let state: S = "start" in options ? options.start as S : model.init();
   let stateKey = model.key(state);
@@ -209,29 +213,40 @@ export function searchLinearization<S, I, O>(
     let due = next[HEAD];
     while (due !== TAIL && (due & 1) === 0) due = next[due];
     const dueOp = due === TAIL ? -1 : due >> 1;
-    let forced = -1;
+    let forced = -1, forcedAlt: S = state, forcedClock = Infinity, forcedOk = false;
     const choices: Choice<S>[] = [];
+    const tie = tieKey(state);
     for (let e = next[HEAD]; e !== due; e = next[e]) {
       const op = ops[e >> 1];
       const alts = model.step(state, op.input, op.output);
       if (alts.length === 0) continue;
-      // An op that can leave the state as it is goes now: any order that places it later can
-      // place it here instead (its call precedes every pending return).
-      let same = false;
-      for (let a = 0; a < alts.length && !same; a++) same = model.key(alts[a]) === stateKey;
-      if (same) {
-        forced = e;
-        break;
+      // An op that leaves the state as it is (but for its clock) goes now, the one with the
+      // smallest clock first: any order that places it later can place it here instead (its
+      // call precedes every pending return).
+      let same = -1;
+      for (let a = 0; a < alts.length && same < 0; a++) if (tieKey(alts[a]) === tie) same = a;
+      if (same >= 0) {
+        // The smallest clock among all ops that can leave the state as it is decides; it is
+        // forced only if it is an observation (its own choice of state is then dominated).
+        const c = clock(op.input, op.output);
+        const obs = alts.length === 1 && observes(op.input, op.output);
+        if (forced < 0 || c < forcedClock || (c === forcedClock && obs && !forcedOk)) {
+          forced = e;
+          forcedAlt = alts[same];
+          forcedClock = c;
+          forcedOk = obs;
+        }
       }
       choices.push({ entry: e, alts });
     }
     let advanced = false;
-    if (forced >= 0) {
+    if (forced >= 0 && forcedOk) {
       mark(forced >> 1);
-      const key = setKey() + "#" + stateKey;
+      const k = model.key(forcedAlt);
+      const key = setKey() + "#" + k;
       if (!seen.has(key)) {
         seen.add(key);
-        push(forced, state, stateKey, null, 0, 0);
+        push(forced, forcedAlt, k, null, 0, 0);
         advanced = true;
       } else unmark(forced >> 1); // tried before from here, and failed: so does this point
     } else if (choices.length > 0) {
