@@ -43,6 +43,8 @@ export interface PartitionVerdict {
   longest?: StepView[];
   /** Length of the longest partial linearization (steps). */
   longestLength?: number;
+  /** When not linearizable: the partition's operations around the window, for drawing (≤ 300). */
+  context?: OpView[];
   /** When not linearizable: the smallest window found that admits no order. */
   window?: {
     from: number;
@@ -145,6 +147,9 @@ export function checkHistory<S, I, O>(
         deadline: performance.now() + (options.evidenceBudgetMs ?? 5_000),
       });
       if (w) {
+        const span = Math.max(w.to - (w.from === -Infinity ? w.to : w.from), 1);
+        const lo = (w.from === -Infinity ? w.to - span : w.from) - span, hi = w.to + span;
+        pv.context = part.ops.filter((op) => op.ret >= lo && op.call <= hi).slice(0, 300).map(view);
         pv.window = {
           from: w.from,
           to: w.to,

@@ -95,6 +95,7 @@ export function parseJepsenLog(text: string): Op<RegisterInput, RegisterOutput>[
       );
     }
     open.delete(proc);
+    if (f !== "read") parseInput(f, value, line); // its value must read as the invocation's did
     if (type === ":fail") {
       done[o.op.id] = null;
       continue;
