@@ -118,7 +118,8 @@ export function checkHistory<S, I, O>(
       continue;
     }
     const m = model.specialize?.(part.ops) ?? model;
-    const r = searchLinearization(m, part.ops, { deadline });
+    const searched = m.prune?.(part.ops) ?? part.ops;
+    const r = searchLinearization(m, searched, { deadline });
     const pv: PartitionVerdict = {
       name: part.name,
       verdict: r.kind === "ok"
@@ -126,13 +127,13 @@ export function checkHistory<S, I, O>(
         : r.kind === "illegal"
         ? "not linearizable"
         : "unknown",
-      ops: part.ops.length,
+      ops: searched.length,
       steps: r.kind === "ok" ? r.order.length : r.steps,
     };
     if (r.kind !== "ok") {
       pv.longestLength = r.longest.length;
       pv.longest = r.longest.slice(-LONGEST_SHOWN).map((s) => ({
-        op: view(part.ops[s.index]),
+        op: view(searched[s.index]),
         stateAfter: model.describeState(s.stateAfter),
       }));
     }
@@ -140,16 +141,17 @@ export function checkHistory<S, I, O>(
       reason ??= `the search of ${part.name} ran out of its time budget (${budget} ms)`;
     }
     if (r.kind === "illegal") {
-      if (r.stuck >= 0) pv.stuck = view(part.ops[r.stuck]);
-      const inPart = new Map(part.ops.map((op) => [op.id, op]));
+      if (r.stuck >= 0) pv.stuck = view(searched[r.stuck]);
+      const inPart = new Map(searched.map((op) => [op.id, op]));
       const viewPart = (id: number) => view(inPart.get(id) ?? byId.get(id)!);
-      const w: FailingWindow | null = smallestWindow(m, part.ops, {
+      const w: FailingWindow | null = smallestWindow(m, searched, {
+        near: r.stuck >= 0 ? r.stuck : undefined,
         deadline: performance.now() + (options.evidenceBudgetMs ?? 5_000),
       });
       if (w) {
         const span = Math.max(w.to - (w.from === -Infinity ? w.to : w.from), 1);
         const lo = (w.from === -Infinity ? w.to - span : w.from) - span, hi = w.to + span;
-        pv.context = part.ops.filter((op) => op.ret >= lo && op.call <= hi).slice(0, 300).map(view);
+        pv.context = searched.filter((op) => op.ret >= lo && op.call <= hi).slice(0, 300).map(view);
         pv.window = {
           from: w.from,
           to: w.to,

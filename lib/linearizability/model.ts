@@ -88,6 +88,11 @@ export interface Model<S, I, O> {
    * distinct states, a smaller search. Default: the model itself.
    */
   specialize?(ops: readonly Op<I, O>[]): Model<S, I, O>;
+  /**
+   * Leaves out operations that cannot change the verdict (e.g. an unknown
+   * write of a value nobody reads: it could only erase). Default: none.
+   */
+  prune?(ops: readonly Op<I, O>[]): Op<I, O>[];
   /** True for operations that never change the state: dropped when their outcome is unknown. */
   readOnly?(input: I): boolean;
   /** Splits a history into parts that are linearizable alone iff together. Default: one part. */

@@ -98,6 +98,17 @@ export const registerModel: Model<RegisterState, RegisterInput, RegisterOutput> 
       key: (s) => s === undefined || !unseen(s) ? valueKey(s) : "unseen",
       // A write of a value nobody sees, when the state is already unseen, changes nothing that
       // anything can tell: placing it now is as good as any later place (it only erases).
+      // An unknown write of a value nobody sees could only erase, which never lets anything
+      // else happen: leave it out.
+      prune: (ops) =>
+        ops.filter((op) =>
+          op.ret !== Infinity ||
+          (op.input.f === "write"
+            ? !unseen(op.input.value)
+            : op.input.f === "cas"
+            ? !unseen(op.input.to)
+            : true)
+        ),
       observes: (input, output) =>
         (input.f === "read" && output !== undefined) ||
         (input.f === "write" && unseen(input.value)),

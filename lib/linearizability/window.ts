@@ -43,66 +43,80 @@ export function windowOps<I, O>(ops: readonly Op<I, O>[], from: number, to: numb
 
 /**
  * Shrinks a partition known not to be linearizable to a small window that
- * still admits no order. Returns null if even the whole partition passes as a
- * window (cannot happen for a history the search rejected) or time ran out first.
+ * still admits no order, starting from the operation the search could not
+ * place (`near`, its index in `ops`): windows ending at its return, growing
+ * leftwards by doubling (small windows are cheap to search), then bisected
+ * on each edge. Returns null if time ran out before any window failed.
  */
 export function smallestWindow<S, I, O>(
   model: Model<S, I, O>,
   ops: readonly Op<I, O>[],
-  options: WindowOptions,
+  options: WindowOptions & { near?: number },
 ): FailingWindow | null {
-  const fails = (from: number, to: number, start: S): boolean | null => {
+  let timedOut = false;
+  const hasAny = model.anyState !== undefined;
+  const anyState = model.anyState?.() as S;
+  const fails = (from: number, to: number): boolean => {
+    if (timedOut) return false;
     const sub = windowOps(ops, from, to).filter((op) =>
       !(op.ret === Infinity && model.readOnly?.(op.input))
     );
+    const start = from === -Infinity || !hasAny ? model.init() : anyState;
     const r = searchLinearization(model, sub, { deadline: options.deadline, start });
-    return r.kind === "timeout" ? null : r.kind === "illegal";
+    if (r.kind === "timeout") timedOut = true;
+    return r.kind === "illegal";
   };
-  const init = model.init();
-  // Right edge: the earliest return time t with [−∞, t] failing.
   const rets = [...new Set(ops.filter((o) => o.ret !== Infinity).map((o) => o.ret))].sort((a, b) =>
     a - b
   );
+  const calls = [...new Set(ops.map((o) => o.call))].filter(Number.isFinite).sort((a, b) => a - b);
   if (rets.length === 0) return null;
-  let lo = 0, hi = rets.length - 1;
-  const whole = fails(-Infinity, rets[hi], init);
-  if (whole !== true) return null;
-  let minimal = true;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const f = fails(-Infinity, rets[mid], init);
-    if (f === null) {
-      minimal = false;
-      break;
-    }
-    if (f) hi = mid;
-    else lo = mid + 1;
-  }
-  const to = rets[hi];
-  // Left edge: the latest call time c with [c, to] failing from any state.
-  let from = -Infinity;
-  if (model.anyState && minimal) {
-    const anyState = model.anyState();
-    const calls = [...new Set(ops.filter((o) => o.call <= to).map((o) => o.call))].sort((a, b) =>
-      a - b
-    );
-    let l = 0, h = calls.length - 1, found = -1;
-    while (l <= h) {
-      const mid = (l + h) >> 1;
-      const f = fails(calls[mid], to, anyState);
-      if (f === null) {
-        minimal = false;
+  const first = calls[0] ?? rets[0];
+  const leftEdge = (to: number, d: number) => !hasAny || to - d <= first ? -Infinity : to - d;
+  // 1. The right edge: from the stuck op's return on, the first that fails with some left edge.
+  const near = options.near !== undefined && ops[options.near]?.ret !== Infinity
+    ? ops[options.near].ret
+    : rets[rets.length - 1];
+  let ri = Math.max(0, rets.indexOf(near));
+  let to = NaN, d = 1;
+  for (let step = 1; ri < rets.length; ri = Math.min(rets.length - 1, ri + step), step *= 2) {
+    const t = rets[ri];
+    // Grow the window leftwards by doubling until it fails or reaches the start.
+    for (d = 1;; d *= 2) {
+      const from = leftEdge(t, d);
+      if (fails(from, t)) {
+        to = t;
         break;
       }
-      if (f) {
-        found = mid;
-        l = mid + 1;
-      } else h = mid - 1;
+      if (from === -Infinity || timedOut) break;
     }
-    if (found >= 0) from = calls[found];
+    if (!Number.isNaN(to) || timedOut || ri === rets.length - 1) break;
+  }
+  if (Number.isNaN(to)) return null;
+  // 2. The left edge: the latest call in (to - d, to - d/2] that still fails.
+  let from = leftEdge(to, d);
+  if (from !== -Infinity) {
+    const cand = calls.filter((c) => c > from && c <= to - d / 2 && c <= to);
+    let lo = 0, hi = cand.length - 1;
+    while (lo <= hi && !timedOut) {
+      const mid = (lo + hi) >> 1;
+      if (fails(cand[mid], to)) {
+        from = cand[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+  }
+  // 3. The right edge again, now that the left one is fixed: the earliest return that fails.
+  const back = rets.filter((r) => r < to && (from === -Infinity || r >= from));
+  let lo = 0, hi = back.length - 1;
+  while (lo <= hi && !timedOut) {
+    const mid = (lo + hi) >> 1;
+    if (fails(from, back[mid])) {
+      to = back[mid];
+      hi = mid - 1;
+    } else lo = mid + 1;
   }
   const inside: number[] = [], edge: number[] = [];
   for (const op of windowOps(ops, from, to)) (op.ret === Infinity ? edge : inside).push(op.id);
-  // windowOps copies straddlers with ret = Infinity; an unknown op inside stays "edge" too, fine.
-  return { from, to, inside, edge, minimal };
+  return { from, to, inside, edge, minimal: !timedOut };
 }
