@@ -128,7 +128,7 @@ export function checkHistory<S, I, O>(
         ? "not linearizable"
         : "unknown",
       ops: searched.length,
-      steps: r.kind === "ok" ? r.order.length : r.steps,
+      steps: r.steps,
     };
     if (r.kind !== "ok") {
       pv.longestLength = r.longest.length;

@@ -22,7 +22,7 @@ export interface Step<S> {
 
 /** What the search found. */
 export type SearchOutcome<S> =
-  | { kind: "ok"; order: Step<S>[] }
+  | { kind: "ok"; order: Step<S>[]; steps: number }
   | {
     kind: "illegal";
     /** The longest partial linearization found. */
@@ -45,7 +45,8 @@ export interface SearchOptions<S> {
 /** A legal next step: the op at call entry `entry` and the states it can lead to. */
 interface Choice<S> {
   entry: number;
-  alts: readonly S[];
+  /** Null until needed (unknown-outcome ops are stepped only when the search gets to them). */
+  alts: readonly S[] | null;
 }
 
 interface Frame<S> {
@@ -189,13 +190,14 @@ export function searchLinearization<S, I, O>(
     for (; ci < choices.length; ci++, ai = 0) {
       const c = choices[ci];
       const i = c.entry >> 1;
-      for (; ai < c.alts.length; ai++) {
+      const alts = c.alts ??= model.step(state, ops[i].input, ops[i].output);
+      for (; ai < alts.length; ai++) {
         mark(i);
-        const k = model.key(c.alts[ai]);
+        const k = model.key(alts[ai]);
         const key = setKey() + "#" + k;
         if (!seen.has(key)) {
           seen.add(key);
-          push(c.entry, c.alts[ai], k, choices, ci, ai);
+          push(c.entry, alts[ai], k, choices, ci, ai);
           return true;
         }
         unmark(i);
@@ -205,7 +207,7 @@ export function searchLinearization<S, I, O>(
   };
 
   while (true) {
-    if (okDone === okCount) return { kind: "ok", order: stepsOf(top) };
+    if (okDone === okCount) return { kind: "ok", order: stepsOf(top), steps };
     if ((++steps & 1023) === 0 && performance.now() > options.deadline) {
       return { kind: "timeout", longest: stepsOf(best ?? top), steps };
     }
@@ -215,9 +217,16 @@ export function searchLinearization<S, I, O>(
     const dueOp = due === TAIL ? -1 : due >> 1;
     let forced = -1, forcedAlt: S = state, forcedClock = Infinity, forcedOk = false;
     const choices: Choice<S>[] = [];
+    const unknown: Choice<S>[] = [];
     const tie = tieKey(state);
     for (let e = next[HEAD]; e !== due; e = next[e]) {
       const op = ops[e >> 1];
+      // Unknown-outcome ops never force (no observation) and never raise the clock without
+      // changing the state: they wait at the end of the choices, stepped only if reached.
+      if (op.ret === Infinity) {
+        unknown.push({ entry: e, alts: null });
+        continue;
+      }
       const alts = model.step(state, op.input, op.output);
       if (alts.length === 0) continue;
       // An op that leaves the state as it is (but for its clock) goes now, the one with the
@@ -226,10 +235,10 @@ export function searchLinearization<S, I, O>(
       let same = -1;
       for (let a = 0; a < alts.length && same < 0; a++) if (tieKey(alts[a]) === tie) same = a;
       if (same >= 0) {
-        // The smallest clock among all ops that can leave the state as it is decides; it is
+        // The smallest clock among the ops that can leave the state as it is decides; it is
         // forced only if it is an observation (its own choice of state is then dominated).
-        const c = clock(op.input, op.output);
         const obs = alts.length === 1 && observes(op.input, op.output);
+        const c = clock(op.input, op.output);
         if (forced < 0 || c < forcedClock || (c === forcedClock && obs && !forcedOk)) {
           forced = e;
           forcedAlt = alts[same];
@@ -249,20 +258,30 @@ export function searchLinearization<S, I, O>(
         push(forced, forcedAlt, k, null, 0, 0);
         advanced = true;
       } else unmark(forced >> 1); // tried before from here, and failed: so does this point
-    } else if (choices.length > 0) {
+    } else if (choices.length + unknown.length > 0) {
       // The op that is due first, then ops after which it can go, then the rest.
-      if (dueOp >= 0 && choices.length > 1) {
+      if (dueOp >= 0 && choices.length + unknown.length > 1) {
         const dueIn = ops[dueOp].input, dueOut = ops[dueOp].output;
         const rank = (c: Choice<S>) =>
           c.entry >> 1 === dueOp
             ? 0
-            : c.alts.some((s) => model.step(s, dueIn, dueOut).length > 0)
+            : c.alts!.some((s) => model.step(s, dueIn, dueOut).length > 0)
             ? 1
             : 2;
         const ranked = choices.map((c, k) => ({ c, r: rank(c), k }));
+        // Unknown-outcome ops are ranked too unless the due op can go at once.
+        if (unknown.length > 0 && !ranked.some((x) => x.r === 0)) {
+          for (const u of unknown) {
+            u.alts = model.step(state, ops[u.entry >> 1].input, ops[u.entry >> 1].output);
+            if (u.alts.length > 0) ranked.push({ c: u, r: rank(u), k: ranked.length });
+          }
+          unknown.length = 0;
+        }
         ranked.sort((x, y) => x.r - y.r || x.k - y.k);
-        for (let k = 0; k < ranked.length; k++) choices[k] = ranked[k].c;
+        choices.length = 0;
+        for (const x of ranked) choices.push(x.c);
       }
+      for (const u of unknown) choices.push(u);
       advanced = tryFrom(choices, 0, 0);
     }
     if (advanced) continue;
