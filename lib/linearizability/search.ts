@@ -185,12 +185,16 @@ export function searchLinearization<S, I, O>(
     stateKey = afterKey;
     lift(e);
   };
+  // An unknown-outcome op placed where it changes nothing is the same as left out: only the
+  // states it changes are choices.
+  const stepUnknown = (i: number): readonly S[] =>
+    model.step(state, ops[i].input, ops[i].output).filter((s) => model.key(s) !== stateKey);
   // Takes the first choice from (ci, ai) on whose (set, state) is new.
   const tryFrom = (choices: Choice<S>[], ci: number, ai: number): boolean => {
     for (; ci < choices.length; ci++, ai = 0) {
       const c = choices[ci];
       const i = c.entry >> 1;
-      const alts = c.alts ??= model.step(state, ops[i].input, ops[i].output);
+      const alts = c.alts ??= stepUnknown(i);
       for (; ai < alts.length; ai++) {
         mark(i);
         const k = model.key(alts[ai]);
@@ -272,7 +276,7 @@ export function searchLinearization<S, I, O>(
         // Unknown-outcome ops are ranked too unless the due op can go at once.
         if (unknown.length > 0 && !ranked.some((x) => x.r === 0)) {
           for (const u of unknown) {
-            u.alts = model.step(state, ops[u.entry >> 1].input, ops[u.entry >> 1].output);
+            u.alts = stepUnknown(u.entry >> 1);
             if (u.alts.length > 0) ranked.push({ c: u, r: rank(u), k: ranked.length });
           }
           unknown.length = 0;
