@@ -75,6 +75,8 @@ export interface CheckOptions {
   budgetMs?: number;
   /** Time the evidence (window bisection) may take after a violation, ms (default 5 000). */
   evidenceBudgetMs?: number;
+  /** Called every 1 024 search steps (e.g. to sample memory). */
+  onTick?: () => void;
   /** Stop at the first partition that admits no order (default false: judge them all). */
   stopAtFirst?: boolean;
 }
@@ -95,7 +97,7 @@ export function checkHistory<S, I, O>(
   const view = (op: Op<I, O>): OpView => ({
     id: op.id,
     client: op.client,
-    call: op.call,
+    call: op.invoked ?? op.call,
     ret: op.ret === Infinity ? null : op.ret,
     text: model.describeOp(op.input, op.output),
     ...(op.source ? { source: op.source } : {}),
@@ -119,7 +121,7 @@ export function checkHistory<S, I, O>(
     }
     const m = model.specialize?.(part.ops) ?? model;
     const searched = m.prune?.(part.ops) ?? part.ops;
-    const r = searchLinearization(m, searched, { deadline });
+    const r = searchLinearization(m, searched, { deadline, onTick: options.onTick });
     const pv: PartitionVerdict = {
       name: part.name,
       verdict: r.kind === "ok"
@@ -150,7 +152,7 @@ export function checkHistory<S, I, O>(
       });
       if (w) {
         const span = Math.max(w.to - (w.from === -Infinity ? w.to : w.from), 1);
-        const lo = (w.from === -Infinity ? w.to - span : w.from) - span, hi = w.to + span;
+        const lo = (w.from === -Infinity ? w.to - span : w.from) - 4 * span, hi = w.to + 4 * span;
         pv.context = searched.filter((op) => op.ret >= lo && op.call <= hi).slice(0, 300).map(view);
         pv.window = {
           from: w.from,

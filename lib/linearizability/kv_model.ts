@@ -167,7 +167,7 @@ export function partitionKv(ops: readonly KvOp[]): Partition<KvInput, KvOutput>[
         }
         if (at >= 0) from = writes[at].call;
       }
-      list[j] = { ...op, call: Math.min(op.call, from) };
+      list[j] = { ...op, call: Math.min(op.call, from), invoked: op.call };
     }
   }
   return [...parts].filter(([, list]) => list.length > 0).map(([name, ops]) => ({ name, ops }));

@@ -19,6 +19,11 @@ export interface Op<I = unknown, O = unknown> {
   output: O | undefined;
   /** When it was invoked (any clock shared by all clients). */
   call: number;
+  /**
+   * When it was really invoked, where the model moved `call` earlier (a
+   * serializable read may take effect before its invocation); evidence shows this.
+   */
+  invoked?: number;
   /** When it returned; `Infinity` when it never did (unknown outcome). */
   ret: number;
   /** Where it came from, for a person: `line 12`, `event 40`. */

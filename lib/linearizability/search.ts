@@ -38,6 +38,8 @@ export type SearchOutcome<S> =
 export interface SearchOptions<S> {
   /** `performance.now()` after which the search gives up (answers `timeout`). */
   deadline: number;
+  /** Called every 1 024 steps (e.g. to sample memory). */
+  onTick?: () => void;
   /** Start state (present even when `undefined`); absent: the model's `init()`. */
   start?: S;
 }
@@ -212,8 +214,11 @@ export function searchLinearization<S, I, O>(
 
   while (true) {
     if (okDone === okCount) return { kind: "ok", order: stepsOf(top), steps };
-    if ((++steps & 1023) === 0 && performance.now() > options.deadline) {
-      return { kind: "timeout", longest: stepsOf(best ?? top), steps };
+    if ((++steps & 1023) === 0) {
+      options.onTick?.();
+      if (performance.now() > options.deadline) {
+        return { kind: "timeout", longest: stepsOf(best ?? top), steps };
+      }
     }
     // The calls before the first pending return are the ops that may go next.
     let due = next[HEAD];
