@@ -11,7 +11,7 @@
  * are kept for their evidence, the path printed), BENCH_POWER_SECONDS=20 every
  * caught and valid row at that duration (default 30);
  * BENCH_SKIP=scale,overhead skips sections by name (ready, container, checkers,
- * overhead, scale, detection, runall, power).
+ * linearizability, overhead, scale, detection, runall, power).
  */
 import { cleanupAll } from "../lib/proc/cleanup.ts";
 import { containerClusterReady, processClusterReady } from "./cluster_ready.ts";
@@ -24,6 +24,7 @@ import { runAllTime } from "./run_all.ts";
 import { chooseRows, power } from "./power.ts";
 import { benchSettings } from "./settings.ts";
 import { UsageError } from "../lib/proc/errors.ts";
+import { formatLinearizabilityBench, linearizabilityBench } from "./linearizability.ts";
 
 // Bad settings are found before the first section, not after minutes of figures.
 const settings = await (async () => {
@@ -99,6 +100,25 @@ await section("checkers", () => {
       });
     }
   }
+  return Promise.resolve();
+});
+
+await section("linearizability", () => {
+  const r = linearizabilityBench();
+  results.linearizability = r;
+  console.error(formatLinearizabilityBench(r));
+  for (const x of r.rows) {
+    rows.push({
+      figure: `linearizability ${x.model}, ${x.ops} ops, ${x.clients} clients (${x.verdict})`,
+      value: `${x.opsPerSec ?? "—"} ops/s, heap +${x.peakHeapMiB} MiB`,
+      target: x.model === "register" && x.ops === 10_000 && x.clients === 5 ? "< 1 s" : "—",
+    });
+  }
+  rows.push({
+    figure: `linearizability register corpus (${r.corpus.histories} histories)`,
+    value: `${r.corpus.ms} ms${r.corpus.allAsExpected ? "" : " (not all as expected)"}`,
+    target: "—",
+  });
   return Promise.resolve();
 });
 

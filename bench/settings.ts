@@ -14,6 +14,7 @@ export const SECTIONS = [
   "ready",
   "container",
   "checkers",
+  "linearizability",
   "overhead",
   "scale",
   "detection",

@@ -9,6 +9,7 @@ export const LAYERS = [
   "lib/proc",
   "lib/history",
   "lib/checks",
+  "lib/linearizability",
   "lib/net",
   "lib/cluster",
   "lib/node",
