@@ -9,4 +9,5 @@ export const BUILTIN_SCENARIOS: Record<string, string> = {
   barrier: new URL("./barrier/mod.ts", import.meta.url).href,
   election: new URL("./election/mod.ts", import.meta.url).href,
   "load-balancing": new URL("./load_balancing/mod.ts", import.meta.url).href,
+  kv: new URL("./kv/mod.ts", import.meta.url).href,
 };

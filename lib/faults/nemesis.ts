@@ -4,6 +4,9 @@ import type { ActiveFault, Fault, World } from "./fault.ts";
 import type { PlannedFault } from "./schedule.ts";
 import { MAX_PLANNED } from "./schedule.ts";
 
+/** How long a fault that found nothing to hit keeps trying before it is skipped, ms. */
+const START_RETRY_MS = 3000;
+
 /**
  * Carries out a fault plan against the world: starts each fault at its time,
  * heals it after its hold, records both in the history. `healAll` undoes
@@ -68,11 +71,19 @@ export class Nemesis {
 
   async #start(p: PlannedFault): Promise<void> {
     const fault = this.#faults.get(p.fault)!;
-    const active = await fault.start(this.#world, mulberry32(p.seed), {
+    const aim = {
       primary: p.solo === true,
       role: p.role,
       ...(p.targets?.length === 1 ? { target: p.targets[0] } : {}),
-    });
+    };
+    // A fault that finds nothing to hit (the members still held by a heal that is finishing, every
+    // node busy) tries again for a while, with the same draws, before it is skipped.
+    const until = Date.now() + START_RETRY_MS;
+    let active = await fault.start(this.#world, mulberry32(p.seed), aim);
+    while (!active && !this.#stopped && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      active = await fault.start(this.#world, mulberry32(p.seed), aim);
+    }
     if (!active) {
       this.skipped.push(p);
       return;

@@ -145,7 +145,7 @@ export function planRun(o: PlanOptions): { plan: PlannedFault[]; unfit: UnfitFau
           ...(role ? { role } : {}),
         });
         busyUntil.set(fault.name, at + holdMs);
-        if (holdsMembers(fault)) busyUntil.set(MEMBERS, at + holdMs);
+        if (holdsMembers(fault)) busyUntil.set(MEMBERS, at + holdMs + MEMBER_HEAL_MS);
       }
     }
     at += o.intervalMs * (0.5 + random());
@@ -155,6 +155,9 @@ export function planRun(o: PlanOptions): { plan: PlannedFault[]; unfit: UnfitFau
   plan.forEach((p, i) => p.id = i + 1);
   return { plan, unfit };
 }
+
+/** Time a member fault's heal takes (members serving again) before the next may start, ms. */
+const MEMBER_HEAL_MS = 2000;
 
 /** The busy key of the member side: member faults that hold it take turns. */
 const MEMBERS = "\u0000members";
@@ -189,11 +192,13 @@ function placeMissing(
   const planned = (c: FaultChoice) =>
     plan.some((p) => p.fault === c.fault.name && (c.role === undefined || p.role === c.role));
   const overlaps = (f: Fault, from: number, to: number) =>
-    plan.some((p) =>
-      p.at < to && from < p.at + p.holdMs &&
-      (p.fault === f.name ||
-        (holdsMembers(f) && holdsMembers(o.faults.find((x) => x.name === p.fault) ?? f)))
-    );
+    plan.some((p) => {
+      const other = o.faults.find((x) => x.name === p.fault) ?? f;
+      const members = holdsMembers(f) && holdsMembers(other);
+      const margin = members ? MEMBER_HEAL_MS : 0; // each side's heal, before the other starts
+      return p.at < to + margin && from < p.at + p.holdMs + margin &&
+        (p.fault === f.name || members);
+    });
   for (const c of choices) {
     if (planned(c)) continue;
     const holdMs = Math.round(c.fault.holdMs(o.ttlMs)[0]);
@@ -206,10 +211,11 @@ function placeMissing(
     for (let t = Math.ceil(o.mixFrom); at === undefined && t <= last; t += 250) {
       if (!overlaps(c.fault, t, t + holdMs)) at = t;
     }
+    if (at === undefined && takeOver(plan, c, holdMs, o)) continue;
     if (at === undefined) {
       // Too short a workload, or too crowded: either way a longer one has room after the end.
       const from = holdsMembers(c.fault) ? memberCursor : Math.max(o.mixFrom, o.durationMs);
-      if (holdsMembers(c.fault)) memberCursor = from + holdMs;
+      if (holdsMembers(c.fault)) memberCursor = from + holdMs + MEMBER_HEAL_MS;
       unfit.push({ name: choiceName(c), needsMs: Math.ceil((from + holdMs + 1000) / 1000) * 1000 });
       continue;
     }
@@ -223,6 +229,36 @@ function placeMissing(
     });
   }
   return unfit;
+}
+
+/**
+ * A crowded plan makes room by giving a drawn fault's slot to a named one the draw left out: the
+ * first fault after the solo windows whose kind the plan holds more than once, on the same side
+ * (so member faults still take turns) and held at least as long as the newcomer needs.
+ */
+function takeOver(
+  plan: PlannedFault[],
+  c: FaultChoice,
+  holdMs: number,
+  o: PlanOptions & { mixFrom: number },
+): boolean {
+  const count = (name: string) => plan.filter((p) => p.fault === name).length;
+  const side = (name: string) => o.faults.find((f) => f.name === name);
+  const slot = plan.find((p) => {
+    const f = side(p.fault);
+    return !p.solo && p.at >= o.mixFrom && count(p.fault) > 1 && p.holdMs >= holdMs && !!f &&
+      holdsMembers(f) === holdsMembers(c.fault) &&
+      // a slot of another kind must not overlap one of the newcomer's own kind
+      !plan.some((q) =>
+        q !== p && q.fault === c.fault.name && q.at < p.at + holdMs && p.at < q.at + q.holdMs
+      );
+  });
+  if (!slot) return false;
+  slot.fault = c.fault.name;
+  slot.holdMs = holdMs;
+  if (c.role) slot.role = c.role;
+  else delete slot.role;
+  return true;
 }
 
 /** A solo window's fault and the role it aims at. */

@@ -6,13 +6,14 @@
  *
  * - `write`: a request that changes etcd and is answered at once
  *   (`write`, `release`, `register`, `deregister`, `publish`, `enqueue`,
- *   `dequeue`, `set`, `progress`, `complete`, `resign`).
+ *   `dequeue`, `set`, `progress`, `complete`, `resign`; the kv scenario's `put`, `delete`,
+ *   `txn`, `grant`, `revoke`).
  * - `write-wait`: a write that may block on other clients before it is
  *   answered (`acquire`, `campaign`, `enter`, `leave`): it counts for the
  *   write gap, the error rate and recovery, but not for latency, whose
  *   figures would otherwise measure contention, not etcd.
  * - `read`: a request that reads etcd and is answered at once (`read`,
- *   `get`, `census`, `subscribe`).
+ *   `get`, `range`, `census`, `subscribe`).
  * - `read-wait`: a read that waits for a condition (`wait`, `drain`): like
  *   `write-wait`, no latency.
  * - `observe`: what a watch delivered (`view`, `observe`, `resolve`,
@@ -36,12 +37,18 @@ const CLASSES: Record<string, OpClass> = {
   progress: "write",
   complete: "write",
   resign: "write",
+  put: "write",
+  delete: "write",
+  txn: "write",
+  grant: "write",
+  revoke: "write",
   acquire: "write-wait",
   campaign: "write-wait",
   enter: "write-wait",
   leave: "write-wait",
   read: "read",
   get: "read",
+  range: "read",
   census: "read",
   subscribe: "read",
   wait: "read-wait",
