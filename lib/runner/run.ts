@@ -1,4 +1,5 @@
 import { runCheckers } from "../checks/checker.ts";
+import { withProgress } from "../checks/progress.ts";
 import { RunContext } from "./run_context.ts";
 import { setup } from "./setup.ts";
 import { planOf, workload } from "./workload.ts";
@@ -57,7 +58,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         started: new Set(nemesis.hits.keys()),
         unfit: noRoom,
       }),
-      ...runCheckers(o.scenario.checkers, {
+      // Added here, not in each scenario's list, so a plugin's scenario gets it without asking.
+      ...runCheckers(withProgress(o.scenario.checkers, o.scenario.progress), {
         history: run.history.events,
         final,
         ttlMs: run.ttlMs,

@@ -1,5 +1,6 @@
 import type { Etcd3 } from "etcd3";
 import type { Checker } from "../checks/checker.ts";
+import type { ProgressSpec } from "../checks/progress.ts";
 import type { NodeContext } from "../node/context.ts";
 import type { SubjectShape } from "../node/subject_shape.ts";
 
@@ -85,4 +86,10 @@ export interface Scenario {
   /** Reads what the checkers need from etcd after heal and quiesce (keys live below `prefix`). */
   finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
   checkers: Checker[];
+  /**
+   * The main operations that must keep completing in a quiet window, for
+   * the `progress` check the runner adds to every scenario, e.g. `{ ops:
+   * ["acquire"] }`; absent: every operation the nodes invoke.
+   */
+  progress?: ProgressSpec;
 }

@@ -178,6 +178,8 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
   ],
   finalReads,
+  // Waiters pass the condition, participants enter and leave round after round.
+  progress: { ops: ["wait", "enter", "leave"], roles: ["waiter", "participant"] },
   checkers: [
     ...conditionCheckers({
       wait: "wait",

@@ -153,6 +153,8 @@ const scenario: Scenario = {
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 7, durationMs: 30_000 },
   ],
   finalReads,
+  // Each candidate waits its turn to lead: in a quiet window every campaign must win in time.
+  progress: { ops: ["campaign"], roles: ["candidate"] },
   checkers: [
     ...leadershipCheckers({
       campaign: "campaign",

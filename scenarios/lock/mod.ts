@@ -115,6 +115,8 @@ const scenario: Scenario = {
     { subject: "etcdctl-fenced", faults: ["pause-node"], valid: true, seed: 4, durationMs: 30_000 },
   ],
   finalReads,
+  // The grant: every contender waiting for the lock must get it in a quiet window.
+  progress: { ops: ["acquire"], roles: ["contender"] },
   checkers: [
     counterChecker({ write: "write" }),
     overlapChecker(),
