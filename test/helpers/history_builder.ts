@@ -47,25 +47,13 @@ export class HistoryBuilder {
     return this;
   }
 
-  /** A node incarnation started, running `role`. */
-  spawn(node: string, role: string, time: number, incarnation = 1): this {
-    this.#events.push({ kind: "node", type: "spawn", node, incarnation, role, time });
-    return this;
-  }
-
-  /** The start of a run phase (`workload`, `heal`, …). */
-  phase(phase: string, time: number): this {
-    this.#events.push({ kind: "phase", phase, time });
-    return this;
-  }
-
+  /** A marker event so the history lasts until `time`. */
   /** The runner's probe: a read of the cluster answered at `time` after `latencyMs`. */
   probe(time: number, latencyMs: number): this {
     this.#events.push({ kind: "probe", latencyMs, ok: true, time });
     return this;
   }
 
-  /** A marker event so the history lasts until `time`. */
   end(time: number): this {
     this.#events.push({ kind: "phase", phase: "final", time });
     return this;

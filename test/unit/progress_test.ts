@@ -9,10 +9,30 @@ import { quietWindows } from "../../lib/checks/quiet_windows.ts";
 import type { CheckInput } from "../../lib/checks/checker.ts";
 import { named } from "../../lib/checks/checker.ts";
 import { HistoryBuilder } from "../helpers/history_builder.ts";
+import type { HistoryEvent } from "../../lib/history/event.ts";
+
+/** A HistoryBuilder that also records spawns (with roles) and phases. */
+class History extends HistoryBuilder {
+  #extra: HistoryEvent[] = [];
+
+  spawn(node: string, role: string, time: number, incarnation = 1): this {
+    this.#extra.push({ kind: "node", type: "spawn", node, incarnation, role, time });
+    return this;
+  }
+
+  phase(phase: string, time: number): this {
+    this.#extra.push({ kind: "phase", phase, time });
+    return this;
+  }
+
+  override build(): HistoryEvent[] {
+    return [...super.build(), ...this.#extra].sort((a, b) => a.time - b.time);
+  }
+}
 
 const TTL = 2000;
 const lock = progressChecker({ ops: ["acquire"] });
-const input = (h: HistoryBuilder): CheckInput => ({
+const input = (h: History): CheckInput => ({
   history: h.build(),
   final: undefined,
   ttlMs: TTL,
@@ -21,14 +41,14 @@ const input = (h: HistoryBuilder): CheckInput => ({
 const contenders = ["n1", "n2", "n3", "n4", "n5"];
 
 /** A workload from 0 to `end` ms with five contenders spawned just before it. */
-function run(end: number): HistoryBuilder {
-  const h = new HistoryBuilder().phase("workload", 0).phase("heal", end).end(end + 3000);
+function run(end: number): History {
+  const h = new History().phase("workload", 0).phase("heal", end).end(end + 3000);
   for (const n of contenders) h.spawn(n, "contender", -500);
   return h;
 }
 
 /** A fair lock: the contenders (of `nodes`) take turns, each hold 400 ms, from `from` to `to`. */
-function turns(h: HistoryBuilder, from: number, to: number, nodes = contenders): HistoryBuilder {
+function turns(h: History, from: number, to: number, nodes = contenders): History {
   const asked = new Map(contenders.map((n) => [n, from]));
   let t = from, i = 0;
   while (t + 400 < to) {
@@ -63,7 +83,7 @@ Deno.test("progress: a fair lock that keeps granting is valid, every contender j
 });
 
 Deno.test("progress: one contender starved while the others take turns is invalid and names only it", () => {
-  const h = new HistoryBuilder().phase("workload", 0).phase("heal", 20_000).end(20_000);
+  const h = new History().phase("workload", 0).phase("heal", 20_000).end(20_000);
   let t = 0;
   for (let i = 0; t + 400 < 20_000; i++, t += 420) {
     const n = ["n1", "n2"][i % 2];
@@ -139,7 +159,7 @@ Deno.test("progress: attempts that give up and retry are one wait; a lock that n
 
 Deno.test("progress: waits cut short by restarts, with nothing granted, are a stall", () => {
   // n1 restarts every 4 s (no fault: it crashes) and waits again each time; nothing completes.
-  const h = new HistoryBuilder().phase("workload", 0).phase("heal", 20_000).end(20_000);
+  const h = new History().phase("workload", 0).phase("heal", 20_000).end(20_000);
   for (let inc = 1, t = 0; t < 20_000; inc++, t += 4000) {
     h.spawn("n1", "contender", t, inc).op(
       "n1",
@@ -161,7 +181,7 @@ Deno.test("progress: waits cut short by restarts, with nothing granted, are a st
 
 Deno.test("progress: with `after`, a subscriber that stops delivering while messages are published is caught", () => {
   const pubsub = progressChecker({ ops: ["deliver"], roles: ["subscriber"], after: ["publish"] });
-  const h = new HistoryBuilder().phase("workload", 0).phase("heal", 20_000).end(20_000)
+  const h = new History().phase("workload", 0).phase("heal", 20_000).end(20_000)
     .spawn("n1", "publisher", -100).spawn("n2", "subscriber", -100).spawn("n3", "subscriber", -100);
   for (let t = 0; t < 20_000; t += 150) {
     h.op("n1", "publish", t, t + 5, "ok");
@@ -173,7 +193,7 @@ Deno.test("progress: with `after`, a subscriber that stops delivering while mess
   const [e] = r.evidence as { nodes: string[] }[];
   assert.deepEqual(e.nodes, ["n3"]);
   // Without publishes nobody waits for a delivery: nothing judged.
-  const idle = new HistoryBuilder().phase("workload", 0).phase("heal", 20_000).end(20_000)
+  const idle = new History().phase("workload", 0).phase("heal", 20_000).end(20_000)
     .spawn("n2", "subscriber", -100);
   assert.equal(pubsub.check(input(idle)).valid, "unknown");
 });
@@ -191,7 +211,7 @@ Deno.test("progress: withProgress adds the check once, after the scenario's own"
 
 Deno.test("progress: a scenario that names no main operations is judged on all of them", () => {
   const any = progressChecker();
-  const h = new HistoryBuilder().phase("workload", 0).phase("heal", 20_000).end(20_000)
+  const h = new History().phase("workload", 0).phase("heal", 20_000).end(20_000)
     .op("n1", "poll", 100, 200, "ok").op("n1", "poll", 300, undefined, "info");
   const r = any.check(input(h));
   assert.equal(r.valid, false, r.summary);
