@@ -22,6 +22,8 @@ export type {
   Validity,
 } from "./lib/checks/checker.ts";
 export { overall, runCheckers } from "./lib/checks/checker.ts";
+export { progressChecker } from "./lib/checks/progress.ts";
+export type { ProgressSpec } from "./lib/checks/progress.ts";
 export type {
   Completion,
   FaultEvent,
