@@ -18,6 +18,14 @@ export interface ProgressSpec {
    * node waits only from invoking a main operation.
    */
   after?: readonly string[];
+  /**
+   * The nodes contend for the main operation (a lock's grant, a won
+   * campaign): one node's completion is progress for all, and a node that
+   * waits while the others complete is starved by an unfair subject, not
+   * stopped. Then only a stretch of 3 × TTL in which none completes while
+   * nodes wait is a violation; the longest single wait is reported.
+   */
+  contended?: boolean;
 }
 
 /** One node incarnation waiting for a main operation, ms since the run started. */

@@ -153,8 +153,8 @@ const scenario: Scenario = {
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 7, durationMs: 30_000 },
   ],
   finalReads,
-  // Each candidate waits its turn to lead: in a quiet window every campaign must win in time.
-  progress: { ops: ["campaign"], roles: ["candidate"] },
+  // Campaigns are contended: while candidates wait, some campaign must keep winning.
+  progress: { ops: ["campaign"], roles: ["candidate"], contended: true },
   checkers: [
     ...leadershipCheckers({
       campaign: "campaign",

@@ -31,7 +31,10 @@ class History extends HistoryBuilder {
 }
 
 const TTL = 2000;
-const lock = progressChecker({ ops: ["acquire"] });
+/** The lock's grant: contended, so only the lock as a whole stopping is a violation. */
+const lock = progressChecker({ ops: ["acquire"], contended: true });
+/** The same operation owed to each node: one that waits 3 × TTL is stopped. */
+const each = progressChecker({ ops: ["acquire"] });
 const input = (h: History): CheckInput => ({
   history: h.build(),
   final: undefined,
@@ -82,7 +85,7 @@ Deno.test("progress: a fair lock that keeps granting is valid, every contender j
   assert.equal(r.figures?.quietWindows, 1);
 });
 
-Deno.test("progress: one contender starved while the others take turns is invalid and names only it", () => {
+Deno.test("progress: a node starved while the others complete is invalid, naming only it; for a contended lock it is unfair, not stopped", () => {
   const h = new History().phase("workload", 0).phase("heal", 20_000).end(20_000);
   let t = 0;
   for (let i = 0; t + 400 < 20_000; i++, t += 420) {
@@ -90,11 +93,14 @@ Deno.test("progress: one contender starved while the others take turns is invali
     h.op(n, "acquire", t - 5, t + 10, "ok");
   }
   h.op("n3", "acquire", 1000, 9000, "ok"); // 8 s: longer than 3 × TTL
-  const r = lock.check(input(h));
+  const r = each.check(input(h));
   assert.equal(r.valid, false, r.summary);
   const [e] = r.evidence as { nodes: string[]; kind: string }[];
   assert.deepEqual(e.nodes, ["n3"]);
   assert.equal(e.kind, "starved");
+  const contended = lock.check(input(h));
+  assert.equal(contended.valid, true, contended.summary);
+  assert.match(contended.summary, /longest quiet wait 8000 ms: a node starved .* not stopped/);
 });
 
 Deno.test("progress: a wait a fault may explain is not judged; the quiet after the heal is", () => {
@@ -116,7 +122,7 @@ Deno.test("progress: a wait a fault may explain is not judged; the quiet after t
   const stuck = run(25_000).fault("pause-node", ["n2"], 2000, 6000)
     .op("n2", "acquire", 1000, undefined, "info");
   turns(stuck, 11_000, 25_000, contenders.filter((n) => n !== "n2"));
-  const s = lock.check(input(stuck));
+  const s = each.check(input(stuck));
   assert.equal(s.valid, false, s.summary);
   assert.match(s.summary, /11\.0–25\.0 s/);
 });
