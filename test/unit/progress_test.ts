@@ -10,6 +10,7 @@ import type { CheckInput } from "../../lib/checks/checker.ts";
 import { named } from "../../lib/checks/checker.ts";
 import { HistoryBuilder } from "../helpers/history_builder.ts";
 import type { HistoryEvent } from "../../lib/history/event.ts";
+import type { Scenario } from "../../lib/scenario/scenario.ts";
 
 /** A HistoryBuilder that also records spawns (with roles) and phases. */
 class History extends HistoryBuilder {
@@ -222,4 +223,19 @@ Deno.test("progress: a scenario that names no main operations is judged on all o
   const r = any.check(input(h));
   assert.equal(r.valid, false, r.summary);
   assert.match(r.summary, /any operation/);
+});
+
+Deno.test("progress: every built-in scenario names its main operations, and judges nothing on an empty workload", async () => {
+  const { BUILTIN_SCENARIOS } = await import("../../scenarios/mod.ts");
+  for (const [name, url] of Object.entries(BUILTIN_SCENARIOS)) {
+    const scenario = (await import(url)).default as Scenario;
+    assert.ok(scenario.progress && scenario.progress.ops.length > 0, `${name} declares progress`);
+    const roles = new Set(Object.keys(scenario.roles));
+    for (const role of scenario.progress.roles ?? []) {
+      assert.ok(roles.has(role), `${name}: ${role}`);
+    }
+    const r = progressChecker(scenario.progress).check(input(run(20_000)));
+    assert.equal(r.valid, "unknown", `${name}: ${r.summary}`);
+    assert.equal(r.judged, 0);
+  }
 });
