@@ -23,6 +23,8 @@ export type {
 } from "./lib/checks/checker.ts";
 export type { BuiltinChecker, Exercise, JudgedResult } from "./lib/checks/checker.ts";
 export { overall, runCheckers } from "./lib/checks/checker.ts";
+export { progressChecker } from "./lib/checks/progress.ts";
+export type { ProgressSpec } from "./lib/checks/progress.ts";
 export type {
   Completion,
   FaultEvent,

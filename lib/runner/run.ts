@@ -1,4 +1,5 @@
 import { runCheckers } from "../checks/checker.ts";
+import { withProgress } from "../checks/progress.ts";
 import { RunContext } from "./run_context.ts";
 import { setup } from "./setup.ts";
 import { planOf, workload } from "./workload.ts";
@@ -64,7 +65,8 @@ async function afterSetup(
       started: new Set(nemesis.hits.keys()),
       unfit: noRoom,
     }),
-    ...runCheckers(run.o.scenario.checkers, {
+    // Added here, not in each scenario's list, so a plugin's scenario gets it without asking.
+    ...runCheckers(withProgress(run.o.scenario.checkers, run.o.scenario.progress), {
       history: run.history.events,
       final,
       ttlMs: run.ttlMs,

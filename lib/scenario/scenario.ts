@@ -1,5 +1,6 @@
 import type { Etcd3 } from "../cluster/etcd3_types.ts";
 import type { Checker } from "../checks/checker.ts";
+import type { ProgressSpec } from "../checks/progress.ts";
 import type { NodeContext } from "../node/context.ts";
 import type { SubjectShape } from "../node/subject_shape.ts";
 
@@ -92,4 +93,10 @@ export interface Scenario {
   finalReads?(client: Etcd3, prefix: string): Promise<unknown>;
   /** The checks that judge a run; each gets the history and the final reads. */
   checkers: Checker[];
+  /**
+   * The main operations that must keep completing in a quiet window, for
+   * the `progress` check the runner adds to every scenario, e.g. `{ ops:
+   * ["acquire"] }`; absent: every operation the nodes invoke.
+   */
+  progress?: ProgressSpec;
 }

@@ -180,6 +180,10 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
   ],
   finalReads,
+  // Setters keep setting; participants enter and leave round after round. Not the waiters: a
+  // waiter's wait lasts until the setters' random values happen to match (seconds, by chance),
+  // and how soon it passes once they do is the condition checks' deadline.
+  progress: { ops: ["set", "enter", "leave"], roles: ["setter", "participant"] },
   checkers: [
     ...conditionCheckers({
       wait: "wait",

@@ -185,6 +185,8 @@ const scenario: Scenario = {
       durationMs: 15_000,
     },
   ],
+  // A discoverer waits for a new view once a service registered or left.
+  progress: { ops: ["view"], roles: ["discoverer"], after: ["register", "deregister"] },
   checkers: [
     viewsAtRevisionChecker({
       log: (final) => (final as { registry?: KeyLog | null } | undefined)?.registry,

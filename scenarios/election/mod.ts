@@ -155,6 +155,8 @@ const scenario: Scenario = {
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 7, durationMs: 30_000 },
   ],
   finalReads,
+  // Campaigns are contended: while candidates wait, some campaign must keep winning.
+  progress: { ops: ["campaign"], roles: ["candidate"], contended: true },
   checkers: [
     ...leadershipCheckers({
       campaign: "campaign",

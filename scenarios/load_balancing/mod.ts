@@ -115,6 +115,8 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 72, durationMs: 15_000 },
   ],
   finalReads,
+  // A client's calls keep succeeding.
+  progress: { ops: ["call"], roles: ["client"] },
   checkers: [
     deadRoutingChecker(),
     fairnessChecker(),

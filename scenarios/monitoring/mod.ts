@@ -119,6 +119,8 @@ const scenario: Scenario = {
     // etcd's record of the heartbeats: the truth each reported state is judged against.
     heartbeats: await readKeyLog(client, heartbeats(prefix)).catch(() => null),
   }),
+  // The monitor waits for a report once a member registered, lost its lease or left.
+  progress: { ops: ["up", "down"], roles: ["monitor"], after: ["register", "lost", "deregister"] },
   checkers: [
     detectionChecker(),
     falseAlarmChecker(),

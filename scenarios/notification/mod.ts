@@ -134,6 +134,11 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
+  // The job advances and completes; each watcher's wait for a job ends.
+  progress: {
+    ops: ["progress", "complete", "wait"],
+    roles: ["job", "watcher", "late-watcher"],
+  },
   checkers: [
     monotonicChecker({ observe: "observe", series: jobOf, rank }),
     progressAtRevisionChecker({

@@ -141,6 +141,12 @@ const scenario: Scenario = {
     },
   ],
   finalReads,
+  // Publishers keep publishing; a subscriber waits for a delivery once something was published.
+  progress: {
+    ops: ["publish", "deliver"],
+    roles: ["publisher", "subscriber"],
+    after: ["publish"],
+  },
   checkers: [deliveryChecker(), revisionOrderChecker(), noPhantomChecker()],
 };
 

@@ -104,6 +104,9 @@ const scenario: Scenario = {
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
   ],
   finalReads,
+  // Producers keep enqueueing; a consumer waits for a claim only once something was enqueued
+  // (an empty queue is nothing to wait for).
+  progress: { ops: ["enqueue", "dequeue"], roles: ["producer", "consumer"], after: ["enqueue"] },
   checkers: [totalQueueChecker({ idOf: itemId }), fifoChecker()],
 };
 

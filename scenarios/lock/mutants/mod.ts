@@ -23,4 +23,15 @@ export const MUTANTS: Mutant[] = [
     equivalent:
       "the lock key is written once, at its creation, and never modified: its mod revision is its create revision",
   },
+  {
+    name: "lock-watches-wrong-predecessor",
+    scenario: "lock",
+    module: new URL("./watches_wrong_predecessor.ts", import.meta.url).href,
+    defect:
+      "a waiter looks its predecessor up at or below its own create revision and so watches its own key: deadlock after the first grant",
+    // No fault: the whole workload is one quiet window, in which the progress check judges it.
+    faults: ["none"],
+    seed: 1,
+    durationS: 15,
+  },
 ];
