@@ -19,6 +19,7 @@ import { BUILTIN_SCENARIOS } from "./scenarios/mod.ts";
 import { FAULTS, loadFaultPlugins } from "./chaos/mod.ts";
 import { loadPlanFile, planFaultNames } from "./chaos/plan_file.ts";
 import { NOSPACE_QUOTA_BYTES } from "./chaos/nospace.ts";
+import { LAG_SNAPSHOT_COUNT } from "./chaos/lag_until_snapshot.ts";
 import type { PlannedFault } from "./chaos/schedule.ts";
 import { findEtcd } from "./lib/cluster/etcd_binary.ts";
 import { assertPortFree } from "./lib/cluster/free_port.ts";
@@ -435,17 +436,21 @@ async function main(args: string[]): Promise<number> {
 }
 
 /**
- * The cluster options with the small backend quota `nospace` needs when the
- * run may draw it (named, or "all"); other runs keep etcd's default quota.
+ * The cluster options with the small backend quota `nospace` needs and the
+ * small snapshot count `lag-until-snapshot` needs when the run may draw them
+ * (named, or "all"); other runs keep etcd's defaults.
  */
 function withQuota(
   cluster: Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> = { kind: "process" },
   faults: readonly string[],
 ): Omit<ClusterOptions, "members" | "logDir" | "portsFrom"> {
-  const may = faults.includes("nospace") || faults.includes("all");
-  return may && cluster.kind !== "external"
-    ? { ...cluster, quotaBackendBytes: NOSPACE_QUOTA_BYTES }
-    : cluster;
+  const may = (f: string) => faults.includes(f) || faults.includes("all");
+  if (cluster.kind === "external") return cluster;
+  return {
+    ...cluster,
+    ...(may("nospace") ? { quotaBackendBytes: NOSPACE_QUOTA_BYTES } : {}),
+    ...(may("lag-until-snapshot") ? { snapshotCount: LAG_SNAPSHOT_COUNT } : {}),
+  };
 }
 
 /** The --faults entries (built-in names and fault modules), or undefined without the flag. */

@@ -21,6 +21,10 @@ import { defrag } from "./defrag.ts";
 import { rollingRestart } from "./rolling_restart.ts";
 import { replaceMember } from "./replace_member.ts";
 import { nospace } from "./nospace.ts";
+import { killQuorum } from "./kill_quorum.ts";
+import { killAll } from "./kill_all.ts";
+import { restoreSnapshot } from "./restore_snapshot.ts";
+import { lagUntilSnapshot } from "./lag_until_snapshot.ts";
 import { faultModuleUrl, isFaultModule, loadFaultModule } from "./plugin.ts";
 
 export type { ActiveFault, Fault, FaultAim, World } from "./fault.ts";
@@ -48,6 +52,10 @@ export const FAULTS: readonly Fault[] = [
   rollingRestart,
   replaceMember,
   nospace,
+  killQuorum,
+  killAll,
+  restoreSnapshot,
+  lagUntilSnapshot,
 ];
 
 /** Fault plugins loaded in this process, by their own name and by the spec they were loaded from. */

@@ -38,6 +38,8 @@ export interface ClusterOptions {
   authTokenTtl?: number;
   /** etcd's `--quota-backend-bytes` for the members (process, container); the nospace fault needs a small one. */
   quotaBackendBytes?: number;
+  /** etcd's `--snapshot-count` for the members (process); lag-until-snapshot needs a small one. */
+  snapshotCount?: number;
 }
 
 /** Parses `--cluster`. */
@@ -60,6 +62,10 @@ export async function kindCapabilities(kind: ClusterKind): Promise<{
   if (kind === "container") {
     const why = await netemUnavailable();
     if (why) unavailable["latency-peer"] = why;
+    unavailable["restore-snapshot"] =
+      "the container cluster cannot restore members from a snapshot yet: use --cluster process";
+    unavailable["lag-until-snapshot"] =
+      "the container cluster does not set --snapshot-count yet: use --cluster process";
   }
   return { kind, canControlMembers: kind !== "external", unavailable };
 }
@@ -76,6 +82,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
         auth: o.auth,
         authTokenTtl: o.authTokenTtl,
         quotaBackendBytes: o.quotaBackendBytes,
+        snapshotCount: o.snapshotCount,
       });
     case "container": {
       // Loaded only here: testcontainers costs every other run ~0.4 s of CPU at start.

@@ -48,10 +48,26 @@ export class PeerNetwork {
     this.#refresh();
   }
 
-  /** Cuts exactly these pairs (both directions); every other link is open. */
-  cut(pairs: [string, string][]): void {
+  /**
+   * Cuts exactly these pairs (both directions); every other link is open.
+   * A cut link holds its bytes and delivers them when it opens again;
+   * `dropHeld` first closes the connections of the links cut until now,
+   * losing what they held, as a blackhole would (raft then has to resend,
+   * from a snapshot if its log no longer has the entries).
+   */
+  cut(pairs: [string, string][], o: { dropHeld?: boolean } = {}): number {
+    let dropped = 0;
+    if (o.dropHeld) {
+      for (const [receiver, proxy] of this.#proxies) {
+        dropped += proxy.closeLinks((hex) => {
+          const sender = hex ? this.#names.get(hex) : undefined;
+          return sender !== undefined && this.#cut.has(`${sender}|${receiver}`);
+        });
+      }
+    }
     this.#cut = new Set(pairs.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
     this.#refresh();
+    return dropped;
   }
 
   /** Delays every member-to-member link. */

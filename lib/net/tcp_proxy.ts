@@ -116,6 +116,17 @@ export class TcpProxy {
     return links.length;
   }
 
+  /**
+   * Closes the connections whose peer `match` picks, with whatever bytes
+   * their links held (a blackhole loses what was in flight). Returns how
+   * many were closed.
+   */
+  closeLinks(match: (peer: string | undefined) => boolean): number {
+    const links = [...this.#links].filter((l) => match(l.peer));
+    for (const link of links) this.#closeLink(link);
+    return links.length;
+  }
+
   /** Re-reads the policy now (call after changing what `policy` returns). */
   refresh(): void {
     const old = this.#wake;

@@ -1,0 +1,33 @@
+import type { Fault } from "./fault.ts";
+import { membersFree } from "./members_free.ts";
+import { holdMembers, memberNames } from "./member_targets.ts";
+
+/**
+ * SIGKILL every member, as a power cut does; after the hold all start again
+ * from their data dirs at once (a cold start: no member has a leader, they
+ * elect one). Nothing serves meanwhile. Start detail: the leader before.
+ * The heal waits until every member serves. It waits for another member
+ * fault to heal instead of skipping.
+ */
+export const killAll: Fault = {
+  name: "kill-all",
+  description: "SIGKILL every etcd member, cold start them all from their data dirs after 2–5 s",
+  side: "member",
+  holdMs: (ttl) => [Math.max(2000, 0.5 * ttl), Math.max(5000, 1.5 * ttl)],
+  async start(world) {
+    if (!await membersFree(world)) return undefined;
+    const names = memberNames(world);
+    const detail: Record<string, unknown> = {};
+    return await holdMembers(world, {
+      targets: names,
+      detail,
+      act: async (control) => {
+        detail.leaderBefore = await world.cluster.leader();
+        await Promise.all(names.map((m) => control.kill(m)));
+      },
+      undo: async (control) => {
+        await Promise.all(names.map((m) => control.restart(m)));
+      },
+    });
+  },
+};
