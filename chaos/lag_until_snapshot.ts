@@ -1,7 +1,7 @@
 import type { Fault, World } from "./fault.ts";
-import { membersFree } from "./members_free.ts";
 import { controlOf, currentLeader, HEAL_READY_MS, memberNames } from "./member_targets.ts";
 import { isolate } from "./partition_shapes.ts";
+import { markHealed, readyForDisaster } from "./disaster_steps.ts";
 import { memberClient } from "../lib/cluster/maintenance.ts";
 import { memberMetrics, raftIndex, SNAPSHOT_METRICS } from "../lib/cluster/metrics.ts";
 
@@ -60,7 +60,7 @@ export const lagUntilSnapshot: Fault = {
   holdMs: () => [0, 0],
   async start(world, random) {
     if (!world.cluster.snapshotCount) return undefined;
-    if (!await membersFree(world)) return undefined;
+    if (!await readyForDisaster(world)) return undefined;
     const names = memberNames(world);
     if (names.length < 3) return undefined;
     const control = controlOf(world);
@@ -111,6 +111,7 @@ export const lagUntilSnapshot: Fault = {
           await world.cluster.waitReady(HEAL_READY_MS);
           return { follower, leader, followerIndex, ...d, healedAt, ...caught };
         } finally {
+          markHealed(world);
           release();
         }
       },

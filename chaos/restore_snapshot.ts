@@ -1,14 +1,13 @@
 import type { Fault } from "./fault.ts";
-import { membersFree } from "./members_free.ts";
 import { controlOf, HEAL_READY_MS, memberNames } from "./member_targets.ts";
-import { highestRevision } from "./disaster_steps.ts";
+import { highestRevision, markHealed, readyForDisaster } from "./disaster_steps.ts";
 import type { SnapshotInfo } from "../lib/cluster/snapshot.ts";
 
 /**
  * Roll the cluster back to a backup, as an operator restores one after a
  * disaster: at the start a snapshot is saved from one member (drawn from
  * the seed; etcdctl snapshot save) while the workload goes on; at the heal
- * every member stops (SIGTERM), each is restored from that snapshot into a
+ * every member stops (SIGTERM, SIGKILL after 1 s), each is restored from that snapshot into a
  * fresh data dir (etcdctl snapshot restore, with its name, the initial
  * cluster and its peer URL) and the restored cluster starts on the same
  * URLs. Every write after the snapshot is gone and the revision goes back
@@ -28,7 +27,7 @@ export const restoreSnapshot: Fault = {
   side: "member",
   holdMs: (ttl) => [ttl, 2 * ttl],
   async start(world, random) {
-    if (!await membersFree(world)) return undefined;
+    if (!await readyForDisaster(world)) return undefined;
     const control = controlOf(world);
     if (!control.saveSnapshot || !control.restoreAll) return undefined;
     const names = memberNames(world);
@@ -53,7 +52,7 @@ export const restoreSnapshot: Fault = {
         try {
           const steps: { step: string; at: number }[] = [];
           const revisionBefore = await highestRevision(world);
-          steps.push({ step: "stop every member (SIGTERM)", at: world.now() });
+          steps.push({ step: "stop every member (SIGTERM; SIGKILL after 1 s)", at: world.now() });
           await control.restoreAll!(snapshot);
           steps.push({
             step: "restored each member from the snapshot into a fresh data dir; started",
@@ -73,6 +72,7 @@ export const restoreSnapshot: Fault = {
             steps,
           };
         } finally {
+          markHealed(world);
           release();
         }
       },

@@ -32,8 +32,12 @@ export interface ProcessClusterOptions extends SecurityOptions {
 
 /** How long a restarted member waits for its ports to be free. */
 const PORT_WAIT_MS = 10_000;
-/** How long a member gets to exit after SIGTERM before a restore kills it. */
-const RESTORE_GRACE_MS = 5000;
+/**
+ * How long a member gets to exit after SIGTERM before a restore kills it.
+ * Stopped together, the leader's leadership transfer to a follower that is
+ * stopping too never finishes; what they hold is replaced anyway.
+ */
+const RESTORE_GRACE_MS = 1000;
 
 interface ProcessMember extends MemberInfo {
   clientPort: number;
