@@ -132,7 +132,9 @@ export function resolveFaults(names: string[], cluster: FaultCapabilities): Faul
   const supported = (f: Fault) =>
     (f.side === "node" || cluster.canControlMembers || (f.apiOnly === true && disruptive)) &&
     !(f.name in unavailable);
-  if (names.length === 1 && names[0] === "all") return FAULTS.filter(supported);
+  if (names.length === 1 && names[0] === "all") {
+    return FAULTS.filter((f) => supported(f) && !f.namedOnly);
+  }
   if (names.length === 0 || (names.length === 1 && names[0] === "none")) return [];
   return names.map((name) => {
     const f = findFault(name);

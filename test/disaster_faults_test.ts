@@ -19,6 +19,7 @@ import { restoreSnapshot } from "../chaos/restore_snapshot.ts";
 import { LAG_SNAPSHOT_COUNT, lagUntilSnapshot } from "../chaos/lag_until_snapshot.ts";
 import { writeRefusal } from "../chaos/disaster_steps.ts";
 import { parseMetrics } from "../lib/cluster/metrics.ts";
+import { cli } from "./cli_helper.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 
 /** A 3-member process cluster (with `snapshotCount` when given) and the World a fault sees. */
@@ -153,6 +154,14 @@ Deno.test("the disaster drills: an external cluster refuses each in one line; co
     /cannot run on this container cluster/,
   );
   assert.equal(resolveFaults(["kill-quorum", "kill-all", "restore-snapshot"], container).length, 3);
+  // Until the checks understand a rollback, "all" leaves restore-snapshot out; the others are in.
+  const all = resolveFaults(["all"], { kind: "process", canControlMembers: true }).map((f) =>
+    f.name
+  );
+  assert.ok(!all.includes("restore-snapshot"), all.join(","));
+  for (const name of ["kill-quorum", "kill-all", "lag-until-snapshot"]) {
+    assert.ok(all.includes(name));
+  }
 });
 
 Deno.test("parseMetrics: sums a counter over its label sets, skips comments and junk", () => {
@@ -167,4 +176,16 @@ Deno.test("parseMetrics: sums a counter over its label sets, skips comments and 
   assert.equal(m.get("etcd_network_snapshot_send_success"), 3);
   assert.equal(m.get("etcd_debugging_snap_save_total_duration_seconds_count"), 44);
   assert.equal(m.get("etcd_network_snapshot_receive_success"), undefined);
+});
+
+Deno.test("--list has a line for each disaster drill", async () => {
+  const list = await cli(["--list"]);
+  assert.equal(list.code, 0);
+  for (const name of ["kill-quorum", "kill-all", "restore-snapshot", "lag-until-snapshot"]) {
+    assert.match(
+      list.stdout,
+      new RegExp(`\\n  ${name}\\s+\\[member\\] \\S`),
+      `--list lacks ${name}`,
+    );
+  }
 });
