@@ -24,12 +24,26 @@ const DRIVE_MS = 60_000;
 const SNAPSHOTS_PAST = 2;
 /** How long the heal waits for the follower to receive the snapshot and catch up. */
 const CATCH_UP_MS = 20_000;
+/**
+ * After a member sends a snapshot, etcd 3.4 keeps it from compacting its
+ * raft log for 30 s (releaseDelayAfterSnapshot): a drill in that time would
+ * let the follower catch up from the log. A drill this soon after one that
+ * sent a snapshot is skipped.
+ */
+export const COMPACTION_PAUSE_MS = 31_000;
+/** When a drill of this run last saw a snapshot sent, by the run's member claims. */
+const lastSent = new WeakMap<Set<string>, number>();
 
 /** What the writing phase found. */
 interface Drive {
   puts: number;
   leaderIndex?: number;
   snapshotsSaved: number;
+  /**
+   * The leader saved {@link SNAPSHOTS_PAST} raft snapshots after the
+   * follower fell {@link CATCH_UP_ENTRIES} behind: its log is compacted past
+   * the follower, unless etcd paused compaction (after sending a snapshot).
+   */
   compactedPast: boolean;
   error?: string;
 }
@@ -50,7 +64,9 @@ interface Drive {
  * drawn time. Stop detail: the follower's index at the cut, the writes,
  * whether the leader compacted past it, the snapshots the leader sent and
  * the follower received (etcd's `etcd_network_snapshot_*` metrics), and
- * whether the follower caught up.
+ * whether the follower caught up. etcd pauses compaction for 30 s after it
+ * sends a snapshot, so a drill within {@link COMPACTION_PAUSE_MS} of one that
+ * sent a snapshot is skipped (at most one every 31 s).
  */
 export const lagUntilSnapshot: Fault = {
   name: "lag-until-snapshot",
@@ -60,6 +76,8 @@ export const lagUntilSnapshot: Fault = {
   holdMs: () => [0, 0],
   async start(world, random) {
     if (!world.cluster.snapshotCount) return undefined;
+    const sent = lastSent.get(world.busyMembers);
+    if (sent !== undefined && Date.now() - sent < COMPACTION_PAUSE_MS) return undefined;
     if (!await readyForDisaster(world)) return undefined;
     const names = memberNames(world);
     if (names.length < 3) return undefined;
@@ -81,7 +99,9 @@ export const lagUntilSnapshot: Fault = {
     let followerIndex: number;
     let before: { sent: number; received: number };
     try {
-      await control.cutLinks(cut);
+      // A blackhole: held bytes would reach the follower at the heal (etcd queues thousands of
+      // entries for it meanwhile), and it would catch up from them instead of a snapshot.
+      await control.cutLinks(cut, { drop: true });
       followerIndex = await raftIndex(url(follower));
       before = {
         sent: (await memberMetrics(url(leader))).get(SNAPSHOT_METRICS.sent) ?? 0,
@@ -100,8 +120,7 @@ export const lagUntilSnapshot: Fault = {
       heal: async () => {
         try {
           const d = await driving;
-          // What the cut held would let the follower catch up from the log: a blackhole loses it.
-          await control.cutLinks([], { dropHeld: true });
+          await control.cutLinks([], { drop: true });
           const healedAt = world.now();
           const caught = await catchUp(world, {
             leaderUrl: url(leader),
@@ -109,6 +128,7 @@ export const lagUntilSnapshot: Fault = {
             before,
           });
           await world.cluster.waitReady(HEAL_READY_MS);
+          if (caught.snapshotSent) lastSent.set(world.busyMembers, Date.now());
           return { follower, leader, followerIndex, ...d, healedAt, ...caught };
         } finally {
           markHealed(world);
@@ -171,7 +191,7 @@ async function drive(
 async function catchUp(
   world: World,
   o: { leaderUrl: string; followerUrl: string; before: { sent: number; received: number } },
-): Promise<Record<string, unknown>> {
+): Promise<Record<string, unknown> & { snapshotSent: boolean }> {
   const target = await raftIndex(o.leaderUrl).catch(() => undefined);
   const deadline = Date.now() + CATCH_UP_MS;
   let followerIndex: number | undefined;
@@ -188,6 +208,7 @@ async function catchUp(
     (await memberMetrics(u).catch(() => new Map<string, number>())).get(name);
   const sent = await count(o.leaderUrl, SNAPSHOT_METRICS.sent);
   const received = await count(o.followerUrl, SNAPSHOT_METRICS.received);
+  const snapshotSent = (sent ?? 0) > o.before.sent || (received ?? 0) > o.before.received;
   return {
     caughtUp: caughtUpAt !== undefined,
     ...(caughtUpAt !== undefined ? { caughtUpAt } : {}),
@@ -195,6 +216,9 @@ async function catchUp(
     followerIndexAfter: followerIndex,
     snapshotsSent: sent === undefined ? undefined : sent - o.before.sent,
     snapshotsReceived: received === undefined ? undefined : received - o.before.received,
-    snapshotSent: (sent ?? 0) > o.before.sent || (received ?? 0) > o.before.received,
+    snapshotSent,
+    ...(snapshotSent ? {} : {
+      note: "caught up from the log: no snapshot was sent (did the leader pause compaction?)",
+    }),
   };
 }

@@ -22,10 +22,11 @@ export interface MemberControl {
   /**
    * Cuts the links between the given member pairs (symmetric); links not
    * listed are restored. An empty list heals every cut. A cut link holds
-   * what was sent over it; `dropHeld` loses it instead (a blackhole; the
-   * process cluster's proxies, where a held link would deliver it late).
+   * what is sent over it and delivers it at the heal; `drop` makes the cut a
+   * blackhole that loses it (the process cluster's proxies; both when
+   * cutting and when healing a dropping cut).
    */
-  cutLinks(pairs: [string, string][], o?: { dropHeld?: boolean }): Promise<void>;
+  cutLinks(pairs: [string, string][], o?: { drop?: boolean }): Promise<void>;
   /** Adds one-way delay to every member-to-member link (0 removes it). */
   delayLinks(delayMs: number, jitterMs: number): Promise<void>;
   /**

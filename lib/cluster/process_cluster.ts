@@ -384,7 +384,7 @@ export class ProcessCluster implements Cluster, MemberControl {
     return Promise.resolve();
   }
 
-  cutLinks(pairs: [string, string][], o?: { dropHeld?: boolean }): Promise<void> {
+  cutLinks(pairs: [string, string][], o?: { drop?: boolean }): Promise<void> {
     this.#net.cut(pairs, o);
     return Promise.resolve();
   }
