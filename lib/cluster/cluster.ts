@@ -56,7 +56,7 @@ export interface MemberControl {
   saveSnapshot?(name: string): Promise<SnapshotInfo>;
   /**
    * Restores the whole cluster from a snapshot as an operator does: stops
-   * every member, restores each into a fresh data dir (etcdctl snapshot
+   * every member (SIGKILL), restores each into a fresh data dir (etcdctl snapshot
    * restore with its name, the initial cluster and its peer URL) and starts
    * them on the same URLs. Resolves once they are started (not yet serving).
    */

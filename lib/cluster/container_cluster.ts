@@ -410,7 +410,7 @@ export class ContainerCluster implements Cluster, MemberControl {
   }
 
   /**
-   * Stops every member (docker stop, SIGKILL after 1 s), keeps its log,
+   * Stops every member (SIGKILL), keeps its log,
    * removes its container, restores its data dir on the host (etcdctl
    * snapshot restore) and starts a new container of the same name, host and
    * port on it (bind-mounted); they start together (none serves alone).
@@ -421,7 +421,7 @@ export class ContainerCluster implements Cluster, MemberControl {
     const scheme = this.#security!.scheme;
     const initialCluster = this.#members.map((p) => `${p.name}=${scheme}://${p.host}:${PEER_PORT}`)
       .join(",");
-    await Promise.all(this.#members.map((m) => this.terminate(m.name, 1000)));
+    await Promise.all(this.#members.map((m) => this.kill(m.name)));
     for (const m of this.#members) {
       await this.#saveLog(m, `${m.name}.before-restore-${n}.log`);
       if (m.containerId) await this.#container(m).remove({ force: true, v: true });

@@ -32,12 +32,6 @@ export interface ProcessClusterOptions extends SecurityOptions {
 
 /** How long a restarted member waits for its ports to be free. */
 const PORT_WAIT_MS = 10_000;
-/**
- * How long a member gets to exit after SIGTERM before a restore kills it.
- * Stopped together, the leader's leadership transfer to a follower that is
- * stopping too never finishes; what they hold is replaced anyway.
- */
-const RESTORE_GRACE_MS = 1000;
 
 interface ProcessMember extends MemberInfo {
   clientPort: number;
@@ -351,7 +345,7 @@ export class ProcessCluster implements Cluster, MemberControl {
   }
 
   async restoreAll(snapshot: SnapshotInfo): Promise<void> {
-    await Promise.all(this.#members.map((m) => this.terminate(m.name, RESTORE_GRACE_MS)));
+    await Promise.all(this.#members.map((m) => this.kill(m.name)));
     this.#restores++;
     for (const m of this.#members) {
       const fresh = `${this.#tmp}/${m.name}-restored-${this.#restores}`;
