@@ -76,9 +76,10 @@ export const lagUntilSnapshot: Fault = {
   holdMs: () => [0, 0],
   async start(world, random) {
     if (!world.cluster.snapshotCount) return undefined;
+    if (!await readyForDisaster(world)) return undefined;
+    // After the wait: a drill that healed meanwhile may have just sent a snapshot.
     const sent = lastSent.get(world.busyMembers);
     if (sent !== undefined && Date.now() - sent < COMPACTION_PAUSE_MS) return undefined;
-    if (!await readyForDisaster(world)) return undefined;
     const names = memberNames(world);
     if (names.length < 3) return undefined;
     const control = controlOf(world);
