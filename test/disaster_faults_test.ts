@@ -20,6 +20,7 @@ import { LAG_SNAPSHOT_COUNT, lagUntilSnapshot } from "../chaos/lag_until_snapsho
 import { writeRefusal } from "../chaos/disaster_steps.ts";
 import { parseMetrics } from "../lib/cluster/metrics.ts";
 import { cli } from "./cli_helper.ts";
+import { memberList } from "../lib/cluster/gateway.ts";
 import type { ControlledCluster } from "./member_cluster_helper.ts";
 
 /** A 3-member process cluster (with `snapshotCount` when given) and the World a fault sees. */
@@ -95,6 +96,7 @@ Deno.test("kill-all: nothing serves while every member is down; a cold start fro
 Deno.test("restore-snapshot: writes after the snapshot are gone and the revision goes back; the stop event says from where to where", async () => {
   await withDrillCluster({}, async (c, world) => {
     await world.admin.put("kept").value("before").exec();
+    const ids = (await memberList(c.members[0].clientUrl)).map((m) => `${m.name}=${m.id}`).sort();
     const active = await restoreSnapshot.start(world, mulberry32(2));
     assert.ok(active, "restore-snapshot saved a snapshot");
     const start = active.detail as { snapshotRevision: number };
@@ -115,6 +117,9 @@ Deno.test("restore-snapshot: writes after the snapshot are gone and the revision
     assert.equal((await world.admin.getAll().prefix("lost/").keys()).length, 0);
     assert.equal(world.busyMembers.size, 0);
     await waitConverged(c, 15_000);
+    // Same names, peer URLs and token: the restored members keep their ids (the proxies know them).
+    const after = (await memberList(c.members[0].clientUrl)).map((m) => `${m.name}=${m.id}`).sort();
+    assert.deepEqual(after, ids);
   });
 });
 

@@ -359,7 +359,6 @@ export class ProcessCluster implements Cluster, MemberControl {
       });
       await Deno.remove(m.dataDir, { recursive: true }).catch(() => {});
       m.dataDir = fresh;
-      m.id = undefined; // waitReady reads the ids again (a restore keeps them: same names, URLs, token)
     }
     for (const m of this.#members) await this.#portsFree(m);
     for (const m of this.#members) this.#spawn(m, "existing");
