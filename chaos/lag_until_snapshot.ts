@@ -105,7 +105,7 @@ export const lagUntilSnapshot: Fault = {
       await control.cutLinks(cut, { drop: true });
       followerIndex = await raftIndex(url(follower));
       before = {
-        sent: (await memberMetrics(url(leader))).get(SNAPSHOT_METRICS.sent) ?? 0,
+        sent: await sentByPeers(world, follower),
         received: (await memberMetrics(url(follower))).get(SNAPSHOT_METRICS.received) ?? 0,
       };
     } catch {
@@ -125,12 +125,16 @@ export const lagUntilSnapshot: Fault = {
           const healedAt = world.now();
           const caught = await catchUp(world, {
             leaderUrl: url(leader),
+            follower,
             followerUrl: url(follower),
             before,
           });
           await world.cluster.waitReady(HEAL_READY_MS);
           if (caught.snapshotSent) lastSent.set(world.busyMembers, Date.now());
-          return { follower, leader, followerIndex, ...d, healedAt, ...caught };
+          // The follower's raised term (etcd 3.4 runs without pre-vote) may cost the leader its
+          // place at the heal: the new leader is the one that sends the snapshot.
+          const leaderAfter = await world.cluster.leader();
+          return { follower, leader, followerIndex, ...d, healedAt, leaderAfter, ...caught };
         } finally {
           markHealed(world);
           release();
@@ -185,13 +189,28 @@ async function drive(
   return result;
 }
 
+/** Snapshots the members other than `follower` sent so far (etcd's counters, summed). */
+async function sentByPeers(world: World, follower: string): Promise<number> {
+  let sum = 0;
+  for (const m of world.cluster.members) {
+    if (m.name === follower) continue;
+    sum += (await memberMetrics(m.clientUrl)).get(SNAPSHOT_METRICS.sent) ?? 0;
+  }
+  return sum;
+}
+
 /**
  * After the heal: waits (bounded) until the follower's raft index reaches
  * the leader's at the heal, and reads the snapshot counters' growth.
  */
 async function catchUp(
   world: World,
-  o: { leaderUrl: string; followerUrl: string; before: { sent: number; received: number } },
+  o: {
+    leaderUrl: string;
+    follower: string;
+    followerUrl: string;
+    before: { sent: number; received: number };
+  },
 ): Promise<Record<string, unknown> & { snapshotSent: boolean }> {
   const target = await raftIndex(o.leaderUrl).catch(() => undefined);
   const deadline = Date.now() + CATCH_UP_MS;
@@ -207,7 +226,7 @@ async function catchUp(
   }
   const count = async (u: string, name: string) =>
     (await memberMetrics(u).catch(() => new Map<string, number>())).get(name);
-  const sent = await count(o.leaderUrl, SNAPSHOT_METRICS.sent);
+  const sent = await sentByPeers(world, o.follower).catch(() => undefined);
   const received = await count(o.followerUrl, SNAPSHOT_METRICS.received);
   const snapshotSent = (sent ?? 0) > o.before.sent || (received ?? 0) > o.before.received;
   return {

@@ -135,6 +135,10 @@ Deno.test("lag-until-snapshot in a run: the leader sent the cut-off follower a s
   assert.equal(d.snapshotSent, true, JSON.stringify(d));
   assert.equal(d.caughtUp, true, JSON.stringify(d));
   assert.match(run.logs.get(d.follower as string)!, /received and saved database snapshot/);
-  assert.match(run.logs.get(d.leader as string)!, /sent database snapshot/);
+  // Whoever led after the heal sent it (the follower's raised term may have forced an election).
+  const senders = [...run.logs].filter(([m, log]) =>
+    m !== d.follower && /sent database snapshot/.test(log)
+  );
+  assert.ok(senders.length > 0, "no member's log says it sent a database snapshot");
   assert.equal(check(run, "cluster-converged").valid, true);
 });
