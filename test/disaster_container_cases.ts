@@ -2,6 +2,7 @@
  * The disaster drills the container cluster runs (kill-quorum, kill-all,
  * restore-snapshot) on Docker: each shows its effect and the members agree
  * after the heal. Ignored, and said so, where no Docker engine answers.
+ * Registered by containers_test.ts, as every container case is.
  */
 import assert from "node:assert/strict";
 import { mulberry32 } from "../lib/random.ts";
