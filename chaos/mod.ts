@@ -22,6 +22,10 @@ import { replaceMember } from "./replace_member.ts";
 import { nospace } from "./nospace.ts";
 import { FaultCatalogue } from "../lib/faults/catalogue.ts";
 import type { FaultCapabilities } from "../lib/faults/catalogue.ts";
+import { killQuorum } from "./kill_quorum.ts";
+import { killAll } from "./kill_all.ts";
+import { restoreSnapshot } from "./restore_snapshot.ts";
+import { lagUntilSnapshot } from "./lag_until_snapshot.ts";
 
 export type { ActiveFault, Fault, FaultAim, World } from "../lib/faults/fault.ts";
 export { faultProblem, isFaultModule } from "../lib/faults/plugin.ts";
@@ -48,6 +52,10 @@ export const FAULTS: readonly Fault[] = [
   rollingRestart,
   replaceMember,
   nospace,
+  killQuorum,
+  killAll,
+  restoreSnapshot,
+  lagUntilSnapshot,
 ];
 
 /** The built-in faults and the plugins loaded in this process: what the CLI hands the runner. */

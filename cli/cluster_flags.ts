@@ -9,6 +9,7 @@ import { checkConnect, readUser, usesTls } from "../lib/cluster/connect.ts";
 import type { ConnectOptions } from "../lib/cluster/connect.ts";
 import { parseEndpoints } from "../lib/cluster/external_cluster.ts";
 import { NOSPACE_QUOTA_BYTES } from "../chaos/nospace.ts";
+import { LAG_SNAPSHOT_COUNT } from "../chaos/lag_until_snapshot.ts";
 import { integer, refuseMisplaced } from "./args.ts";
 import type { Flags } from "./flags.ts";
 
@@ -55,15 +56,19 @@ export function clusterSettings(flags: Flags, all: boolean): ClusterSettings {
 }
 
 /**
- * The cluster settings with the small backend quota `nospace` needs when the
- * run may draw it (named, or "all"); other runs keep etcd's default quota.
+ * The cluster settings with the small backend quota `nospace` needs and the
+ * small snapshot count `lag-until-snapshot` needs when the run may draw them
+ * (named, or "all"); other runs keep etcd's defaults.
  */
 export function withQuota(
   cluster: ClusterSettings = { kind: "process" },
   faults: readonly string[],
 ): ClusterSettings {
-  const may = faults.includes("nospace") || faults.includes("all");
-  return may && cluster.kind !== "external"
-    ? { ...cluster, quotaBackendBytes: NOSPACE_QUOTA_BYTES }
-    : cluster;
+  const may = (f: string) => faults.includes(f) || faults.includes("all");
+  if (cluster.kind === "external") return cluster;
+  return {
+    ...cluster,
+    ...(may("nospace") ? { quotaBackendBytes: NOSPACE_QUOTA_BYTES } : {}),
+    ...(may("lag-until-snapshot") ? { snapshotCount: LAG_SNAPSHOT_COUNT } : {}),
+  };
 }

@@ -15,11 +15,14 @@ export async function list(scenarios: ScenarioRegistry, faults: readonly Fault[]
     console.log(`    roles: ${[...new Set(scenario.layout(undefined))].join(", ")}`);
   }
   console.log("faults:");
+  const width = Math.max(16, ...faults.map((f) => f.name.length));
   for (const f of faults) {
     const side = f.apiOnly ? `${f.side}, api` : f.side;
-    console.log(`  ${f.name.padEnd(16)} [${side}] ${f.description}`);
+    console.log(`  ${f.name.padEnd(width)} [${side}] ${f.description}`);
   }
   console.log(
-    "  ./my_fault.ts    [plugin] a module whose default export is a Fault (docs/faults.md)",
+    `  ${
+      "./my_fault.ts".padEnd(width)
+    } [plugin] a module whose default export is a Fault (docs/faults.md)`,
   );
 }

@@ -3,6 +3,7 @@
  * URLs; faults use the member controls, which a kind may not offer.
  */
 import type { ConnectOptions } from "./connect.ts";
+import type { SnapshotInfo } from "./snapshot.ts";
 
 /** One member as the harness knows it. */
 export interface MemberInfo {
@@ -24,9 +25,12 @@ export interface MemberControl {
   resume(name: string): Promise<void>;
   /**
    * Cuts the links between the given member pairs (symmetric); links not
-   * listed are restored. An empty list heals every cut.
+   * listed are restored. An empty list heals every cut. A cut link holds
+   * what is sent over it and delivers it at the heal; `drop` makes the cut a
+   * blackhole that loses it (the process cluster's proxies; both when
+   * cutting and when healing a dropping cut).
    */
-  cutLinks(pairs: [string, string][]): Promise<void>;
+  cutLinks(pairs: [string, string][], o?: { drop?: boolean }): Promise<void>;
   /** Adds one-way delay to every member-to-member link (0 removes it). */
   delayLinks(delayMs: number, jitterMs: number): Promise<void>;
   /**
@@ -49,6 +53,18 @@ export interface MemberControl {
    * unchanged. Resolves with its new id once it is started (not yet serving).
    */
   addBack(name: string): Promise<string>;
+  /**
+   * Saves a snapshot of one member's backend (etcdctl snapshot save) into a
+   * file the cluster owns and removes at stop. Absent where the kind cannot.
+   */
+  saveSnapshot?(name: string): Promise<SnapshotInfo>;
+  /**
+   * Restores the whole cluster from a snapshot as an operator does: stops
+   * every member (SIGKILL), restores each into a fresh data dir (etcdctl snapshot
+   * restore with its name, the initial cluster and its peer URL) and starts
+   * them on the same URLs. Resolves once they are started (not yet serving).
+   */
+  restoreAll?(snapshot: SnapshotInfo): Promise<void>;
 }
 
 /** A cluster of any kind. */
@@ -59,6 +75,8 @@ export interface Cluster {
   readonly members: readonly MemberInfo[];
   /** The members' `--quota-backend-bytes`, where the harness set one (process, container). */
   readonly quotaBackendBytes?: number;
+  /** The members' `--snapshot-count`, where the harness set one (for lag-until-snapshot). */
+  readonly snapshotCount?: number;
   /** Present where the kind can fault its members. */
   readonly control?: MemberControl;
   /** Resolves when a linearizable read succeeds through every member, or throws after `timeoutMs`. */

@@ -14,6 +14,8 @@ import type { SecurityOptions } from "./security.ts";
 import type { ConnectOptions } from "./connect.ts";
 import type { Credentials } from "./auth.ts";
 import { makeOwnedTempDir } from "./stale.ts";
+import { restoreSnapshot, saveSnapshot } from "./snapshot.ts";
+import type { SnapshotInfo } from "./snapshot.ts";
 
 /** Options of a {@link ContainerCluster}. */
 export interface ContainerClusterOptions extends SecurityOptions {
@@ -29,6 +31,8 @@ export interface ContainerClusterOptions extends SecurityOptions {
   electionMs?: number;
   /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
   quotaBackendBytes?: number;
+  /** etcd's `--snapshot-count` (default: etcd's own, 100000). */
+  snapshotCount?: number;
 }
 
 const CLIENT_PORT = 2379;
@@ -46,6 +50,8 @@ interface ContainerMember extends MemberInfo {
   started?: StartedTestContainer;
   containerId?: string;
   id?: string;
+  /** A host dir bind-mounted as the data dir (a member restored from a snapshot). */
+  dataMount?: string;
 }
 
 /** testcontainers' container, with its client port published on loopback only. */
@@ -76,10 +82,13 @@ export class ContainerCluster implements Cluster, MemberControl {
     & Required<
       Omit<
         ContainerClusterOptions,
-        "portsFrom" | "image" | "quotaBackendBytes" | keyof SecurityOptions
+        "portsFrom" | "image" | "quotaBackendBytes" | "snapshotCount" | keyof SecurityOptions
       >
     >
-    & Pick<ContainerClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>;
+    & Pick<
+      ContainerClusterOptions,
+      "portsFrom" | "quotaBackendBytes" | "snapshotCount" | keyof SecurityOptions
+    >;
   #d!: Dockerode;
   #network = "";
   #cuts: [string, string][] = [];
@@ -90,6 +99,10 @@ export class ContainerCluster implements Cluster, MemberControl {
   #security?: ClusterSecurity;
   /** Holds the run's certificates (--tls), bind-mounted read-only into every member. */
   #pkiDir?: string;
+  /** Holds snapshots and restored data dirs (restore-snapshot). */
+  #restoreDir?: string;
+  #snapshots = 0;
+  #restores = 0;
 
   private constructor(opts: ContainerClusterOptions, image: string) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -103,6 +116,10 @@ export class ContainerCluster implements Cluster, MemberControl {
 
   get quotaBackendBytes(): number | undefined {
     return this.#opts.quotaBackendBytes;
+  }
+
+  get snapshotCount(): number | undefined {
+    return this.#opts.snapshotCount;
   }
 
   /** The Docker network of the run. */
@@ -218,6 +235,7 @@ export class ContainerCluster implements Cluster, MemberControl {
       ...(this.#opts.quotaBackendBytes
         ? ["--quota-backend-bytes", String(this.#opts.quotaBackendBytes)]
         : []),
+      ...(this.#opts.snapshotCount ? ["--snapshot-count", String(this.#opts.snapshotCount)] : []),
     ]; // deno-fmt-ignore
     const container = new EtcdContainer(this.image)
       .withName(m.host)
@@ -233,9 +251,12 @@ export class ContainerCluster implements Cluster, MemberControl {
       // The harness removes what it made (labels, watchdog, sweep): no reaper. testcontainers
       // would also take a file lock per container for one, serialising a parallel start.
       .withAutoCleanup(false);
-    if (this.#pkiDir) {
-      container.withBindMounts([{ source: this.#pkiDir, target: "/pki", mode: "ro" }]);
-    }
+    container.withBindMounts([
+      ...(this.#pkiDir ? [{ source: this.#pkiDir, target: "/pki", mode: "ro" as const }] : []),
+      ...(m.dataMount
+        ? [{ source: m.dataMount, target: "/var/lib/etcd/data", mode: "rw" as const }]
+        : []),
+    ]);
     try {
       m.started = await container.start();
       m.containerId = m.started.getId();
@@ -381,6 +402,45 @@ export class ContainerCluster implements Cluster, MemberControl {
     return id;
   }
 
+  async saveSnapshot(name: string): Promise<SnapshotInfo> {
+    const m = this.#member(name);
+    this.#restoreDir ??= await makeOwnedTempDir();
+    const path = `${this.#restoreDir}/snapshot-${++this.#snapshots}.db`;
+    return await saveSnapshot(m.clientUrl, path, this.#security!.access);
+  }
+
+  /**
+   * Stops every member (SIGKILL), keeps its log,
+   * removes its container, restores its data dir on the host (etcdctl
+   * snapshot restore) and starts a new container of the same name, host and
+   * port on it (bind-mounted); they start together (none serves alone).
+   */
+  async restoreAll(snapshot: SnapshotInfo): Promise<void> {
+    this.#restoreDir ??= await makeOwnedTempDir();
+    const n = ++this.#restores;
+    const scheme = this.#security!.scheme;
+    const initialCluster = this.#members.map((p) => `${p.name}=${scheme}://${p.host}:${PEER_PORT}`)
+      .join(",");
+    await Promise.all(this.#members.map((m) => this.kill(m.name)));
+    for (const m of this.#members) {
+      await this.#saveLog(m, `${m.name}.before-restore-${n}.log`);
+      if (m.containerId) await this.#container(m).remove({ force: true, v: true });
+      m.containerId = undefined;
+      m.started = undefined;
+      m.dataMount = `${this.#restoreDir}/${m.name}-restored-${n}`;
+      await restoreSnapshot({
+        path: snapshot.path,
+        name: m.name,
+        initialCluster,
+        peerUrl: `${scheme}://${m.host}:${PEER_PORT}`,
+        token: `drills-${this.runId}`,
+        dataDir: m.dataMount,
+      });
+    }
+    await Promise.all(this.#members.map((m) => this.#create(m, "existing")));
+    await this.#applyLinks(this.#members);
+  }
+
   /** A cluster call through the first other member that answers. */
   async #throughOthers<T>(not: ContainerMember, call: (url: string) => Promise<T>): Promise<T> {
     let last: unknown;
@@ -475,6 +535,9 @@ export class ContainerCluster implements Cluster, MemberControl {
     } finally {
       this.#security?.close();
       if (this.#pkiDir) await Deno.remove(this.#pkiDir, { recursive: true }).catch(() => {});
+      if (this.#restoreDir) {
+        await Deno.remove(this.#restoreDir, { recursive: true }).catch(() => {});
+      }
       await this.#watchdog?.close();
       releasePort(...this.#members.map((m) => m.hostPort));
       this.#forget();

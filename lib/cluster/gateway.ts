@@ -39,7 +39,8 @@ export async function gatewayCall(
 }
 
 const clients = new WeakMap<ConnectOptions, Deno.HttpClient>();
-function httpClient(c: ConnectOptions): Deno.HttpClient {
+/** A fetch client with the TLS files of `c`, one per settings object. */
+export function httpClient(c: ConnectOptions): Deno.HttpClient {
   let client = clients.get(c);
   if (!client) {
     client = Deno.createHttpClient({

@@ -9,6 +9,8 @@ import { onCleanup, spawnTied } from "../proc/cleanup.ts";
 import type { ConnectOptions } from "./connect.ts";
 import type { Credentials } from "./auth.ts";
 import { ClusterSecurity } from "./security.ts";
+import { restoreSnapshot, saveSnapshot } from "./snapshot.ts";
+import type { SnapshotInfo } from "./snapshot.ts";
 import type { SecurityOptions } from "./security.ts";
 
 /** Options of a {@link ProcessCluster}. */
@@ -24,6 +26,8 @@ export interface ProcessClusterOptions extends SecurityOptions {
   electionMs?: number;
   /** etcd's `--quota-backend-bytes` (default: etcd's own, 2 GiB). */
   quotaBackendBytes?: number;
+  /** etcd's `--snapshot-count` (default: etcd's own, 100000); lag-until-snapshot needs a small one. */
+  snapshotCount?: number;
 }
 
 /** How long a restarted member waits for its ports to be free. */
@@ -51,15 +55,23 @@ export class ProcessCluster implements Cluster, MemberControl {
   #members: ProcessMember[] = [];
   #opts:
     & Required<
-      Omit<ProcessClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>
+      Omit<
+        ProcessClusterOptions,
+        "portsFrom" | "quotaBackendBytes" | "snapshotCount" | keyof SecurityOptions
+      >
     >
-    & Pick<ProcessClusterOptions, "portsFrom" | "quotaBackendBytes" | keyof SecurityOptions>;
+    & Pick<
+      ProcessClusterOptions,
+      "portsFrom" | "quotaBackendBytes" | "snapshotCount" | keyof SecurityOptions
+    >;
   #etcd = "";
   #tmp = "";
   #net!: PeerNetwork;
   #forget: () => void = () => {};
   #stopped = false;
   #security!: ClusterSecurity;
+  #snapshots = 0;
+  #restores = 0;
 
   private constructor(opts: ProcessClusterOptions) {
     this.#opts = { heartbeatMs: 100, electionMs: 1000, ...opts };
@@ -71,6 +83,10 @@ export class ProcessCluster implements Cluster, MemberControl {
 
   get quotaBackendBytes(): number | undefined {
     return this.#opts.quotaBackendBytes;
+  }
+
+  get snapshotCount(): number | undefined {
+    return this.#opts.snapshotCount;
   }
 
   /** Starts the members in parallel; resolve once they are spawned (see waitReady). */
@@ -128,11 +144,23 @@ export class ProcessCluster implements Cluster, MemberControl {
     return this.#security.access;
   }
 
+  /** `name=peerURL,…` of every member, the peer URLs being their proxies. */
+  #initialCluster(): string {
+    return this.#members.map((p) => `${p.name}=${this.#peerUrl(p)}`).join(",");
+  }
+
+  /** The peer URL a member advertises: its proxy. */
+  #peerUrl(m: ProcessMember): string {
+    return `${this.#security.scheme}://127.0.0.1:${m.proxyPort}`;
+  }
+
+  #token(): string {
+    return `drills-${this.#tmp.split("/").pop()}`;
+  }
+
   #spawn(m: ProcessMember, state: "new" | "existing"): void {
     const scheme = this.#security.scheme;
-    const initialCluster = this.#members.map((p) =>
-      `${p.name}=${scheme}://127.0.0.1:${p.proxyPort}`
-    ).join(",");
+    const initialCluster = this.#initialCluster();
     const args = [
       "--name",
       m.name,
@@ -151,7 +179,7 @@ export class ProcessCluster implements Cluster, MemberControl {
       "--initial-cluster-state",
       state,
       "--initial-cluster-token",
-      `drills-${this.#tmp.split("/").pop()}`,
+      this.#token(),
       "--heartbeat-interval",
       String(this.#opts.heartbeatMs),
       "--election-timeout",
@@ -164,6 +192,7 @@ export class ProcessCluster implements Cluster, MemberControl {
       ...(this.#opts.quotaBackendBytes
         ? ["--quota-backend-bytes", String(this.#opts.quotaBackendBytes)]
         : []),
+      ...(this.#opts.snapshotCount ? ["--snapshot-count", String(this.#opts.snapshotCount)] : []),
     ]; // deno-fmt-ignore
     const child = spawnTied(this.#etcd, args, { stdin: "null", stdout: "null", stderr: "null" });
     m.child = child;
@@ -309,6 +338,32 @@ export class ProcessCluster implements Cluster, MemberControl {
     throw new Error(`no member took the call: ${(last as Error)?.message ?? "none running"}`);
   }
 
+  async saveSnapshot(name: string): Promise<SnapshotInfo> {
+    const m = this.#member(name);
+    const path = `${this.#tmp}/snapshot-${++this.#snapshots}.db`;
+    return await saveSnapshot(m.clientUrl, path, this.#security.access);
+  }
+
+  async restoreAll(snapshot: SnapshotInfo): Promise<void> {
+    await Promise.all(this.#members.map((m) => this.kill(m.name)));
+    this.#restores++;
+    for (const m of this.#members) {
+      const fresh = `${this.#tmp}/${m.name}-restored-${this.#restores}`;
+      await restoreSnapshot({
+        path: snapshot.path,
+        name: m.name,
+        initialCluster: this.#initialCluster(),
+        peerUrl: this.#peerUrl(m),
+        token: this.#token(),
+        dataDir: fresh,
+      });
+      await Deno.remove(m.dataDir, { recursive: true }).catch(() => {});
+      m.dataDir = fresh;
+    }
+    for (const m of this.#members) await this.#portsFree(m);
+    for (const m of this.#members) this.#spawn(m, "existing");
+  }
+
   async pause(name: string): Promise<void> {
     const child = this.#member(name).child;
     if (!child) return;
@@ -322,8 +377,8 @@ export class ProcessCluster implements Cluster, MemberControl {
     return Promise.resolve();
   }
 
-  cutLinks(pairs: [string, string][]): Promise<void> {
-    this.#net.cut(pairs);
+  cutLinks(pairs: [string, string][], o?: { drop?: boolean }): Promise<void> {
+    this.#net.cut(pairs, o);
     return Promise.resolve();
   }
 

@@ -80,7 +80,8 @@ export class FaultCatalogue {
    * with the reason (e.g. no netem for latency-peer on containers): "all"
    * leaves them out, a name is refused with the reason. A list may name fault
    * plugins by spec (./my_fault.ts) or name once {@link loadPlugins} has
-   * loaded them; "all" means every built-in fault the kind supports.
+   * loaded them; "all" means every built-in fault the kind supports, but those that run
+   * only when named.
    */
   resolve(names: readonly string[], cluster: FaultCapabilities): Fault[] {
     const unavailable = cluster.unavailable ?? {};
@@ -88,7 +89,10 @@ export class FaultCatalogue {
     const supported = (f: Fault) =>
       (f.side === "node" || cluster.canControlMembers || (f.apiOnly === true && disruptive)) &&
       !(f.name in unavailable);
-    if (names.length === 1 && names[0] === "all") return this.builtins.filter(supported);
+    // "all" leaves out the faults that run only when named (restore-snapshot).
+    if (names.length === 1 && names[0] === "all") {
+      return this.builtins.filter((f) => supported(f) && !f.namedOnly);
+    }
     if (names.length === 0 || (names.length === 1 && names[0] === "none")) return [];
     return names.map((name) => {
       const f = this.find(name);

@@ -76,6 +76,12 @@ export interface Fault {
    * there it runs only when the operator opts in (`--allow-disruptive`).
    */
   apiOnly?: boolean;
+  /**
+   * Runs only where a run names it: `--faults all` leaves it out. For a
+   * fault whose effect the checks do not excuse yet (restore-snapshot loses
+   * acknowledged writes by the operator's choice, not the subject's fault).
+   */
+  namedOnly?: boolean;
   /** How long it holds, ms, drawn uniformly from this range. */
   holdMs(ttlMs: number): [number, number];
   /**

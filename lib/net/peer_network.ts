@@ -13,6 +13,7 @@ export class PeerNetwork {
   #cut = new Set<string>();
   #delay = { delayMs: 0, jitterMs: 0 };
   #bootstrapping = true;
+  #dropping = false;
 
   /** With `tls` (PEM text) the proxies terminate the members' peer TLS to read who is sending. */
   constructor(
@@ -48,10 +49,29 @@ export class PeerNetwork {
     this.#refresh();
   }
 
-  /** Cuts exactly these pairs (both directions); every other link is open. */
-  cut(pairs: [string, string][]): void {
+  /**
+   * Cuts exactly these pairs (both directions); every other link is open.
+   * A cut link holds its bytes and delivers them when it opens again. With
+   * `drop` it is a blackhole instead: the links cut until now lose their
+   * connections with what they held, and the new cut links lose every byte
+   * sent over them (raft then has to resend, from a snapshot if its log no
+   * longer has the entries; etcd would otherwise deliver the entries it
+   * queued during the cut). Returns how many connections it closed.
+   */
+  cut(pairs: [string, string][], o: { drop?: boolean } = {}): number {
+    let dropped = 0;
+    if (o.drop) {
+      for (const [receiver, proxy] of this.#proxies) {
+        dropped += proxy.closeLinks((hex) => {
+          const sender = hex ? this.#names.get(hex) : undefined;
+          return sender !== undefined && this.#cut.has(`${sender}|${receiver}`);
+        });
+      }
+    }
     this.#cut = new Set(pairs.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
+    this.#dropping = o.drop === true;
     this.#refresh();
+    return dropped;
   }
 
   /** Delays every member-to-member link. */
@@ -69,7 +89,7 @@ export class PeerNetwork {
     // Probes without a sender (GET /version, /members) pass unless the receiver is cut from everyone.
     const blocked = sender ? this.#cut.has(`${sender}|${receiver}`) : this.#isolated(receiver);
     if (!blocked && this.#delay.delayMs === 0) return OPEN_LINK;
-    return { blocked, ...this.#delay };
+    return { blocked, drop: blocked && this.#dropping, ...this.#delay };
   }
 
   #isolated(member: string): boolean {

@@ -11,6 +11,8 @@ import type { ByteConn, ResettableConn } from "./reset_socket.ts";
 export interface LinkPolicy {
   /** Hold every byte until the link heals. */
   blocked: boolean;
+  /** A blocked link loses its bytes instead of holding them (a blackhole). */
+  drop?: boolean;
   /** Added one-way delay in ms. */
   delayMs: number;
   /** Random extra delay up to this many ms (order is kept). */
@@ -116,6 +118,17 @@ export class TcpProxy {
     return links.length;
   }
 
+  /**
+   * Closes the connections whose peer `match` picks, with whatever bytes
+   * their links held (a blackhole loses what was in flight). Returns how
+   * many were closed.
+   */
+  closeLinks(match: (peer: string | undefined) => boolean): number {
+    const links = [...this.#links].filter((l) => match(l.peer));
+    for (const link of links) this.#closeLink(link);
+    return links.length;
+  }
+
   /** Re-reads the policy now (call after changing what `policy` returns). */
   refresh(): void {
     const old = this.#wake;
@@ -205,7 +218,7 @@ export class TcpProxy {
   }
 
   async #waitOpen(link: Link): Promise<void> {
-    while (!link.closed && !this.#closed && this.#opts.policy(link.peer).blocked) {
+    while (!link.closed && !this.#closed && isHeld(this.#opts.policy(link.peer))) {
       await this.#wake.promise;
     }
   }
@@ -275,6 +288,12 @@ export class TcpProxy {
         }
         await this.#waitOpen(link);
         const item = queue[0];
+        const now = this.#opts.policy(link.peer);
+        if (now.blocked && now.drop) { // a blackhole: the bytes are lost
+          queue.shift();
+          queued -= item.chunk.length;
+          continue;
+        }
         const wait = item.due - Date.now();
         if (wait > 0) await this.#sleepOrWake(wait);
         if (this.#opts.policy(link.peer).blocked) continue;
@@ -315,6 +334,11 @@ export class TcpProxy {
     }
     this.refresh();
   }
+}
+
+/** Whether a link holds its bytes right now (blocked, not dropping them). */
+function isHeld(p: LinkPolicy): boolean {
+  return p.blocked && !p.drop;
 }
 
 /** Whether a link passes bytes untouched right now. */

@@ -7,6 +7,7 @@
 import "./container_cluster_cases.ts";
 import "./lock_container_cases.ts";
 import "./secure_container_cases.ts";
+import "./disaster_container_cases.ts";
 import { memberDrills } from "./operator_member_drills.ts";
 
 memberDrills("container");
