@@ -70,6 +70,7 @@ export type { ErrorCount } from "./lib/report/error_summary.ts";
 export { holdMembers } from "./chaos/member_targets.ts";
 export type { MemberAction } from "./chaos/member_targets.ts";
 export type { Cluster, MemberControl, MemberInfo } from "./lib/cluster/cluster.ts";
+export type { SnapshotInfo } from "./lib/cluster/snapshot.ts";
 export type { NodeHandle } from "./lib/node/node_handle.ts";
 export type { NodeProxy } from "./lib/net/node_proxy.ts";
 
