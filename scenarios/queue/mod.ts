@@ -15,10 +15,16 @@ import type { QueueSubjectFactory } from "./subject.ts";
 import { QUEUE_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execQueue } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
-const SUBJECTS: Record<string, QueueSubjectFactory> = { reference, naive };
+const SUBJECTS: Record<string, QueueSubjectFactory> = {
+  reference,
+  naive,
+  go: goProgram(execQueue, "go"),
+  "go-seed": goProgram(execQueue, "go-seed"),
+};
 const CHOICES = { builtins: SUBJECTS, shape: QUEUE_SHAPE, exec: execQueue };
 
 const itemsPrefix = (prefix: string) => `${prefix}items/`;
@@ -81,6 +87,10 @@ const scenario: Scenario = {
     reference:
       "create-if-absent items, claim the oldest with a delete guarded on its mod revision (etcd's recipe)",
     naive: "md5-of-time keys, get the first item then delete it unguarded (the classic write-up)",
+    go:
+      "contrib/recipes' Queue steps in Go: create-if-absent, Get WithFirstRev, a delete guarded on the mod revision, WaitPrefixEvents; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: plain put, Get WithFirstRev + WithLimit(1), then a plain delete; built with `deno task go-subjects`",
   },
   subjectShape: QUEUE_SHAPE,
   execProtocol: "docs/exec-protocol.md#queue",

@@ -1,6 +1,6 @@
 /**
- * The Go discovery subject (go/discovery, etcd's clientv3 from Debian's
- * packages): a run that needs it unbuilt stops with one line saying how to
+ * The Go subject `go` (go/recipes, etcd's clientv3 from Debian's
+ * packages) in discovery: a run that needs it unbuilt stops with one line saying how to
  * build it; built, it runs under discovery's default faults to the verdict
  * measured for it, and leaves no program running.
  */
@@ -16,7 +16,7 @@ Deno.test("discovery --subject go unbuilt: exit 2, one line naming deno task go-
   );
   assert.equal(r.code, 2, r.stdout + r.stderr);
   assert.equal(lines(r.stderr).length, 1, r.stderr);
-  assert.match(r.stderr, /the Go discovery subject is not built .*task go-subjects/);
+  assert.match(r.stderr, /the Go subject go is not built .*task go-subjects/);
 });
 
 Deno.test("discovery --subject go: Go's Session leases and Watch stay valid under the default faults", async () => {
