@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log"
 
 	"drills"
 
@@ -47,7 +48,18 @@ func (el *election) Campaign(ctx context.Context, c *drills.Call) (drills.Answer
 		return drills.Answer{}, err // on a deadline Campaign resigns
 	}
 	el.e = e
-	return drills.OK(map[string]interface{}{"token": e.Rev()}, e.Header().Revision), nil
+	// Election.Header is the campaign's put, from before the wait: not where
+	// this candidate leads. Leader reads where it does (or should).
+	res, err := e.Leader(ctx)
+	if err != nil {
+		return drills.Answer{}, err
+	}
+	if len(res.Kvs) == 0 || res.Kvs[0].CreateRevision != e.Rev() {
+		// 3.4's Campaign does not look at its own key after waiting: it may have expired meanwhile.
+		log.Printf("Campaign returned, but at revision %d the leader key is not ours (%s, rev %d)",
+			res.Header.Revision, e.Key(), e.Rev())
+	}
+	return drills.OK(map[string]interface{}{"token": e.Rev()}, res.Header.Revision), nil
 }
 
 // leaderOf reads the oldest candidate key of a transaction's range response.

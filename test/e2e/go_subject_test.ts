@@ -33,3 +33,17 @@ Deno.test("discovery --subject go: Go's Session leases and Watch stay valid unde
   assert.ok(registered.every((e) => /^\d+$/.test(String((e.value as { lease?: string }).lease))));
   assert.deepEqual(processesMentioning(runPrefix(r.events)!), []);
 });
+
+Deno.test("queue --subject go-seed: the write-up's get-then-delete hands items out twice", async () => {
+  await buildGoSubjects();
+  // Seeds 1 and 2 over 15 s: 105 and 153 items dequeued twice (scenarios/queue/FINDINGS.md).
+  const r = await runAndRead(["queue", "--subject", "go-seed", "--duration", "10s", "--seed", "1"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.equal(r.result?.valid, false);
+  const total = r.result!.checks.find((c) => c.name === "total-queue")!;
+  assert.equal(total.valid, false, total.summary);
+  assert.match(total.summary, /[1-9]\d* duplicated/);
+  // The claims came from the Go program: plain deletes, each acknowledged.
+  assert.ok(r.events.some((e) => e.f === "dequeue" && e.type === "ok"));
+  assert.deepEqual(processesMentioning(runPrefix(r.events)!), []);
+});
