@@ -188,6 +188,21 @@ const scenario: Scenario = {
       durationMs: 20_000,
     },
     { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "kill-lease"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "kill-lease"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   checkers: [

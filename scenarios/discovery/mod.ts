@@ -187,6 +187,21 @@ const scenario: Scenario = {
       seed: 12,
       durationMs: 15_000,
     },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   checkers: [
     viewsAtRevisionChecker({

@@ -160,6 +160,9 @@ const scenario: Scenario = {
     // etcdctl elect's session is 60 s: a leader paused past the TTL still leads and nobody takes
     // over (failover late in 8 of 10 seeds over 30 s; seed 7, the test's, in every run; README).
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 7, durationMs: 30_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    { subject: "go", faults: ["pause-node"], valid: true, seed: 1, durationMs: 15_000 },
+    { subject: "go-seed", faults: ["pause-node"], valid: false, seed: 1, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

@@ -120,6 +120,9 @@ const scenario: Scenario = {
     // seeds over 30 s invalid unfenced, valid fenced; seed 4 is the tests'; README).
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 4, durationMs: 30_000 },
     { subject: "etcdctl-fenced", faults: ["pause-node"], valid: true, seed: 4, durationMs: 30_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    { subject: "go", faults: ["pause-node"], valid: true, seed: 1, durationMs: 15_000 },
+    { subject: "go-seed", faults: ["pause-node"], valid: false, seed: 1, durationMs: 15_000 },
   ],
   finalReads,
   checkers: [

@@ -125,6 +125,21 @@ const scenario: Scenario = {
         holdMs: 1000,
       })),
     },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads: async (client: Etcd3, prefix: string) => ({
     // etcd's record of the heartbeats: the truth each reported state is judged against.

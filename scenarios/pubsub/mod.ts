@@ -150,6 +150,21 @@ const scenario: Scenario = {
         holdMs: 7000,
       }],
     },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "partition-node", "compact"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "partition-node", "compact"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   checkers: [deliveryChecker(), revisionOrderChecker(), noPhantomChecker()],
