@@ -116,10 +116,12 @@ func (d *discovery) Run(ctx context.Context, c *drills.Call) (drills.Answer, err
 }
 
 // loadBalancing: a registration; the client's resolver is a mirror of the
-// registry. (clientv3/naming's endpoints.Manager stores JSON endpoints,
-// {"Addr": ...}; this scenario's registry holds plain host:port values, so
-// its resolver would read none of them: the mirror is the watch feed it
-// would have built on.)
+// registry. clientv3/naming's endpoints.Manager and resolver build offline
+// with Debian's packages but do not fit: the Manager stores JSON endpoints
+// ({"Op","Addr","Metadata"}) and the resolver skips every value that does not
+// unmarshal, while this scenario's registry holds plain host:port values; and
+// the resolver's updates carry no revision. The mirror is the watch feed the
+// Manager builds on (read, then watch from the next revision).
 type loadBalancing struct{ registration }
 
 func (l *loadBalancing) Resolve(ctx context.Context, c *drills.Call) (drills.Answer, error) {
