@@ -1,13 +1,14 @@
 /**
- * `deno task go-subjects`: builds the Go subject programs (go/<name>/) with
+ * `deno task go-subjects`: builds the Go subject programs (go/recipes/ as
+ * `go`, go/seed/ as `go-seed`, both on the kit in go/src/drills) with
  * Debian's Go 1.19 and etcd 3.4 client sources, offline, in GOPATH mode:
- * `GO111MODULE=off GOPATH=.build/gopath:/usr/share/gocode go build`. As root
+ * `GO111MODULE=off GOPATH=go:.build/gopath:/usr/share/gocode go build`. As root
  * on a machine with apt it installs golang-go and golang-etcd-server-dev
  * when they are missing. Output goes to .build/go/ (not committed).
  */
 import { HarnessError } from "../lib/proc/errors.ts";
 import { installDebian, which } from "../lib/cluster/etcd_binary.ts";
-import { GO_BUILD_DIR, GO_SUBJECTS } from "./subjects.ts";
+import { GO_BUILD_DIR, GO_KIT_ROOT, GO_PROGRAMS, GO_SUBJECTS } from "./subjects.ts";
 
 const GOCODE = "/usr/share/gocode";
 const CLIENT = `${GOCODE}/src/go.etcd.io/etcd/clientv3/concurrency`;
@@ -52,9 +53,13 @@ export async function buildGoSubjects(): Promise<string[]> {
   const built = [];
   for (const name of GO_SUBJECTS) {
     const out = await new Deno.Command(go, {
-      args: ["build", "-o", `${GO_BUILD_DIR}${name}`, `./go/${name}`],
+      args: ["build", "-o", `${GO_BUILD_DIR}${name}`, `./go/${GO_PROGRAMS[name]}`],
       cwd: root,
-      env: { GO111MODULE: "off", GOPATH: `${root}.build/gopath:${GOCODE}`, GOFLAGS: "" },
+      env: {
+        GO111MODULE: "off",
+        GOPATH: `${GO_KIT_ROOT}:${root}.build/gopath:${GOCODE}`,
+        GOFLAGS: "",
+      },
       stdout: "inherit",
       stderr: "piped",
     }).output();
@@ -62,7 +67,7 @@ export async function buildGoSubjects(): Promise<string[]> {
       const text = new TextDecoder().decode(out.stderr).trim();
       console.error(text);
       throw new HarnessError(
-        `go build ./go/${name} failed with Debian's packages (compiler output above)`,
+        `go build ./go/${GO_PROGRAMS[name]} failed with Debian's packages (compiler output above)`,
       );
     }
     built.push(`${GO_BUILD_DIR}${name}`);

@@ -20,10 +20,16 @@ import type { BarrierKeys, BarrierSubjectFactory } from "./subject.ts";
 import { BARRIER_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execBarrier } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
-const SUBJECTS: Record<string, BarrierSubjectFactory> = { reference, naive };
+const SUBJECTS: Record<string, BarrierSubjectFactory> = {
+  reference,
+  naive,
+  go: goProgram(execBarrier, "go"),
+  "go-seed": goProgram(execBarrier, "go-seed"),
+};
 const CHOICES = { builtins: SUBJECTS, shape: BARRIER_SHAPE, exec: execBarrier };
 
 /** The write-up's condition: /queue/1 = 0, /queue/2 = 2, /queue/3 = 1. */
@@ -151,6 +157,10 @@ const scenario: Scenario = {
       "judges the condition at every revision (read, then watch from the next); double barrier with a ready key",
     naive:
       "re-reads after each watch event and checks keys by position; counts keys after each event (the classic write-up)",
+    go:
+      "Go on clientv3: the condition judged at every revision of a read-then-watch; contrib/recipes' DoubleBarrier steps for participants; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: watch from now, decide on a read made after each event; participants wait until the keys exist; built with `deno task go-subjects`",
   },
   subjectShape: BARRIER_SHAPE,
   execProtocol: "docs/exec-protocol.md#barrier",
@@ -178,6 +188,21 @@ const scenario: Scenario = {
       durationMs: 20_000,
     },
     { subject: "naive", faults: ["kill-lease"], valid: false, seed: 10, durationMs: 20_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "kill-lease"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "kill-lease"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   // Setters keep setting; participants enter and leave round after round. Not the waiters: a

@@ -32,7 +32,8 @@ const SUBJECTS: Record<string, DiscoverySubject> = {
   reference,
   naive,
   etcd3: etcd3Discovery,
-  go: execDiscoveryOf(() => [requireGoSubject("discovery")]),
+  go: execDiscoveryOf(() => [requireGoSubject("go")]),
+  "go-seed": execDiscoveryOf(() => [requireGoSubject("go-seed")]),
 };
 const CHOICES = { builtins: SUBJECTS, shape: DISCOVERY_SHAPE, exec: execDiscovery };
 
@@ -151,7 +152,9 @@ const scenario: Scenario = {
     etcd3:
       "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; getAll().prefix() then watch().prefix().startRevision().create() with its own resume",
     go:
-      "a Go program on etcd's clientv3 (concurrency.Session leases, its Watch's own resume) over the exec protocol; build it with `deno task go-subjects`",
+      "Go on clientv3 (go/recipes): concurrency.Session leases; read, then Watch WithRev(read + 1), read again after a compaction; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: a fresh lease every tick, never revoked; the watcher watches from now and acts on creates; built with `deno task go-subjects`",
   },
   subjectShape: DISCOVERY_SHAPE,
   execProtocol: "docs/exec-protocol.md#discovery",
@@ -182,6 +185,21 @@ const scenario: Scenario = {
       faults: ["kill-node", "kill-lease", "partition-node"],
       valid: false,
       seed: 12,
+      durationMs: 15_000,
+    },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "kill-lease", "partition-node"],
+      valid: false,
+      seed: 1,
       durationMs: 15_000,
     },
   ],

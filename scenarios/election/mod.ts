@@ -17,6 +17,7 @@ import type { ElectionSubject, ElectionSubjectFactory } from "./subject.ts";
 import { ELECTION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execElection } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { etcd3Election } from "./etcd3_election.ts";
 import { naive } from "./naive.ts";
@@ -27,6 +28,8 @@ const SUBJECTS: Record<string, ElectionSubjectFactory> = {
   etcd3: etcd3Election,
   naive,
   etcdctl: etcdctlElection,
+  go: goProgram(execElection, "go"),
+  "go-seed": goProgram(execElection, "go-seed"),
 };
 const CHOICES = { builtins: SUBJECTS, shape: ELECTION_SHAPE, exec: execElection };
 
@@ -116,6 +119,10 @@ const scenario: Scenario = {
       "whoever creates the key leads (the classic write-up): unfenced writes, unguarded resign",
     etcdctl:
       "etcd's Go concurrency.Election via `etcdctl elect` / `elect -l`; writes fenced on the leader key's create revision; session TTL fixed at 60 s",
+    go:
+      "etcd's Go concurrency.Election: Campaign, Observe, Resign; leader-only writes guarded by the leader key's create revision; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: 'use the lock' (a concurrency.Mutex on the prefix), unguarded writes, observers read after each event; built with `deno task go-subjects`",
   },
   subjectShape: ELECTION_SHAPE,
   execProtocol: "docs/exec-protocol.md#election",
@@ -153,6 +160,9 @@ const scenario: Scenario = {
     // etcdctl elect's session is 60 s: a leader paused past the TTL still leads and nobody takes
     // over (failover late in 8 of 10 seeds over 30 s; seed 7, the test's, in every run; README).
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 7, durationMs: 30_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    { subject: "go", faults: ["pause-node"], valid: true, seed: 1, durationMs: 15_000 },
+    { subject: "go-seed", faults: ["pause-node"], valid: false, seed: 1, durationMs: 15_000 },
   ],
   finalReads,
   // Campaigns are contended: while candidates wait, some campaign must keep winning.

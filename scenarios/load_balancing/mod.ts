@@ -21,11 +21,18 @@ import type { LbSubject } from "./subject.ts";
 import { LB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execLb } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3Lb } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, LbSubject> = { reference, naive, etcd3: etcd3Lb };
+const SUBJECTS: Record<string, LbSubject> = {
+  reference,
+  naive,
+  etcd3: etcd3Lb,
+  go: goProgram(execLb, "go"),
+  "go-seed": goProgram(execLb, "go-seed"),
+};
 const CHOICES = { builtins: SUBJECTS, shape: LB_SHAPE, exec: execLb };
 
 /** Where servers register: key `registry + addr`, value `addr` (the write-up's layout). */
@@ -85,6 +92,10 @@ const scenario: Scenario = {
       "a new lease every interval; resolver removes a delete event's (empty) value (the classic write-up)",
     etcd3:
       "etcd3 as its README teaches: client.lease(ttl).put(key) kept alive, re-granted on 'lost'; resolver feed from getAll().prefix() then watch().prefix().startRevision().create()",
+    go:
+      "Go on clientv3: servers register under a concurrency.Session; the resolver reads, then watches WithRev(read + 1); built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: a fresh lease every tick; the resolver removes a delete event's (empty) value; built with `deno task go-subjects`",
   },
   subjectShape: LB_SHAPE,
   execProtocol: "docs/exec-protocol.md#load-balancing",
@@ -113,6 +124,21 @@ const scenario: Scenario = {
       durationMs: 15_000,
     },
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 72, durationMs: 15_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "pause-node", "kill-lease", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   // A client's calls keep succeeding.

@@ -19,6 +19,7 @@ import { reference } from "./reference.ts";
 import { etcd3Lock } from "./etcd3_lock.ts";
 import { naive } from "./naive.ts";
 import { execLock } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { etcdctlFencedLock, etcdctlLock } from "./etcdctl_lock.ts";
 
 const SUBJECTS: Record<string, LockSubjectFactory> = {
@@ -27,6 +28,8 @@ const SUBJECTS: Record<string, LockSubjectFactory> = {
   naive,
   etcdctl: etcdctlLock,
   "etcdctl-fenced": etcdctlFencedLock,
+  go: goProgram(execLock, "go"),
+  "go-seed": goProgram(execLock, "go-seed"),
 };
 const CHOICES = { builtins: SUBJECTS, shape: LOCK_SHAPE, exec: execLock };
 
@@ -94,6 +97,10 @@ const scenario: Scenario = {
       "etcd's Go concurrency.Mutex via `etcdctl lock NAME -- CMD` (session lease, queue); writes unfenced",
     "etcdctl-fenced":
       "`etcdctl lock NAME -- CMD`, each write a txn applied only while ETCD_LOCK_KEY exists (Go's IsOwner); token ETCD_LOCK_REV",
+    go:
+      "etcd's Go concurrency.Mutex (clientv3 3.4) under a session; each write a transaction guarded by Mutex.IsOwner (the key's create revision); built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: concurrency.Mutex, the write a plain put (no fencing); built with `deno task go-subjects`",
   },
   subjectShape: LOCK_SHAPE,
   execProtocol: "docs/exec-protocol.md#lock",
@@ -113,6 +120,9 @@ const scenario: Scenario = {
     // seeds over 30 s invalid unfenced, valid fenced; seed 4 is the tests'; README).
     { subject: "etcdctl", faults: ["pause-node"], valid: false, seed: 4, durationMs: 30_000 },
     { subject: "etcdctl-fenced", faults: ["pause-node"], valid: true, seed: 4, durationMs: 30_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    { subject: "go", faults: ["pause-node"], valid: true, seed: 1, durationMs: 15_000 },
+    { subject: "go-seed", faults: ["pause-node"], valid: false, seed: 1, durationMs: 15_000 },
   ],
   finalReads,
   // The grant, contended: the lock as a whole must keep granting while contenders wait. (An

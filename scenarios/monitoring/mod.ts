@@ -20,11 +20,18 @@ import type { MonitorFactory } from "./subject.ts";
 import { MONITOR_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execMonitor } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3Monitor } from "./etcd3.ts";
 
-const MONITORS: Record<string, MonitorFactory> = { reference, naive, etcd3: etcd3Monitor };
+const MONITORS: Record<string, MonitorFactory> = {
+  reference,
+  naive,
+  etcd3: etcd3Monitor,
+  go: goProgram(execMonitor, "go"),
+  "go-seed": goProgram(execMonitor, "go-seed"),
+};
 const CHOICES = { builtins: MONITORS, shape: MONITOR_SHAPE, exec: execMonitor };
 
 const heartbeats = (prefix: string) => `${prefix}heartbeats/`;
@@ -80,6 +87,10 @@ const scenario: Scenario = {
     naive: "polls the heartbeat prefix once per TTL without revisions (short flaps go unseen)",
     etcd3:
       "etcd3 as its README teaches: getAll().prefix(), then watch().prefix().startRevision().create() with its own resume; delete is down, a put under a new lease down and up",
+    go:
+      "Go on clientv3: read the heartbeats, then Watch WithRev(read + 1); a key replaced under a new lease is a down and an up; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: the heartbeats watched from now, deletes down and creates up; built with `deno task go-subjects`",
   },
   subjectShape: MONITOR_SHAPE,
   execProtocol: "docs/exec-protocol.md#monitoring",
@@ -113,6 +124,21 @@ const scenario: Scenario = {
         fault: "kill-node",
         holdMs: 1000,
       })),
+    },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "pause-node", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
     },
   ],
   finalReads: async (client: Etcd3, prefix: string) => ({

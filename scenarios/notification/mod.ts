@@ -20,6 +20,7 @@ import type { JobState, NotificationSubjectFactory } from "./subject.ts";
 import { NOTIFICATION_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execNotification } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { job } from "./job.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
@@ -29,6 +30,8 @@ const SUBJECTS: Record<string, NotificationSubjectFactory> = {
   reference,
   naive,
   etcd3: etcd3Notification,
+  go: goProgram(execNotification, "go"),
+  "go-seed": goProgram(execNotification, "go-seed"),
 };
 const CHOICES = { builtins: SUBJECTS, shape: NOTIFICATION_SHAPE, exec: execNotification };
 
@@ -99,6 +102,10 @@ const scenario: Scenario = {
       "watch only, from now, no initial read (the classic write-up): a late watcher waits forever",
     etcd3:
       "etcd3 as its README teaches: get(key), then watch().key().startRevision().create() with its own resume until a put says done; no re-read",
+    go:
+      "Go on clientv3: read, then Watch WithRev(read + 1), read again after a compaction; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: a watch of the job's key from now (a late watcher waits for ever); built with `deno task go-subjects`",
   },
   subjectShape: NOTIFICATION_SHAPE,
   execProtocol: "docs/exec-protocol.md#notification",
@@ -132,6 +139,21 @@ const scenario: Scenario = {
       durationMs: 15_000,
     },
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   // The job advances and completes; each watcher's wait for a job ends.

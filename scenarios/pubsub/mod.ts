@@ -15,11 +15,18 @@ import type { PubSubKeys, PubSubSubject } from "./subject.ts";
 import { PUBSUB_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execPubSub } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 import { etcd3PubSub } from "./etcd3.ts";
 
-const SUBJECTS: Record<string, PubSubSubject> = { reference, naive, etcd3: etcd3PubSub };
+const SUBJECTS: Record<string, PubSubSubject> = {
+  reference,
+  naive,
+  etcd3: etcd3PubSub,
+  go: goProgram(execPubSub, "go"),
+  "go-seed": goProgram(execPubSub, "go-seed"),
+};
 const CHOICES = { builtins: SUBJECTS, shape: PUBSUB_SHAPE, exec: execPubSub };
 
 const keysOf = (prefix: string): PubSubKeys => ({
@@ -104,6 +111,10 @@ const scenario: Scenario = {
       "keys from the clock's second (overwrites), creates only, no resume revision (the classic write-up)",
     etcd3:
       "etcd3 as its README teaches: put per message; watch().prefix().startRevision().create() with its own resume, put events delivered; a plain put checkpoint across restarts",
+    go:
+      "Go on clientv3: a key per message, a checkpoint key, Watch WithRev(checkpoint + 1), a range read after a compaction; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: a key per second of the clock, subscribers watch from now and keep creates; built with `deno task go-subjects`",
   },
   subjectShape: PUBSUB_SHAPE,
   execProtocol: "docs/exec-protocol.md#pubsub",
@@ -138,6 +149,21 @@ const scenario: Scenario = {
         fault: "flap-node",
         holdMs: 7000,
       }],
+    },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "partition-node", "compact"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "partition-node", "compact"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
     },
   ],
   finalReads,

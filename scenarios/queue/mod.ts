@@ -15,10 +15,16 @@ import type { QueueSubjectFactory } from "./subject.ts";
 import { QUEUE_SHAPE } from "./subject.ts";
 import { subjectOf } from "../../lib/subjects/pick.ts";
 import { execQueue } from "./exec.ts";
+import { goProgram } from "../../go/program_subject.ts";
 import { reference } from "./reference.ts";
 import { naive } from "./naive.ts";
 
-const SUBJECTS: Record<string, QueueSubjectFactory> = { reference, naive };
+const SUBJECTS: Record<string, QueueSubjectFactory> = {
+  reference,
+  naive,
+  go: goProgram(execQueue, "go"),
+  "go-seed": goProgram(execQueue, "go-seed"),
+};
 const CHOICES = { builtins: SUBJECTS, shape: QUEUE_SHAPE, exec: execQueue };
 
 const itemsPrefix = (prefix: string) => `${prefix}items/`;
@@ -81,6 +87,10 @@ const scenario: Scenario = {
     reference:
       "create-if-absent items, claim the oldest with a delete guarded on its mod revision (etcd's recipe)",
     naive: "md5-of-time keys, get the first item then delete it unguarded (the classic write-up)",
+    go:
+      "contrib/recipes' Queue steps in Go: create-if-absent, Get WithFirstRev, a delete guarded on the mod revision, WaitPrefixEvents; built with `deno task go-subjects`",
+    "go-seed":
+      "the classic write-up in Go: plain put, Get WithFirstRev + WithLimit(1), then a plain delete; built with `deno task go-subjects`",
   },
   subjectShape: QUEUE_SHAPE,
   execProtocol: "docs/exec-protocol.md#queue",
@@ -102,6 +112,21 @@ const scenario: Scenario = {
       durationMs: 15_000,
     },
     { subject: "naive", faults: ["kill-node"], valid: false, seed: 12, durationMs: 15_000 },
+    // The Go subjects (deno task go-subjects; FINDINGS.md): seeds 1 and 2 over 15 s gave the same verdict.
+    {
+      subject: "go",
+      faults: ["kill-node", "partition-node"],
+      valid: true,
+      seed: 1,
+      durationMs: 15_000,
+    },
+    {
+      subject: "go-seed",
+      faults: ["kill-node", "partition-node"],
+      valid: false,
+      seed: 1,
+      durationMs: 15_000,
+    },
   ],
   finalReads,
   // Producers keep enqueueing; a consumer waits for a claim only once something was enqueued
