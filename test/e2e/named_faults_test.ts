@@ -9,7 +9,7 @@ import { runCli } from "../helpers/run_helper.ts";
 Deno.test("named faults: aimed at a role, each runs; results.json's plan replays on the same targets", async () => {
   const first = await runCli([
     "discovery",
-    ...["--faults", "flap-node@discoverer,kill-node@service", "--duration", "12s", "--seed", "3"],
+    ...["--faults", "flap-node@discoverer,kill-node@service", "--duration", "8s", "--seed", "3"],
   ]);
   const r = first.result;
   assert.ok(r, first.stderr);
@@ -28,7 +28,7 @@ Deno.test("named faults: aimed at a role, each runs; results.json's plan replays
     await Deno.writeTextFile(`${dir}/plan.json`, JSON.stringify(r.plan));
     const replay = await runCli([
       "discovery",
-      ...["--faults-file", `${dir}/plan.json`, "--duration", "12s", "--seed", "3"],
+      ...["--faults-file", `${dir}/plan.json`, "--duration", "8s", "--seed", "3"],
     ]);
     assert.ok(replay.result, replay.stderr);
     const hit = (plan: typeof r.plan) => plan.map((p) => [p.at, p.fault, p.targets]);
