@@ -89,7 +89,7 @@ func (p *pubsub) Poll(ctx context.Context, c *drills.Call) (drills.Answer, error
 		}
 		for _, ev := range wr.Events {
 			if ev.Type == mvccpb.PUT {
-				messages = append(messages, message{idOf(ev.Kv.Value), string(ev.Kv.Key), ev.Kv.ModRevision})
+				messages = append(messages, message{drills.ValueID(ev.Kv.Value), string(ev.Kv.Key), ev.Kv.ModRevision})
 			}
 			through = ev.Kv.ModRevision
 		}
@@ -113,7 +113,7 @@ func (p *pubsub) read(ctx context.Context, prefix string, after int64) (drills.A
 	messages := []message{}
 	through := after
 	for _, kv := range res.Kvs {
-		messages = append(messages, message{idOf(kv.Value), string(kv.Key), kv.ModRevision})
+		messages = append(messages, message{drills.ValueID(kv.Value), string(kv.Key), kv.ModRevision})
 	}
 	if len(messages) > 0 {
 		through = res.Header.Revision

@@ -41,7 +41,7 @@ func (q *queue) Head(ctx context.Context, c *drills.Call) (drills.Answer, error)
 		return drills.OK(map[string]interface{}{"item": nil}, res.Header.Revision), nil
 	}
 	kv := res.Kvs[0]
-	item := map[string]interface{}{"id": idOf(kv.Value), "key": string(kv.Key),
+	item := map[string]interface{}{"id": drills.ValueID(kv.Value), "key": string(kv.Key),
 		"createRevision": kv.CreateRevision, "modRevision": kv.ModRevision}
 	return drills.OK(map[string]interface{}{"item": item}, res.Header.Revision), nil
 }

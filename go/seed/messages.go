@@ -63,7 +63,7 @@ func (p *pubsub) Subscribe(ctx context.Context, c *drills.Call) (drills.Answer, 
 				for _, e := range wr.Events {
 					if e.IsCreate() {
 						p.mu.Lock()
-						p.pending = append(p.pending, message{idOf(e.Kv.Value), string(e.Kv.Key), e.Kv.ModRevision})
+						p.pending = append(p.pending, message{drills.ValueID(e.Kv.Value), string(e.Kv.Key), e.Kv.ModRevision})
 						p.mu.Unlock()
 					}
 				}
@@ -169,17 +169,4 @@ func (m *monitoring) Run(ctx context.Context, c *drills.Call) (drills.Answer, er
 		}
 	}
 	return drills.OK(nil, 0), nil
-}
-
-// idOf is the "id" of a JSON value {"id": ...}, else the value itself.
-func idOf(value []byte) string {
-	var v struct{ ID interface{} }
-	if json.Unmarshal(value, &v) == nil && v.ID != nil {
-		if s, ok := v.ID.(string); ok {
-			return s
-		}
-		b, _ := json.Marshal(v.ID)
-		return string(b)
-	}
-	return string(value)
 }

@@ -578,3 +578,17 @@ func invoke(m Method, ctx context.Context, c *Call) (a Answer) {
 	// A deadline, an unavailable member, a lost connection: it may have happened.
 	return Unknown(err)
 }
+
+// ValueID is the "id" of an item or message value written as {"id": ...} (the queue's and pubsub's
+// values), else the value itself.
+func ValueID(value []byte) string {
+	var v struct{ ID interface{} }
+	if json.Unmarshal(value, &v) == nil && v.ID != nil {
+		if s, ok := v.ID.(string); ok {
+			return s
+		}
+		b, _ := json.Marshal(v.ID)
+		return string(b)
+	}
+	return string(value)
+}
