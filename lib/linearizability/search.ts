@@ -47,6 +47,8 @@ export interface SearchOptions<S> {
 /** A legal next step: the op at call entry `entry` and the states it can lead to. */
 interface Choice<S> {
   entry: number;
+  /** The clock of an op that can leave the state as it is but for its clock; else Infinity. */
+  tie?: number;
   /** Null until needed (unknown-outcome ops are stepped only when the search gets to them). */
   alts: readonly S[] | null;
 }
@@ -228,8 +230,13 @@ export function searchLinearization<S, I, O>(
     const choices: Choice<S>[] = [];
     const unknown: Choice<S>[] = [];
     const tie = tieKey(state);
+    let dead = -1;
     for (let e = next[HEAD]; e !== due; e = next[e]) {
       const op = ops[e >> 1];
+      if (op.ret !== Infinity && model.dead?.(state, op.input, op.output)) {
+        dead = e >> 1;
+        break;
+      }
       // Unknown-outcome ops never force (no observation) and never raise the clock without
       // changing the state: they wait at the end of the choices, stepped only if reached.
       if (op.ret === Infinity) {
@@ -243,11 +250,13 @@ export function searchLinearization<S, I, O>(
       // call precedes every pending return).
       let same = -1;
       for (let a = 0; a < alts.length && same < 0; a++) if (tieKey(alts[a]) === tie) same = a;
+      let tieClock = Infinity;
       if (same >= 0) {
         // The smallest clock among the ops that can leave the state as it is decides; it is
         // forced only if it is an observation (its own choice of state is then dominated).
         const obs = alts.length === 1 && observes(op.input, op.output);
         const c = clock(op.input, op.output);
+        tieClock = c;
         if (forced < 0 || c < forcedClock || (c === forcedClock && obs && !forcedOk)) {
           forced = e;
           forcedAlt = alts[same];
@@ -255,10 +264,12 @@ export function searchLinearization<S, I, O>(
           forcedOk = obs;
         }
       }
-      choices.push({ entry: e, alts });
+      choices.push({ entry: e, alts, tie: tieClock });
     }
     let advanced = false;
-    if (forced >= 0 && forcedOk) {
+    if (dead >= 0) {
+      // An op that can go nowhere from here on: backtrack now.
+    } else if (forced >= 0 && forcedOk) {
       mark(forced >> 1);
       const k = model.key(forcedAlt);
       const key = setKey() + "#" + k;
@@ -271,26 +282,34 @@ export function searchLinearization<S, I, O>(
       // The op that is due first, then ops after which it can go, then the rest.
       if (dueOp >= 0 && choices.length + unknown.length > 1) {
         const dueIn = ops[dueOp].input, dueOut = ops[dueOp].output;
+        // Ops that leave the state as it is but for their clock first, smallest clock first
+        // (a larger clock first would rule the smaller out); then the due op, the ops after
+        // which it can go, the rest.
         const rank = (c: Choice<S>) =>
-          c.entry >> 1 === dueOp
+          (c.tie ?? Infinity) < Infinity
             ? 0
-            : c.alts!.some((s) => model.step(s, dueIn, dueOut).length > 0)
+            : c.entry >> 1 === dueOp
             ? 1
-            : 2;
+            : c.alts!.some((s) => model.step(s, dueIn, dueOut).length > 0)
+            ? 2
+            : 3;
         const ranked = choices.map((c, k) => ({ c, r: rank(c), k }));
         // Unknown-outcome ops are ranked too unless the due op can go at once.
-        if (unknown.length > 0 && !ranked.some((x) => x.r === 0)) {
+        if (unknown.length > 0 && !ranked.some((x) => x.r <= 1)) {
           for (const u of unknown) {
             u.alts = stepUnknown(u.entry >> 1);
             if (u.alts.length > 0) ranked.push({ c: u, r: rank(u), k: ranked.length });
           }
           unknown.length = 0;
         }
-        ranked.sort((x, y) => x.r - y.r || x.k - y.k);
+        ranked.sort((x, y) =>
+          x.r - y.r || (x.r === 0 ? (x.c.tie ?? 0) - (y.c.tie ?? 0) : 0) || x.k - y.k
+        );
         choices.length = 0;
         for (const x of ranked) choices.push(x.c);
       }
-      for (const u of unknown) choices.push(u);
+      // The newest unknown-outcome ops first: an old one has usually long been settled.
+      for (let k = unknown.length - 1; k >= 0; k--) choices.push(unknown[k]);
       advanced = tryFrom(choices, 0, 0);
     }
     if (advanced) continue;
@@ -299,7 +318,7 @@ export function searchLinearization<S, I, O>(
     if (depth > bestDepth) {
       bestDepth = depth;
       best = top;
-      stuck = dueOp;
+      stuck = dead >= 0 ? dead : dueOp;
     }
     while (true) {
       const f = top as Frame<S> | null;
