@@ -351,7 +351,7 @@ export function searchLinearization<S, I, O>(
             : 3;
         const ranked = choices.map((c, k) => ({ c, r: rank(c), k }));
         // Unknown-outcome ops are ranked too unless the due op can go at once.
-        if (anyUnknown && !ranked.some((x) => x.r <= 1)) {
+        if (anyUnknown && !ranked.some((x) => x.r === 1)) {
           for (const u of callableUnknown(dueTime)) {
             u.alts = stepUnknown(u.entry >> 1);
             if (u.alts.length > 0) ranked.push({ c: u, r: rank(u), k: ranked.length });
