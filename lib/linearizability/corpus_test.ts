@@ -13,7 +13,8 @@ import { kvModel } from "./kv_model.ts";
 import { toKvNdjson } from "./kv_ndjson.ts";
 import { kvOpsFromHistory, parseHistoryText } from "./kv_history.ts";
 
-const BUDGET = { budgetMs: 60_000 };
+// Generous: a verdict or a window cut short by a loaded machine would make these tests flaky.
+const BUDGET = { budgetMs: 60_000, evidenceBudgetMs: 60_000 };
 
 Deno.test("register corpus: clean histories are linearizable", () => {
   for (const [clients, ops] of [[3, 50], [5, 2000], [20, 2000], [10, 10_000]]) {
@@ -74,7 +75,7 @@ Deno.test("kv corpus: clean histories are linearizable", () => {
 
 Deno.test("kv corpus: every planted anomaly is caught, small and large", () => {
   for (const anomaly of KV_ANOMALIES) {
-    for (const [clients, ops] of [[3, 10], [10, 3000]]) {
+    for (const [clients, ops] of [[3, 10], [10, 2000]]) {
       const g = generateKv({ seed: 11, clients, ops, anomaly });
       const res = checkHistory(kvModel, g.ops, BUDGET);
       assert.equal(res.verdict, "not linearizable", `${anomaly} in ${ops}`);

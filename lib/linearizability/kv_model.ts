@@ -182,6 +182,21 @@ export const kvModel: Model<KeyState, KvInput, KvOutput> = {
   key: stateKey,
   tieKey: stateTieKey,
   clock: (_input, output) => output?.revision ?? 0,
+  // The floor only grows: a write answered at or below it, or a read below it, is too late.
+  dead: (s, input, output) => {
+    const r = output?.revision;
+    if (r === undefined) return false;
+    const writes = (input.f === "put") || (input.f === "delete" && (output!.deleted ?? 0) > 0) ||
+      (input.f === "txn" && output!.succeeded === true && "put" in input.then);
+    if (writes ? r <= s.floor : r < s.floor) return true;
+    // A read that saw the key at mod revision m, once the floor has reached m: no later state
+    // can have mod m again, so if this one does not match, none will.
+    const kv = output!.kv;
+    if ((input.f === "get" || input.f === "txn") && kv && kv.modRevision <= s.floor) {
+      return stepKey(s, input, output).length === 0;
+    }
+    return false;
+  },
   // Only a read that saw the key pins which state it saw (its mod revision is unique); an
   // absence seen at revision R may be this absence or a later one, so it branches.
   observes: (input, output) =>

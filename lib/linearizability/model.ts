@@ -85,6 +85,12 @@ export interface Model<S, I, O> {
    * Default: `readOnly(input)` with a known output.
    */
   observes?(input: I, output: O | undefined): boolean;
+  /**
+   * True when the op can be linearized neither in `state` nor in any state
+   * after it (e.g. its revision is below the revision already reached): the
+   * search then backtracks at once instead of at the op's return.
+   */
+  dead?(state: S, input: I, output: O | undefined): boolean;
   /** The clock an op observes (e.g. a read's header revision). Default 0. */
   clock?(input: I, output: O | undefined): number;
   /**

@@ -46,7 +46,11 @@ export interface SearchOptions<S> {
 
 /** A legal next step: the op at call entry `entry` and the states it can lead to. */
 interface Choice<S> {
+  /** The op's call entry; -1 for "the unknown-outcome ops invoked by `until`", listed when reached. */
   entry: number;
+  until?: number;
+  /** The clock of an op that can leave the state as it is but for its clock; else Infinity. */
+  tie?: number;
   /** Null until needed (unknown-outcome ops are stepped only when the search gets to them). */
   alts: readonly S[] | null;
 }
@@ -80,15 +84,32 @@ export function searchLinearization<S, I, O>(
   const sorted = Array.from(entries).sort((a, b) =>
     time(a) - time(b) || (a & 1) - (b & 1) || (a >> 1) - (b >> 1)
   );
+  // The list holds the surely-completed ops; unknown-outcome ops (no return) are kept apart in
+  // call order, so the scan for what may go next never walks over them.
   const next = new Int32Array(2 * n + 2), prev = new Int32Array(2 * n + 2);
   let last = HEAD;
+  const infoOrder: number[] = [];
   for (const e of sorted) {
+    if (ops[e >> 1].ret === Infinity) {
+      if ((e & 1) === 0) infoOrder.push(e >> 1);
+      continue;
+    }
     next[last] = e;
     prev[e] = last;
     last = e;
   }
   next[last] = TAIL;
   prev[TAIL] = last;
+  const IHEAD = n, ITAIL = n + 1;
+  const inext = new Int32Array(n + 2), iprev = new Int32Array(n + 2);
+  let ilast = IHEAD;
+  for (const i of infoOrder) {
+    inext[ilast] = i;
+    iprev[i] = ilast;
+    ilast = i;
+  }
+  inext[ilast] = ITAIL;
+  iprev[ITAIL] = ilast;
 
   // Ranks: surely-completed ops by call time; unknown-outcome ops apart.
   const okRank = new Int32Array(n).fill(-1);
@@ -104,6 +125,8 @@ export function searchLinearization<S, I, O>(
   let p = 0; // every ok rank below p is linearized
   let okDone = 0;
   const infoStack: number[] = [];
+  let infoKey: string | null = null;
+  const infoSets = new Map<string, number>();
 
   const mark = (i: number) => {
     const r = okRank[i];
@@ -111,7 +134,10 @@ export function searchLinearization<S, I, O>(
       lin[r] = 1;
       okDone++;
       if (r === p) { while (lin[p] === 1) p++; }
-    } else infoStack.push(infoRank[i]);
+    } else {
+      infoStack.push(infoRank[i]);
+      infoKey = null;
+    }
   };
   const unmark = (i: number) => {
     const r = okRank[i];
@@ -119,7 +145,10 @@ export function searchLinearization<S, I, O>(
       lin[r] = 0;
       okDone--;
       if (r < p) p = r;
-    } else infoStack.pop();
+    } else {
+      infoStack.pop();
+      infoKey = null;
+    }
   };
   const setKey = (): string => {
     let k = String(p);
@@ -131,12 +160,25 @@ export function searchLinearization<S, I, O>(
       }
     }
     if (infoStack.length > 0) {
-      k += "|" + (infoStack.length === 1 ? infoStack[0] : infoStack.slice().sort((a, b) => a - b))
-        .toString();
+      // The unknown-outcome part changes only when one of them is placed or taken back.
+      // Kept short: each distinct set gets a number of its own.
+      if (infoKey === null) {
+        const full = infoStack.slice().sort((a, b) => a - b).toString();
+        let id = infoSets.get(full);
+        if (id === undefined) infoSets.set(full, id = infoSets.size);
+        infoKey = "|" + id;
+      }
+      k += infoKey;
     }
     return k;
   };
   const lift = (e: number) => {
+    const i = e >> 1;
+    if (ops[i].ret === Infinity) {
+      inext[iprev[i]] = inext[i];
+      iprev[inext[i]] = iprev[i];
+      return;
+    }
     const r = e + 1;
     next[prev[e]] = next[e];
     prev[next[e]] = prev[e];
@@ -144,11 +186,25 @@ export function searchLinearization<S, I, O>(
     prev[next[r]] = prev[r];
   };
   const unlift = (e: number) => {
+    const i = e >> 1;
+    if (ops[i].ret === Infinity) {
+      iprev[inext[i]] = i;
+      inext[iprev[i]] = i;
+      return;
+    }
     const r = e + 1;
     prev[next[r]] = r;
     next[prev[r]] = r;
     prev[next[e]] = e;
     next[prev[e]] = e;
+  };
+  // The unknown-outcome ops invoked by `until` (not yet placed), newest first.
+  const callableUnknown = (until: number): Choice<S>[] => {
+    const out: Choice<S>[] = [];
+    for (let i = inext[IHEAD]; i !== ITAIL && ops[i].call <= until; i = inext[i]) {
+      out.push({ entry: 2 * i, alts: null });
+    }
+    return out.reverse();
   };
 
   const tieKey = model.tieKey ?? model.key;
@@ -194,6 +250,11 @@ export function searchLinearization<S, I, O>(
   // Takes the first choice from (ci, ai) on whose (set, state) is new.
   const tryFrom = (choices: Choice<S>[], ci: number, ai: number): boolean => {
     for (; ci < choices.length; ci++, ai = 0) {
+      if (choices[ci].entry < 0) {
+        // The unknown-outcome ops, reached: only now listed (and stepped one by one below).
+        choices.splice(ci, 1, ...callableUnknown(choices[ci].until!));
+        if (ci >= choices.length) break;
+      }
       const c = choices[ci];
       const i = c.entry >> 1;
       const alts = c.alts ??= stepUnknown(i);
@@ -226,15 +287,15 @@ export function searchLinearization<S, I, O>(
     const dueOp = due === TAIL ? -1 : due >> 1;
     let forced = -1, forcedAlt: S = state, forcedClock = Infinity, forcedOk = false;
     const choices: Choice<S>[] = [];
-    const unknown: Choice<S>[] = [];
+    const dueTime = dueOp >= 0 ? ops[dueOp].ret : Infinity;
+    const anyUnknown = inext[IHEAD] !== ITAIL && ops[inext[IHEAD]].call <= dueTime;
     const tie = tieKey(state);
+    let dead = -1;
     for (let e = next[HEAD]; e !== due; e = next[e]) {
       const op = ops[e >> 1];
-      // Unknown-outcome ops never force (no observation) and never raise the clock without
-      // changing the state: they wait at the end of the choices, stepped only if reached.
-      if (op.ret === Infinity) {
-        unknown.push({ entry: e, alts: null });
-        continue;
+      if (model.dead?.(state, op.input, op.output)) {
+        dead = e >> 1;
+        break;
       }
       const alts = model.step(state, op.input, op.output);
       if (alts.length === 0) continue;
@@ -243,11 +304,13 @@ export function searchLinearization<S, I, O>(
       // call precedes every pending return).
       let same = -1;
       for (let a = 0; a < alts.length && same < 0; a++) if (tieKey(alts[a]) === tie) same = a;
+      let tieClock = Infinity;
       if (same >= 0) {
         // The smallest clock among the ops that can leave the state as it is decides; it is
         // forced only if it is an observation (its own choice of state is then dominated).
         const obs = alts.length === 1 && observes(op.input, op.output);
         const c = clock(op.input, op.output);
+        tieClock = c;
         if (forced < 0 || c < forcedClock || (c === forcedClock && obs && !forcedOk)) {
           forced = e;
           forcedAlt = alts[same];
@@ -255,10 +318,12 @@ export function searchLinearization<S, I, O>(
           forcedOk = obs;
         }
       }
-      choices.push({ entry: e, alts });
+      choices.push({ entry: e, alts, tie: tieClock });
     }
     let advanced = false;
-    if (forced >= 0 && forcedOk) {
+    if (dead >= 0) {
+      // An op that can go nowhere from here on: backtrack now.
+    } else if (forced >= 0 && forcedOk) {
       mark(forced >> 1);
       const k = model.key(forcedAlt);
       const key = setKey() + "#" + k;
@@ -267,30 +332,40 @@ export function searchLinearization<S, I, O>(
         push(forced, forcedAlt, k, null, 0, 0);
         advanced = true;
       } else unmark(forced >> 1); // tried before from here, and failed: so does this point
-    } else if (choices.length + unknown.length > 0) {
-      // The op that is due first, then ops after which it can go, then the rest.
-      if (dueOp >= 0 && choices.length + unknown.length > 1) {
+    } else if (choices.length > 0 || anyUnknown) {
+      // Unknown-outcome ops never force (no observation) and never raise the clock without
+      // changing the state: they wait at the end of the choices, listed only if reached.
+      let unknownLast = anyUnknown;
+      if (dueOp >= 0 && (choices.length > 1 || anyUnknown)) {
         const dueIn = ops[dueOp].input, dueOut = ops[dueOp].output;
+        // Ops that leave the state as it is but for their clock first, smallest clock first
+        // (a larger clock first would rule the smaller out); then the due op, the ops after
+        // which it can go, the rest.
         const rank = (c: Choice<S>) =>
-          c.entry >> 1 === dueOp
+          (c.tie ?? Infinity) < Infinity
             ? 0
-            : c.alts!.some((s) => model.step(s, dueIn, dueOut).length > 0)
+            : c.entry >> 1 === dueOp
             ? 1
-            : 2;
+            : c.alts!.some((s) => model.step(s, dueIn, dueOut).length > 0)
+            ? 2
+            : 3;
         const ranked = choices.map((c, k) => ({ c, r: rank(c), k }));
         // Unknown-outcome ops are ranked too unless the due op can go at once.
-        if (unknown.length > 0 && !ranked.some((x) => x.r === 0)) {
-          for (const u of unknown) {
+        if (anyUnknown && !ranked.some((x) => x.r === 1)) {
+          for (const u of callableUnknown(dueTime)) {
             u.alts = stepUnknown(u.entry >> 1);
             if (u.alts.length > 0) ranked.push({ c: u, r: rank(u), k: ranked.length });
           }
-          unknown.length = 0;
+          unknownLast = false;
         }
-        ranked.sort((x, y) => x.r - y.r || x.k - y.k);
+        ranked.sort((x, y) =>
+          x.r - y.r || (x.r === 0 ? (x.c.tie ?? 0) - (y.c.tie ?? 0) : 0) || x.k - y.k
+        );
         choices.length = 0;
         for (const x of ranked) choices.push(x.c);
       }
-      for (const u of unknown) choices.push(u);
+      // The newest unknown-outcome ops first: an old one has usually long been settled.
+      if (unknownLast) choices.push({ entry: -1, until: dueTime, alts: null });
       advanced = tryFrom(choices, 0, 0);
     }
     if (advanced) continue;
@@ -299,7 +374,7 @@ export function searchLinearization<S, I, O>(
     if (depth > bestDepth) {
       bestDepth = depth;
       best = top;
-      stuck = dueOp;
+      stuck = dead >= 0 ? dead : dueOp;
     }
     while (true) {
       const f = top as Frame<S> | null;
