@@ -1,0 +1,102 @@
+/**
+ * What a watch delivered, recorded for the watch-guarantees check: a recipe
+ * that opens a watch asks its {@link WatchRecorder} for a handle and hands it
+ * every response the watch received. The node turns them into `watch` events
+ * of the history (lib/history/event.ts).
+ */
+import type { WatchedChange, WatchEvent } from "../history/event.ts";
+
+/** The longest value kept in the history; longer ones are left out (the check does not need them). */
+export const SHORT_VALUE = 64;
+
+/** One response as a recipe reports it (etcd3's `IWatchResponse` fits). */
+export interface WatchResponseLike {
+  header: { revision: string | number };
+  events?: readonly WatchEventLike[];
+  created?: boolean;
+  canceled?: boolean;
+}
+
+/** One event of a response as etcd3 hands it over. */
+export interface WatchEventLike {
+  type: string;
+  kv: KvLike;
+  prev_kv?: KvLike | null;
+}
+
+/** A key-value as etcd3 hands it over. */
+export interface KvLike {
+  key: { toString(): string };
+  value?: { toString(): string; length: number } | null;
+  create_revision: string | number;
+  mod_revision: string | number;
+  version: string | number;
+}
+
+/** What a watch records: the watched range and the start it asked for. */
+export interface WatchRange {
+  /** The watched key, or the prefix when `prefix` is set. */
+  key: string;
+  /** Whether every key below `key` is watched. */
+  prefix?: boolean;
+  /** The start revision asked for (0 or absent: from now). */
+  start?: number;
+}
+
+/** A watch's recording: called with every response it received. */
+export type WatchLog = (res: WatchResponseLike) => void;
+
+/** Hands out one {@link WatchLog} per watch opened; the node numbers them. */
+export interface WatchRecorder {
+  /** Called once per watch opened (one stream request). */
+  open(range: WatchRange): WatchLog;
+}
+
+/**
+ * The history event's body for one response, or undefined for a response
+ * that carries neither events nor progress (the creation and cancel answers).
+ */
+export function watchBody(
+  range: WatchRange,
+  res: WatchResponseLike,
+): Omit<WatchEvent, "kind" | "node" | "incarnation" | "time" | "watch"> | undefined {
+  const events = (res.events ?? []).map(change);
+  if (events.length === 0 && (res.created || res.canceled)) return undefined;
+  return {
+    key: range.key,
+    ...(range.prefix ? { prefix: true } : {}),
+    start: range.start ?? 0,
+    header: Number(res.header.revision),
+    events,
+    ...(events.length === 0 ? { progress: true as const } : {}),
+  };
+}
+
+function change(ev: WatchEventLike): WatchedChange {
+  const type = String(ev.type).toLowerCase() === "delete" ? "delete" : "put";
+  const out: WatchedChange = {
+    type,
+    key: ev.kv.key.toString(),
+    modRevision: Number(ev.kv.mod_revision),
+    createRevision: Number(ev.kv.create_revision),
+    version: Number(ev.kv.version),
+  };
+  const value = short(ev.kv.value);
+  if (type === "put" && value !== undefined) out.value = value;
+  if (ev.prev_kv) {
+    const p = ev.prev_kv;
+    out.prevKv = {
+      modRevision: Number(p.mod_revision),
+      createRevision: Number(p.create_revision),
+      version: Number(p.version),
+    };
+    const pv = short(p.value);
+    if (pv !== undefined) out.prevKv.value = pv;
+  }
+  return out;
+}
+
+function short(v: KvLike["value"]): string | undefined {
+  if (!v || v.length > SHORT_VALUE) return undefined;
+  return v.toString();
+}
