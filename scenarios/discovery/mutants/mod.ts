@@ -20,6 +20,15 @@ export const MUTANTS: Mutant[] = [
     durationS: 20,
   },
   {
+    name: "discovery-watch-from-now",
+    scenario: "discovery",
+    module: new URL("./watch_from_now.ts", import.meta.url).href,
+    defect:
+      "the discoverer reads, then watches from now instead of from its read's revision + 1: a change in between is never seen",
+    seed: 1,
+    durationS: 20,
+  },
+  {
     name: "discovery-ignores-updates",
     scenario: "discovery",
     module: new URL("./ignores_updates.ts", import.meta.url).href,
