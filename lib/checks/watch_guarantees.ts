@@ -23,8 +23,8 @@ export type WatchGuarantee =
 
 /** One broken guarantee, with the watch and the revision it broke at. */
 export interface WatchViolation {
-  /** The guarantee broken. */
-  kind: WatchGuarantee;
+  /** The guarantee broken (the report labels the entry with it). */
+  violation: WatchGuarantee;
   /** The watch: node, incarnation and its id. */
   node: string;
   incarnation: number;
@@ -124,7 +124,7 @@ function judgeWatches(
   }
   const figures = { watches: watches.size, responses: judged, excusedStarts: excused };
   if (violations.length > 0) {
-    const kinds = [...new Set(violations.map((v) => v.kind))];
+    const kinds = [...new Set(violations.map((v) => v.violation))];
     return {
       valid: false,
       judged,
@@ -212,7 +212,7 @@ function judgeWatch(responses: readonly WatchEvent[], log: LogIndex): WatchJudge
     key?: string,
   ) =>
     violations.push({
-      kind,
+      violation: kind,
       node: w.node,
       incarnation: w.incarnation,
       watch: w.watch,

@@ -81,7 +81,7 @@ function judge(history: HistoryEvent[], log: KeyLog = LOG) {
 function assertCaught(history: HistoryEvent[], kind: WatchGuarantee) {
   const r = judge(history);
   assert.equal(r.valid, false, r.summary);
-  const kinds = (r.evidence as WatchViolation[]).map((v) => v.kind);
+  const kinds = (r.evidence as WatchViolation[]).map((v) => v.violation);
   assert.ok(kinds.includes(kind), `expected ${kind}, got ${kinds.join(", ")}`);
 }
 
