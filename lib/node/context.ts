@@ -9,8 +9,8 @@ import type { ConnectOptions } from "../cluster/connect.ts";
 import { parseSubjectRef } from "./subject_ref.ts";
 import { SubjectShapeError } from "./subject_shape.ts";
 import type { SubjectRef } from "./subject_ref.ts";
-import { watchBody } from "../recipes/watch_record.ts";
-import type { WatchRecorder } from "../recipes/watch_record.ts";
+import { watchBody } from "../history/watch_record.ts";
+import type { WatchRecorder } from "../history/watch_record.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {

@@ -1,5 +1,5 @@
 import type { Etcd3, IKeyValue, Watcher } from "etcd3";
-import type { WatchRecorder } from "./watch_record.ts";
+import type { WatchRecorder } from "../history/watch_record.ts";
 
 /** What the view holds for one key. */
 export interface ViewEntry {

@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { Range } from "etcd3";
 import type { Etcd3, IEvent, IWatchResponse } from "etcd3";
-import type { WatchLog, WatchRecorder } from "./watch_record.ts";
+import type { WatchLog, WatchRecorder } from "../history/watch_record.ts";
 
 /** The watch's start revision was compacted away: the events before `compactRevision` are gone. */
 export class WatchCompactedError extends Error {

@@ -1,7 +1,7 @@
 import type { Etcd3 } from "etcd3";
 import { PrefixView } from "../../lib/recipes/prefix_view.ts";
 import type { ViewEntry } from "../../lib/recipes/prefix_view.ts";
-import type { WatchRecorder } from "../../lib/recipes/watch_record.ts";
+import type { WatchRecorder } from "../../lib/history/watch_record.ts";
 
 /**
  * Revisions a wait could not see one by one: its watch's revisions were

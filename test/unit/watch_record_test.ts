@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SHORT_VALUE, watchBody } from "../../lib/recipes/watch_record.ts";
+import { SHORT_VALUE, watchBody } from "../../lib/history/watch_record.ts";
 
 const kv = (key: string, value: string, mod: number, create: number, version: number) => ({
   key,

@@ -4,32 +4,44 @@
  * every response the watch received. The node turns them into `watch` events
  * of the history (lib/history/event.ts).
  */
-import type { WatchedChange, WatchEvent } from "../history/event.ts";
+import type { WatchedChange, WatchEvent } from "./event.ts";
 
 /** The longest value kept in the history; longer ones are left out (the check does not need them). */
 export const SHORT_VALUE = 64;
 
 /** One response as a recipe reports it (etcd3's `IWatchResponse` fits). */
 export interface WatchResponseLike {
+  /** The response header; its revision is the store's when the response was sent. */
   header: { revision: string | number };
+  /** The events the response carries (none: a progress notification, or a create/cancel answer). */
   events?: readonly WatchEventLike[];
+  /** The answer to the create request (not recorded). */
   created?: boolean;
+  /** The answer to a cancel, or etcd's cancel of the watch (not recorded). */
   canceled?: boolean;
 }
 
 /** One event of a response as etcd3 hands it over. */
 export interface WatchEventLike {
+  /** `Put` or `Delete` (any case). */
   type: string;
+  /** The key-value after the change (for a delete: the key and the revision). */
   kv: KvLike;
+  /** The key-value before the change, when the watch asked for it. */
   prev_kv?: KvLike | null;
 }
 
 /** A key-value as etcd3 hands it over. */
 export interface KvLike {
+  /** The key's bytes. */
   key: { toString(): string };
+  /** The value's bytes. */
   value?: { toString(): string; length: number } | null;
+  /** The revision that created the key. */
   create_revision: string | number;
+  /** The revision of the change. */
   mod_revision: string | number;
+  /** How many puts since the key was created (0 after a delete). */
   version: string | number;
 }
 
