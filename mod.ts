@@ -35,7 +35,18 @@ export type {
   OpEvent,
   PhaseEvent,
   ProbeEvent,
+  WatchedChange,
+  WatchEvent,
 } from "./lib/history/event.ts";
+export type {
+  KvLike,
+  WatchEventLike,
+  WatchLog,
+  WatchRange,
+  WatchRecorder,
+  WatchResponseLike,
+} from "./lib/history/watch_record.ts";
+
 export { faultWindows, operations } from "./lib/history/event.ts";
 export { readHistory } from "./lib/history/writer.ts";
 export { counterChecker } from "./scenarios/lock/checks/counter.ts";

@@ -98,8 +98,61 @@ export interface ProbeEvent {
   time: number;
 }
 
+/** One event a watch delivered, as the node's client library handed it over. */
+export interface WatchedChange {
+  /** A put or a delete. */
+  type: "put" | "delete";
+  /** The full key (the run's prefix included). */
+  key: string;
+  /** The revision of the change. */
+  modRevision: number;
+  /** The key's create revision (0 on a delete). */
+  createRevision: number;
+  /** The key's version after the change (0 on a delete). */
+  version: number;
+  /** The value, when short (the recorder drops long ones). */
+  value?: string;
+  /** The key before the change, where the watch asked for it. */
+  prevKv?: { modRevision: number; createRevision: number; version: number; value?: string };
+}
+
+/**
+ * One response a node's watch received: its events, or a progress
+ * notification. The watch-guarantees check judges these against etcd's key log.
+ */
+export interface WatchEvent {
+  /** Marks a watch response. */
+  kind: "watch";
+  /** The node whose watch it was. */
+  node: string;
+  /** The node's process incarnation. */
+  incarnation: number;
+  /** The watch's id, unique within one node incarnation. */
+  watch: number;
+  /** The watched key, or the prefix when `prefix` is set. */
+  key: string;
+  /** Whether every key below `key` is watched. */
+  prefix?: boolean;
+  /** The start revision the watch asked for (0: from now). */
+  start: number;
+  /** The response header's revision. */
+  header: number;
+  /** The events, in the order delivered. */
+  events: WatchedChange[];
+  /** A progress notification: no events, everything up to `header` was delivered. */
+  progress?: true;
+  /** Milliseconds since the run started. */
+  time: number;
+}
+
 /** Any event of the history. */
-export type HistoryEvent = OpEvent | FaultEvent | NodeEvent | PhaseEvent | ProbeEvent;
+export type HistoryEvent =
+  | OpEvent
+  | FaultEvent
+  | NodeEvent
+  | PhaseEvent
+  | ProbeEvent
+  | WatchEvent;
 
 /** An operation as a pair: its invocation and its completion (none if never completed). */
 export interface Operation {

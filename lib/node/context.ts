@@ -9,6 +9,8 @@ import type { ConnectOptions } from "../cluster/connect.ts";
 import { parseSubjectRef } from "./subject_ref.ts";
 import { SubjectShapeError } from "./subject_shape.ts";
 import type { SubjectRef } from "./subject_ref.ts";
+import { watchBody } from "../history/watch_record.ts";
+import type { WatchRecorder } from "../history/watch_record.ts";
 
 /** A definite result of an operation: it happened (`ok`) or it surely did not (`fail`). */
 export interface Outcome {
@@ -75,6 +77,7 @@ export class NodeContext {
     return this.#connect;
   }
   #nextOp = 1;
+  #nextWatch = 1;
   #connect?: ConnectOptions;
   #emit: (m: NodeMessage) => void;
   #atExit: (() => void | Promise<void>)[] = [];
@@ -188,6 +191,22 @@ export class NodeContext {
     })();
     await Promise.race([all, late]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Records what this node's watches deliver (a `watch` event per response),
+   * for the watch-guarantees check: pass it to a recipe's `record` option.
+   */
+  watchRecorder(): WatchRecorder {
+    return {
+      open: (range) => {
+        const watch = this.#nextWatch++;
+        return (res) => {
+          const body = watchBody(range, res);
+          if (body) this.#emit({ t: "watch", watch, ...body, wall: wallClock() });
+        };
+      },
+    };
   }
 
   /** Tells the runner a state faults may target (e.g. `{ primary: true }` while holding the lock). */

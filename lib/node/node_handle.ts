@@ -188,6 +188,9 @@ export class NodeHandle {
         state: m.state,
         time,
       });
+    } else if (m.t === "watch") {
+      const { t: _t, wall: _w, ...rest } = m;
+      this.#history.append({ kind: "watch", node: this.id, incarnation, ...rest, time });
     } else if (m.t === "op") {
       if (m.type === "invoke") this.#open.set(m.op, m.f);
       else this.#open.delete(m.op);

@@ -4,6 +4,7 @@
  * Timestamps are wall-clock ms (see wallClock), one clock for every process.
  */
 import type { ConnectOptions } from "../cluster/connect.ts";
+import type { WatchEvent } from "../history/event.ts";
 
 /** Everything a node needs to start, passed in the DRILLS_NODE environment variable. */
 export interface NodeConfig {
@@ -40,6 +41,8 @@ export type NodeMessage =
     wall: number;
   }
   | { t: "state"; state: Record<string, unknown>; wall: number }
+  /** A response one of the node's watches received (see `WatchEvent` in lib/history/event.ts). */
+  | ({ t: "watch"; wall: number } & Omit<WatchEvent, "kind" | "node" | "incarnation" | "time">)
   | { t: "ready"; wall: number }
   /** The node cannot run its subject (a module that does not fit its shape): the run stops, exit 2. */
   | { t: "fatal"; error: string; wall: number };

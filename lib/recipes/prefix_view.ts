@@ -1,4 +1,5 @@
 import type { Etcd3, IKeyValue, Watcher } from "etcd3";
+import type { WatchRecorder } from "../history/watch_record.ts";
 
 /** What the view holds for one key. */
 export interface ViewEntry {
@@ -36,6 +37,8 @@ export interface PrefixViewOptions {
    * applied one by one (a caller that must see every state reports the gap).
    */
   onResync?: (after: number, revision: number) => void;
+  /** Records every response the view's watches receive (`ctx.watchRecorder()`), for the watch-guarantees check. */
+  record?: WatchRecorder;
 }
 
 /**
@@ -87,7 +90,7 @@ export class PrefixView {
           continue;
         }
       }
-      const why = await this.#follow(signal);
+      const why = await this.#follow(signal, o.record);
       if (why === "compacted") needRead = true;
       if (why !== "stopped") await pause(retryMs, signal);
     }
@@ -115,11 +118,16 @@ export class PrefixView {
   }
 
   /** Watches from the next revision until the watch fails or `signal` aborts. */
-  #follow(signal: AbortSignal): Promise<"stopped" | "disconnected" | "compacted"> {
+  #follow(
+    signal: AbortSignal,
+    record?: WatchRecorder,
+  ): Promise<"stopped" | "disconnected" | "compacted"> {
     // The listener may have aborted during the read: an abort listener added now would never fire.
     if (signal.aborted) return Promise.resolve("stopped");
+    const start = this.#revision + 1;
     const watcher: Watcher = this.#client.watch().prefix(this.#prefix)
-      .startRevision(String(this.#revision + 1)).watcher();
+      .startRevision(String(start)).watcher();
+    const log = record?.open({ key: this.#prefix, prefix: true, start });
     return new Promise((resolve) => {
       const done = (why: "stopped" | "disconnected" | "compacted") => {
         signal.removeEventListener("abort", stop);
@@ -130,7 +138,10 @@ export class PrefixView {
       };
       const stop = () => done("stopped");
       signal.addEventListener("abort", stop, { once: true });
-      watcher.on("data", (res) => this.#apply(res.events));
+      watcher.on("data", (res) => {
+        log?.(res);
+        this.#apply(res.events);
+      });
       watcher.on("disconnected", () => done("disconnected"));
       watcher.on("error", () => done("compacted"));
     });

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { Range } from "etcd3";
 import type { Etcd3, IEvent, IWatchResponse } from "etcd3";
+import type { WatchLog, WatchRecorder } from "../history/watch_record.ts";
 
 /** The watch's start revision was compacted away: the events before `compactRevision` are gone. */
 export class WatchCompactedError extends Error {
@@ -26,6 +27,8 @@ export interface RevisionWatchOptions {
   prefix?: boolean;
   /** First revision delivered (inclusive). */
   startRevision: number;
+  /** Records every response the watch receives (`ctx.watchRecorder()`), for the watch-guarantees check. */
+  record?: WatchRecorder;
 }
 
 /**
@@ -42,6 +45,7 @@ export class RevisionWatch {
   #events: IEvent[] = [];
   #ended?: Error;
   #wake?: () => void;
+  #log?: WatchLog;
 
   private constructor() {}
 
@@ -50,6 +54,7 @@ export class RevisionWatch {
     const w = new RevisionWatch();
     const stream = await client.watchClient.watch();
     w.#stream = stream;
+    w.#log = o.record?.open({ key: o.key, prefix: o.prefix, start: o.startRevision });
     stream.on("data", (res: IWatchResponse) => w.#onResponse(res));
     stream.on(
       "error",
@@ -68,6 +73,7 @@ export class RevisionWatch {
   }
 
   #onResponse(res: IWatchResponse): void {
+    this.#log?.(res);
     if (res.canceled) {
       const compacted = Number(res.compact_revision ?? 0);
       this.#end(

@@ -1,5 +1,7 @@
 import { runCheckers } from "../checks/checker.ts";
 import { withProgress } from "../checks/progress.ts";
+import { withWatchGuarantees } from "../checks/watch_guarantees.ts";
+import { readWatchLog } from "./watch_log.ts";
 import { RunContext } from "./run_context.ts";
 import { setup } from "./setup.ts";
 import { planOf, workload } from "./workload.ts";
@@ -53,6 +55,7 @@ async function afterSetup(
   await quiesce(run, started);
 
   run.phase("final");
+  const watchLog = await readWatchLog(run, started);
   const final = await finalReads(run, started);
 
   started.stopProbe();
@@ -66,13 +69,16 @@ async function afterSetup(
       unfit: noRoom,
     }),
     // Added here, not in each scenario's list, so a plugin's scenario gets it without asking.
-    ...runCheckers(withProgress(run.o.scenario.checkers, run.o.scenario.progress), {
-      history: run.history.events,
-      final,
-      ttlMs: run.ttlMs,
-      params: run.params,
-      plannedFaults: plan.map((p) => p.fault),
-    }),
+    ...runCheckers(
+      withWatchGuarantees(withProgress(run.o.scenario.checkers, run.o.scenario.progress), watchLog),
+      {
+        history: run.history.events,
+        final,
+        ttlMs: run.ttlMs,
+        params: run.params,
+        plannedFaults: plan.map((p) => p.fault),
+      },
+    ),
   ];
   return await report(run, started, plan, nemesis, checks, noRoom);
 }

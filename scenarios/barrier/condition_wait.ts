@@ -1,6 +1,7 @@
 import type { Etcd3 } from "etcd3";
 import { PrefixView } from "../../lib/recipes/prefix_view.ts";
 import type { ViewEntry } from "../../lib/recipes/prefix_view.ts";
+import type { WatchRecorder } from "../../lib/history/watch_record.ts";
 
 /**
  * Revisions a wait could not see one by one: its watch's revisions were
@@ -28,13 +29,14 @@ export interface ConditionWait {
  * held them at that revision. A state that lasts a single revision counts:
  * the decision is taken at the event's revision, never on a later read.
  * `holds` gets the keys relative to `prefix`. Returns without `revision`
- * when `signal` aborts first.
+ * when `signal` aborts first. `record` records what the watches deliver.
  */
 export async function waitCondition(
   client: Etcd3,
   prefix: string,
   holds: (keys: ReadonlyMap<string, ViewEntry>) => boolean,
   signal: AbortSignal,
+  record?: WatchRecorder,
 ): Promise<ConditionWait> {
   const stop = new AbortController();
   const abort = () => stop.abort();
@@ -52,6 +54,7 @@ export async function waitCondition(
   try {
     await view.run(stop.signal, {
       onResync: (after, resumedAt) => out.gaps.push({ after, resumedAt }),
+      record,
     });
   } finally {
     signal.removeEventListener("abort", abort);

@@ -20,7 +20,13 @@ export const reference: BarrierSubjectFactory = (ctx, o) => {
     async waitCondition(required) {
       const holds = (keys: ReadonlyMap<string, ViewEntry>) =>
         Object.entries(required).every(([k, v]) => keys.get(k)?.value === v);
-      const w = await waitCondition(o.client, o.keys.conditions, holds, ctx.signal);
+      const w = await waitCondition(
+        o.client,
+        o.keys.conditions,
+        holds,
+        ctx.signal,
+        ctx.watchRecorder(),
+      );
       const value = { start: w.start, gaps: w.gaps };
       return w.revision === undefined ? fail("stopped", value) : ok(value, w.revision);
     },

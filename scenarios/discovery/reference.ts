@@ -32,7 +32,7 @@ export const reference: DiscoverySubject = {
         const view = new PrefixView(client, prefix, (_changes, revision, entries) => {
           onView(Object.fromEntries([...entries].map(([k, e]) => [k, e.value])), revision);
         });
-        await view.run(ctx.signal);
+        await view.run(ctx.signal, { record: ctx.watchRecorder() });
       },
     };
   },

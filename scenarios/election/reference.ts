@@ -56,7 +56,7 @@ export const reference: ElectionSubjectFactory = (ctx, o) => {
         last = id;
         seen(l ? { identity: l.entry.value, token: l.entry.createRevision } : null, revision);
       });
-      await view.run(signal);
+      await view.run(signal, { record: ctx.watchRecorder() });
     },
     lease: () => session?.id,
   };

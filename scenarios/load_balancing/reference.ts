@@ -58,7 +58,9 @@ function viewFeed(ctx: NodeContext, registry: string): AddressFeed {
         const addrs = [...entries.values()].map((e) => e.value).sort();
         deliver({ addrs, revision });
       });
-      view.run(AbortSignal.any([run.signal, ctx.signal])).finally(() => client.close());
+      view.run(AbortSignal.any([run.signal, ctx.signal]), { record: ctx.watchRecorder() }).finally(
+        () => client.close(),
+      );
     },
     close() {
       stop?.abort();

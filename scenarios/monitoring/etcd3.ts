@@ -26,6 +26,11 @@ export const etcd3Monitor: MonitorFactory = (ctx, _harnessClient, prefix) => ({
           leases.set(m, String(kv.lease));
         }
         watcher = await client.watch().prefix(prefix).startRevision(String(revision + 1)).create();
+        // Instrumentation, not part of the recipe: what the watch delivers, for watch-guarantees.
+        watcher.on(
+          "data",
+          ctx.watchRecorder().open({ key: prefix, prefix: true, start: revision + 1 }),
+        );
       } catch {
         await ctx.sleep(100); // etcd unreachable at start: try again
       }

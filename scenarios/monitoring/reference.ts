@@ -29,6 +29,6 @@ export const reference: MonitorFactory = (ctx, client, prefix) => ({
         }
       }
     });
-    await view.run(ctx.signal);
+    await view.run(ctx.signal, { record: ctx.watchRecorder() });
   },
 });

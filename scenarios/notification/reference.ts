@@ -27,6 +27,7 @@ export const reference: NotificationSubjectFactory = (ctx, client, prefix) => ({
         watch = await RevisionWatch.open(client, {
           key,
           startRevision: Number(res.header.revision) + 1,
+          record: ctx.watchRecorder(),
         });
         for (;;) {
           const events = await watch.next(quietMs, signal);

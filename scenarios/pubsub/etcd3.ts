@@ -76,6 +76,11 @@ class Etcd3Subscriber implements Subscriber {
     const watcher = await this.#client.watch().prefix(this.#keys.messages)
       .startRevision(String(from + 1)).create();
     this.#error = undefined;
+    // Instrumentation, not part of the recipe: what the watch delivers, for watch-guarantees.
+    watcher.on(
+      "data",
+      this.#ctx.watchRecorder().open({ key: this.#keys.messages, prefix: true, start: from + 1 }),
+    );
     // Instrumentation, not part of the recipe: where etcd3 resumes after each (re)connect, in the node log.
     let seen = from;
     watcher.on("connected", (res: { header: { revision: string } }) =>

@@ -74,6 +74,7 @@ class CheckpointedSubscriber implements Subscriber {
       key: this.#keys.messages,
       prefix: true,
       startRevision: this.#through + 1,
+      record: this.#ctx.watchRecorder(),
     });
     let events;
     try {

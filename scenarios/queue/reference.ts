@@ -48,6 +48,7 @@ export const reference: QueueSubjectFactory = (ctx, client, itemsPrefix) => ({
       key: itemsPrefix,
       prefix: true,
       startRevision: revision + 1,
+      record: ctx.watchRecorder(),
     });
     try {
       // Any event (or the watch ending) is a reason to read the head again.
