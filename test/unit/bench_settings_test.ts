@@ -67,6 +67,7 @@ Deno.test("bench power: a scenario or pair that gives no row of the kinds asked 
   assert.deepEqual(rows.map((r) => `${r.name}/${r.e.subject} ${r.kind}`), [
     "election/etcd3 pinned",
     "queue/naive pinned",
+    "queue/go-seed pinned",
   ]);
   await assert.rejects(
     chooseRows({ scenarios: ["lock/nobody"] }),
