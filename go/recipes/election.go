@@ -22,14 +22,7 @@ type election struct {
 }
 
 func (el *election) session(ctx context.Context) (*concurrency.Session, error) {
-	if el.s != nil {
-		select {
-		case <-el.s.Done():
-		default:
-			return el.s, nil
-		}
-	}
-	s, err := el.k.NewSession(ctx)
+	s, err := el.k.LiveSession(ctx, el.s)
 	el.s = s
 	return s, err
 }

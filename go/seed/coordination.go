@@ -161,14 +161,7 @@ type lock struct {
 }
 
 func (l *lock) session(ctx context.Context) (*concurrency.Session, error) {
-	if l.s != nil {
-		select {
-		case <-l.s.Done():
-		default:
-			return l.s, nil
-		}
-	}
-	s, err := l.k.NewSession(ctx)
+	s, err := l.k.LiveSession(ctx, l.s)
 	l.s = s
 	return s, err
 }

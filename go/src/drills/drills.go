@@ -450,6 +450,19 @@ func (k *Kit) NewSession(ctx context.Context) (*concurrency.Session, error) {
 	return s, nil
 }
 
+// LiveSession returns s while its lease is alive, else a new session (NewSession): what a
+// subject that holds a lock or a campaign across calls keeps its session with.
+func (k *Kit) LiveSession(ctx context.Context, s *concurrency.Session) (*concurrency.Session, error) {
+	if s != nil {
+		select {
+		case <-s.Done():
+		default:
+			return s, nil
+		}
+	}
+	return k.NewSession(ctx)
+}
+
 // margin is how long before a call's deadline its context ends, so the answer still arrives in time.
 const margin = 300 * time.Millisecond
 
