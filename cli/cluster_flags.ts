@@ -60,7 +60,7 @@ export function clusterSettings(flags: Flags, all: boolean): ClusterSettings {
  * small snapshot count `lag-until-snapshot` needs when the run may draw them
  * (named, or "all"); other runs keep etcd's defaults.
  */
-export function withQuota(
+export function withFaultSettings(
   cluster: ClusterSettings = { kind: "process" },
   faults: readonly string[],
 ): ClusterSettings {

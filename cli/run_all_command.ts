@@ -12,7 +12,7 @@ import { loadFaultPlugins } from "../chaos/mod.ts";
 import { pairRun, runPairs, selectPairs } from "./run_all.ts";
 import { dryRun } from "./dry_run.ts";
 import type { Pair } from "./run_all.ts";
-import { withQuota } from "./cluster_flags.ts";
+import { withFaultSettings } from "./cluster_flags.ts";
 import { faultList } from "./run_options.ts";
 import type { BaseOptions } from "./run_options.ts";
 import type { Flags } from "./flags.ts";
@@ -58,7 +58,7 @@ export async function runAll(
     base: {
       ...base,
       // nospace needs its small quota; built-in expectations never draw it, so only --faults asks.
-      cluster: withQuota(base.cluster, [
+      cluster: withFaultSettings(base.cluster, [
         ...(faults ?? []),
         ...(base.faultPlan ? planFaultNames(base.faultPlan) : []),
       ]),

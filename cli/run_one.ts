@@ -8,7 +8,7 @@ import { runSummary, verdictText } from "../lib/report/table.ts";
 import { junitXml } from "../lib/report/junit.ts";
 import { planFaultNames } from "../lib/faults/plan_file.ts";
 import { loadFaultPlugins } from "../chaos/mod.ts";
-import { withQuota } from "./cluster_flags.ts";
+import { withFaultSettings } from "./cluster_flags.ts";
 import { dryRun } from "./dry_run.ts";
 import { faultList } from "./run_options.ts";
 import type { BaseOptions } from "./run_options.ts";
@@ -33,7 +33,7 @@ export async function runOne(
   await loadFaultPlugins(faults);
   const options = {
     ...base,
-    cluster: withQuota(base.cluster, base.faultPlan ? planFaultNames(base.faultPlan) : faults),
+    cluster: withFaultSettings(base.cluster, base.faultPlan ? planFaultNames(base.faultPlan) : faults),
     scenario,
     scenarioUrl: url,
     subject,
